@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+import os
+import warnings
+from pathlib import Path
+
+import pytest
+
+from tests import fakes
+from tests.model_factory import build_marian
+
+os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+warnings.filterwarnings("ignore", message="Recommended: pip install sacremoses")
+fakes.register()
+
+SEED_DIR = Path(__file__).resolve().parent.parent / "seeds"
+SAMPLES = [
+    "Il leader della Corea del Nord ha incontrato il ministro russo.",
+    "Le tensioni nella politica mondiale aumentano.",
+    "Il governo ha approvato la legge di bilancio.",
+    "Gli studenti hanno manifestato a Roma.",
+]
+
+
+@pytest.fixture(scope="session")
+def tiny_marian(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A tiny random Marian model whose output depends on its input (checked here)."""
+    import torch
+    from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
+
+    path = build_marian(tmp_path_factory.mktemp("models") / "tiny-it-en")
+    tokenizer = AutoTokenizer.from_pretrained(path)
+    model = AutoModelForSeq2SeqLM.from_pretrained(path).eval()
+    outputs = set()
+    for text in SAMPLES:
+        with torch.inference_mode():
+            ids = model.generate(**tokenizer([text], return_tensors="pt"), max_new_tokens=8,
+                                 num_beams=1)
+        outputs.add(tuple(ids[0].tolist()))
+    assert len(outputs) == len(SAMPLES), "the fixture model ignores its input"
+    return path
+
+
+@pytest.fixture
+def registry_file(tmp_path: Path, tiny_marian: Path) -> Path:
+    """A models.toml whose it-en and de-en pairs use the tiny model, kept short and fast."""
+    path = tmp_path / "models.toml"
+    path.write_text(f"""
+[defaults]
+num_beams = 1
+max_new_tokens = 8
+batch_size = 8
+
+[pairs.it-en]
+model = "{tiny_marian}"
+
+[pairs.de-en]
+model = "{tiny_marian}"
+num_beams = 2
+""")
+    return path
+
+
+@pytest.fixture(autouse=True)
+def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No user registry, no stray hub cache, a clean fake-engine log."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
+    monkeypatch.delenv("TRANSLATE_MODELS", raising=False)
+    fakes.LOG.reset()
+
+
+@pytest.fixture
+def seed_text() -> str:
+    return next(SEED_DIR.glob("*.txt")).read_text(encoding="utf-8")

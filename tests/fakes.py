@@ -1,0 +1,68 @@
+"""A counting fake engine plugged into the real engine registry.
+
+For logic around a model (segmentation, cache, CLI, batching): it records every
+``generate()`` call. Tests that claim to test the model path use the tiny real models.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from translate.config import ModelSpec
+from translate.engine import ENGINES, EngineInfo
+from translate.engine.base import Generated
+from translate.models import ResolvedModel
+
+
+@dataclass
+class CallLog:
+    """Every batch any fake engine generated, and how many engines were loaded."""
+
+    batches: list[list[str]] = field(default_factory=list)
+    loads: int = 0
+
+    @property
+    def segments(self) -> list[str]:
+        return [text for batch in self.batches for text in batch]
+
+    def reset(self) -> None:
+        self.batches.clear()
+        self.loads = 0
+
+
+LOG = CallLog()
+
+
+class FakeEngine:
+    """Translates by tagging: ``text`` -> ``<key>[text]``; ``identity`` returns text."""
+
+    name = "fake"
+
+    def __init__(self, spec: ModelSpec, mode: str) -> None:
+        self.spec = spec
+        self.mode = mode
+        self.max_input_tokens = spec.max_input_tokens or 512
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        return [len(t.split()) + 1 for t in texts]
+
+    def generate(self, texts: Sequence[str]) -> list[Generated]:
+        LOG.batches.append(list(texts))
+        if self.mode == "identity":
+            return [Generated(t) for t in texts]
+        return [Generated(f"<{self.spec.key}>[{t}]") for t in texts]
+
+
+def _loader(mode: str):  # type: ignore[no-untyped-def]
+    def load(resolved: ResolvedModel, spec: ModelSpec, device: str) -> FakeEngine:
+        LOG.loads += 1
+        return FakeEngine(spec, mode)
+
+    return load
+
+
+def register() -> None:
+    """Add the ``fake`` and ``identity`` engines to the real registry."""
+    for mode in ("fake", "identity"):
+        ENGINES[mode] = EngineInfo(mode, _loader(mode), lambda device: "exact", lambda: True)

@@ -1,0 +1,65 @@
+"""Offline language identification (py3langid ships its own model).
+
+Documents get one language; paragraphs get their own only when they are long and
+clear enough. Short or ambiguous fragments (numbers, names, one-word lines, all-caps
+headings) inherit the document's language instead of being mis-detected.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+# Languages the identifier chooses among by default: the opus-mt languages a user is
+# most likely to have, which also keeps short texts from being called e.g. Latin.
+DEFAULT_LANGUAGES = ("it", "en", "de", "fr", "es", "pt", "nl", "ru", "pl", "sv", "da", "ro",
+                     "cs", "fi", "hu", "el", "tr", "uk", "ar", "zh", "ja", "ko")
+MIN_LETTERS = 25
+MIN_WORDS = 4
+MIN_CONFIDENCE = 0.9
+
+
+@dataclass(frozen=True)
+class Detection:
+    """A detected language and the identifier's confidence (0..1)."""
+
+    language: str
+    confidence: float
+
+
+@functools.lru_cache(maxsize=4)
+def _identifier(languages: tuple[str, ...]) -> Any:
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    ident = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    ident.set_languages(list(languages))
+    return ident
+
+
+def detect(text: str, languages: Iterable[str] = DEFAULT_LANGUAGES) -> Detection:
+    """The language of ``text`` among ``languages``."""
+    lang, confidence = _identifier(tuple(sorted(set(languages)))).classify(text)
+    return Detection(str(lang), round(float(confidence), 4))
+
+
+def is_ambiguous(text: str) -> bool:
+    """Too short, or shaped like a name or heading, to trust a detection on its own."""
+    letters = sum(ch.isalpha() for ch in text)
+    words = len(text.split())
+    return letters < MIN_LETTERS or words < MIN_WORDS or text.isupper()
+
+
+def detect_paragraphs(paragraphs: Sequence[str], document: str,
+                      languages: Iterable[str] = DEFAULT_LANGUAGES) -> list[Detection]:
+    """A language for each paragraph; ambiguous or unclear ones inherit ``document``."""
+    langs = tuple(languages)
+    out = []
+    for text in paragraphs:
+        if is_ambiguous(text):
+            out.append(Detection(document, 0.0))
+            continue
+        found = detect(text, langs)
+        out.append(found if found.confidence >= MIN_CONFIDENCE else Detection(document, 0.0))
+    return out

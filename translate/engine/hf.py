@@ -1,0 +1,86 @@
+"""The transformers backend: ``AutoTokenizer`` + ``AutoModelForSeq2SeqLM`` + ``generate()``."""
+
+from __future__ import annotations
+
+import logging
+import os
+import warnings
+from collections.abc import Sequence
+from typing import Any
+
+from translate.config import GenerationOptions
+from translate.engine.base import Generated
+from translate.models import ResolvedModel
+
+
+def quiet_transformers() -> None:
+    """Silence transformers' progress bars and advisory warnings on the CLI."""
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
+    warnings.filterwarnings("ignore", message="Recommended: pip install sacremoses")
+    logging.getLogger("transformers").setLevel(logging.ERROR)
+
+
+def set_threads() -> None:
+    """Use every core for intra-op work and one thread between ops (lowest overhead)."""
+    import torch
+
+    threads = int(os.environ.get("TRANSLATE_THREADS", "0")) or (os.cpu_count() or 1)
+    torch.set_num_threads(threads)
+
+
+class TransformersEngine:
+    """A seq2seq model run with transformers on CPU or CUDA.
+
+    Loading never passes ``trust_remote_code``; weights come from safetensors when the
+    model has them (transformers' default order), pickled ``.bin`` files only otherwise.
+    """
+
+    name = "transformers"
+
+    def __init__(self, resolved: ResolvedModel, generation: GenerationOptions,
+                 max_input_tokens: int | None = None, device: str = "cpu") -> None:
+        import torch
+        from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
+
+        quiet_transformers()
+        set_threads()
+        self.device = device
+        self.dtype = torch.float16 if self.device == "cuda" else torch.float32
+        self.generation = generation
+        self.tokenizer: Any = AutoTokenizer.from_pretrained(resolved.location)
+        model = AutoModelForSeq2SeqLM.from_pretrained(resolved.location, dtype=self.dtype)
+        self.model: Any = model.to(self.device).eval()
+        limit = int(getattr(self.tokenizer, "model_max_length", 0) or 0)
+        if not 0 < limit < 100_000:  # "no limit" sentinel values
+            limit = int(getattr(self.model.config, "max_position_embeddings", 512))
+        self.max_input_tokens = min(max_input_tokens or limit, limit)
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        """Token counts with special tokens, exactly as ``generate`` will see them."""
+        encoded = self.tokenizer(list(texts), add_special_tokens=True)["input_ids"]
+        return [len(ids) for ids in encoded]
+
+    def generate(self, texts: Sequence[str]) -> list[Generated]:
+        """Translate one batch with padding, under ``torch.inference_mode()``."""
+        import torch
+
+        batch = self.tokenizer(list(texts), return_tensors="pt", padding=True)
+        batch = {k: v.to(self.device) for k, v in batch.items()}
+        kwargs = self.generation.generate_kwargs()
+        with torch.inference_mode():
+            out = self.model.generate(**batch, **kwargs)
+        eos = self.model.generation_config.eos_token_id
+        eos_ids = set(eos if isinstance(eos, list) else [eos])
+        texts_out = self.tokenizer.batch_decode(out, skip_special_tokens=True)
+        results = []
+        limit = kwargs["max_new_tokens"]
+        for row, text in zip(out.tolist(), texts_out, strict=True):
+            generated = row[1:]  # drop the decoder start token
+            ends = [i for i, tok in enumerate(generated) if tok in eos_ids]
+            # No EOS, or one forced into the very last slot: the output was cut short.
+            hit = len(generated) >= limit and (not ends or ends[0] >= limit - 1)
+            results.append(Generated(text.strip(), hit))
+        return results

@@ -1,0 +1,46 @@
+"""Error types that the CLI turns into user messages in one place."""
+
+from __future__ import annotations
+
+
+class TranslateError(Exception):
+    """An error with a message for the user and, where known, how to fix it.
+
+    Attributes:
+        message: What went wrong, naming the file, key or model involved.
+        hint: How to fix it, or ``None``.
+        exit_code: The process exit code the CLI uses (2 for usage errors).
+
+    """
+
+    exit_code = 1
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return f"{self.message}\n  hint: {self.hint}" if self.hint else self.message
+
+
+class UsageError(TranslateError):
+    """Bad command-line usage or configuration (exit code 2)."""
+
+    exit_code = 2
+
+
+class ConfigError(UsageError):
+    """``models.toml`` is missing, unreadable or invalid."""
+
+
+class ModelUnavailableError(TranslateError):
+    """A model could not be found locally and cannot be downloaded."""
+
+
+class InputError(TranslateError):
+    """One input file cannot be read as text (binary, undecodable, missing)."""
+
+
+class CacheError(TranslateError):
+    """The cache database is corrupt, foreign or unusable."""

@@ -1,0 +1,157 @@
+"""Where a model's files are: a local directory or the Hugging Face cache.
+
+Nothing here imports torch or transformers. Resolution never touches the network
+unless the model is missing locally and the network is reachable; then it is
+downloaded into the Hugging Face cache first.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import socket
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlparse
+
+from translate.config import ModelSpec
+from translate.errors import ModelUnavailableError
+
+_WEIGHT_SUFFIXES = (".safetensors", ".bin", ".spm", ".json", ".model", ".txt")
+
+
+@dataclass(frozen=True)
+class ResolvedModel:
+    """A model located on disk (downloaded first if it had to be).
+
+    Attributes:
+        spec: The registry entry it came from.
+        location: The local directory to load from.
+        identity: What the cache signature records: the commit hash of a hub snapshot,
+            or a content hash of a local directory.
+
+    """
+
+    spec: ModelSpec
+    location: str
+    identity: str
+
+
+def hub_cache_dir() -> Path:
+    """The Hugging Face hub cache folder (honours ``HF_HOME`` and ``HF_HUB_CACHE``)."""
+    from huggingface_hub import constants
+
+    return Path(constants.HF_HUB_CACHE)
+
+
+def is_offline(offline_flag: bool = False) -> bool:
+    """Whether the network must not be used (``--offline`` or ``HF_HUB_OFFLINE=1``)."""
+    value = os.environ.get("HF_HUB_OFFLINE", "").strip().lower()
+    return offline_flag or value in {"1", "true", "yes", "on"}
+
+
+def looks_like_path(model: str) -> bool:
+    """A hub id is ``org/name``; anything with more slashes or a path prefix is a path."""
+    return model.startswith((".", "/", "~")) or model.count("/") > 1 or (os.sep == "\\" and (
+        "\\" in model))
+
+
+def find_cached_snapshot(repo_id: str, revision: str | None) -> tuple[Path, str] | None:
+    """The local snapshot of a hub model for ``revision``, without any network.
+
+    Returns:
+        ``(snapshot_dir, commit_hash)``, or ``None`` when it is not cached.
+
+    """
+    repo_dir = hub_cache_dir() / ("models--" + repo_id.replace("/", "--"))
+    snapshots = repo_dir / "snapshots"
+    if not snapshots.is_dir():
+        return None
+    revision = revision or "main"
+    ref = repo_dir / "refs" / revision
+    commit = ref.read_text().strip() if ref.is_file() else None
+    for snap in sorted(snapshots.iterdir()):
+        wanted = snap.name == commit if commit else snap.name.startswith(revision.lower())
+        if wanted and (snap / "config.json").exists():
+            return snap, snap.name
+    return None
+
+
+def directory_hash(path: Path) -> str:
+    """A content hash of a model directory's files (names and bytes)."""
+    digest = hashlib.sha256()
+    for file in sorted(p for p in path.rglob("*") if p.is_file()):
+        if file.suffix not in _WEIGHT_SUFFIXES:
+            continue
+        digest.update(str(file.relative_to(path)).encode())
+        with file.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    return "sha256:" + digest.hexdigest()[:32]
+
+
+def _hub_reachable(timeout: float = 3.0) -> bool:
+    from huggingface_hub import constants
+
+    url = urlparse(constants.ENDPOINT)
+    port = url.port or (443 if url.scheme == "https" else 80)
+    try:
+        with socket.create_connection((url.hostname or "", port), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
+def _missing(spec: ModelSpec, why: str) -> ModelUnavailableError:
+    return ModelUnavailableError(
+        f"model '{spec.model}' (revision {spec.revision or 'main'}, for {spec.key}) is not "
+        f"available: {why}; looked in {hub_cache_dir()}",
+        "download it on a connected machine with `translate models pull "
+        f"{spec.key}` (or `huggingface-cli download {spec.model}`) and copy the cache "
+        "folder over, or pass a local directory with --model PATH; set HF_HUB_OFFLINE=1 "
+        "to never wait for the network",
+    )
+
+
+def resolve_model(spec: ModelSpec, offline: bool = False) -> ResolvedModel:
+    """Find a model's files without loading it, failing fast when it cannot be had.
+
+    Raises:
+        ModelUnavailableError: a local directory that does not exist, or a hub model
+            that is not cached while offline or while the hub is unreachable.
+
+    """
+    path = Path(spec.model).expanduser()
+    if path.is_dir():
+        if not (path / "config.json").exists():
+            raise ModelUnavailableError(f"{path}: not a model directory (no config.json)",
+                                        "point --model at a folder made by save_pretrained")
+        return ResolvedModel(spec, str(path.resolve()), directory_hash(path))
+    if looks_like_path(spec.model) or path.exists():
+        raise ModelUnavailableError(f"model directory '{spec.model}' does not exist",
+                                    "check the path given to --model or in models.toml")
+    cached = find_cached_snapshot(spec.model, spec.revision)
+    if cached:
+        return ResolvedModel(spec, str(cached[0]), cached[1])
+    if is_offline(offline):
+        raise _missing(spec, "not in the local cache and offline mode is on")
+    if not _hub_reachable():
+        raise _missing(spec, "not in the local cache and the hub cannot be reached")
+    snapshot = download_model(spec)
+    return ResolvedModel(spec, str(snapshot), snapshot.name)
+
+
+def download_model(spec: ModelSpec) -> Path:
+    """Download a hub model into the local cache (with progress bars) and return its folder.
+
+    Only what loading needs is fetched: configs, tokenizer files and one copy of the
+    weights, safetensors when the repository has them.
+    """
+    from huggingface_hub import HfApi, snapshot_download
+
+    files = HfApi().list_repo_files(spec.model, revision=spec.revision)
+    has_safetensors = any(f.endswith(".safetensors") for f in files)
+    patterns = ["*.json", "*.spm", "*.model", "*.txt", "vocab*", "merges*"]
+    patterns.append("*.safetensors" if has_safetensors else "pytorch_model*.bin")
+    folder = snapshot_download(spec.model, revision=spec.revision, allow_patterns=patterns)
+    return Path(folder)

@@ -1,0 +1,43 @@
+"""Human-readable rendering of a run report (on standard error)."""
+
+from __future__ import annotations
+
+import typer
+
+from translate.report import RunReport, Status
+
+
+def echo(text: str) -> None:
+    """Print one line on standard error."""
+    typer.echo(text, err=True)
+
+
+def render_report(report: RunReport, quiet: bool = False) -> None:
+    """Print failures, warnings and, unless ``quiet``, a summary of the run."""
+    for warning in report.warnings:
+        echo(f"warning: {warning}")
+    failed = [f for f in report.files if f.status == Status.FAILED]
+    for result in failed:
+        echo(f"failed: {result.path}: {result.reason}")
+    if quiet:
+        return
+    for result in report.files:
+        if result.status == Status.SKIPPED:
+            echo(f"skipped: {result.path}: {result.reason}")
+    t = report.totals()
+    rate = "n/a" if t["cache_hit_rate"] is None else f"{t['cache_hit_rate']:.0%}"
+    verb = "would translate" if t["planned"] else "translated"
+    echo(f"{t['files']} files: {t['translated'] or t['planned']} {verb}, {t['up-to-date']} "
+         f"up to date, {t['skipped']} skipped, {t['failed']} failed")
+    echo(f"{t['segments']} segments: {t['cache_hits']} from cache ({rate}), "
+         f"{t['model_segments']} to the model"
+         + (f" ({t['model_tokens']} tokens)" if t["planned"] else "")
+         + f"; {t['resplit_segments']} re-split, {t['truncated_tokens']} tokens truncated")
+    if t["length_limited_outputs"]:
+        echo(f"warning: {t['length_limited_outputs']} outputs stopped at --max-new-tokens "
+             "and may be incomplete; raise --max-new-tokens")
+    if report.models_loaded:
+        echo(f"models loaded: {', '.join(report.models_loaded)}")
+    if report.interrupted:
+        echo("interrupted: finished batches are cached; run the same command to resume")
+    echo(f"time: {report.elapsed_s:.2f}s")

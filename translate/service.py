@@ -1,0 +1,78 @@
+"""The library entry points behind the CLI: settings in, report out.
+
+``TranslateJob`` holds what one command asks for; ``run_translate`` builds the
+registry, router and pipeline from it and runs them.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from translate.config import load_registry
+from translate.engine import choose_engine
+from translate.errors import UsageError
+from translate.pipeline import JobOptions, Pipeline
+from translate.progress import LogProgress, RichProgress
+from translate.report import NoProgress, Progress, RunReport
+from translate.routing import Router
+from translate.translator import RunSettings
+
+__all__ = ["TranslateJob", "UsageError", "make_progress", "run_translate", "translate_stdin"]
+
+
+@dataclass(frozen=True)
+class TranslateJob:
+    """One translation job, as the CLI or a job file describes it."""
+
+    paths: Sequence[str]
+    target: str = "en"
+    source: str = "auto"
+    models: Path | None = None
+    overrides: Mapping[str, Any] = field(default_factory=dict)
+    device: str = "auto"
+    engine: str = "auto"
+    glob: str | None = None
+    force: bool = False
+    use_cache: bool = True
+    dry_run: bool = False
+    offline: bool = False
+    max_loaded: int = 2
+
+    def options(self) -> JobOptions:
+        """The pipeline options of this job."""
+        return JobOptions(target=self.target, source=self.source, glob=self.glob,
+                          use_cache=self.use_cache, force=self.force, dry_run=self.dry_run)
+
+    def router(self) -> Router:
+        """A router over the job's registry and overrides (loads no model).
+
+        Raises:
+            UsageError: an unknown or uninstalled engine, an unknown device, a bad registry.
+        """
+        choose_engine(self.engine)
+        if self.device not in {"auto", "cpu", "cuda"}:
+            raise UsageError(f"unknown device '{self.device}'", "valid choices: auto, cpu, cuda")
+        registry = load_registry(self.models)
+        settings = RunSettings(engine=self.engine, device=self.device, offline=self.offline)
+        return Router(registry, self.overrides, settings, self.max_loaded)
+
+
+def make_progress(quiet: bool) -> Progress:
+    """A live bar on a terminal, log lines otherwise, nothing with ``--quiet``."""
+    if quiet:
+        return NoProgress()
+    return RichProgress() if sys.stderr.isatty() else LogProgress()
+
+
+def run_translate(job: TranslateJob, progress: Progress | None = None) -> RunReport:
+    """Translate every input of ``job``; return the report."""
+    return Pipeline(job.router(), job.options(), progress).run(job.paths)
+
+
+def translate_stdin(job: TranslateJob, data: bytes) -> bytes:
+    """Translate standard input bytes to output bytes (no cache)."""
+    return Pipeline(job.router(), job.options()).translate_bytes(data)

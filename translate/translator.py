@@ -1,0 +1,117 @@
+"""A translator for one language pair: model spec + lazily loaded engine + signature.
+
+Composable in the argos-translate way: ``Translator`` runs one model; ``PivotTranslator``
+chains two (through English), each leg cached under its own signature.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from translate import __version__
+from translate.config import ModelSpec
+from translate.engine import EngineInfo, choose_engine, resolve_device
+from translate.engine.base import BatchStats, Engine, iter_translations
+from translate.models import ResolvedModel, resolve_model
+from translate.segment import SEGMENTER_VERSION
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    """Settings of a run that are not per model: engine, device, network."""
+
+    engine: str = "auto"
+    device: str = "auto"
+    offline: bool = False
+
+
+@dataclass(eq=False)  # identity semantics: translators are dict keys in the pipeline
+class Translator:
+    """Translates segments with one model; loads nothing until ``engine`` is used.
+
+    Attributes:
+        spec: The registry entry, with any command-line overrides applied.
+        settings: Engine, device and network settings.
+        task: ``translate`` or ``summarize`` (part of the signature).
+
+    """
+
+    spec: ModelSpec
+    settings: RunSettings = field(default_factory=RunSettings)
+    task: str = "translate"
+    stats: BatchStats = field(default_factory=BatchStats)
+    _resolved: ResolvedModel | None = None
+    _engine: Engine | None = None
+    _info: EngineInfo | None = None
+    _device: str | None = None
+    _tokenizer: Any = None
+
+    @property
+    def info(self) -> EngineInfo:
+        """The chosen backend (``auto`` resolved)."""
+        if self._info is None:
+            self._info = choose_engine(self.settings.engine)
+        return self._info
+
+    @property
+    def device(self) -> str:
+        """The device (``auto`` resolved without importing torch where possible)."""
+        if self._device is None:
+            self._device = resolve_device(self.settings.device)
+        return self._device
+
+    @property
+    def resolved(self) -> ResolvedModel:
+        """The model located on disk (no weights loaded)."""
+        if self._resolved is None:
+            self._resolved = resolve_model(self.spec, self.settings.offline)
+        return self._resolved
+
+    def signature(self) -> dict[str, Any]:
+        """Everything that changes an output; printable, stored with every output."""
+        return {
+            "task": self.task,
+            "pair": self.spec.key,
+            "model": self.spec.model,
+            "model_identity": self.resolved.identity,
+            "engine": self.info.name,
+            "compute_type": self.info.compute_type(self.device),
+            "generation": asdict(self.spec.generation),
+            "max_input_tokens": self.spec.max_input_tokens,
+            "segmenter": SEGMENTER_VERSION,
+            "version": __version__,
+        }
+
+    @property
+    def loaded(self) -> bool:
+        """Whether the model has been loaded."""
+        return self._engine is not None
+
+    @property
+    def engine(self) -> Engine:
+        """The loaded engine (loads the model on first use)."""
+        if self._engine is None:
+            self._engine = self.info.load(self.resolved, self.spec, self.device)
+        return self._engine
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        """Input token counts, loading only the tokenizer when the model is not loaded."""
+        if self._engine is not None:
+            return self._engine.count_tokens(texts)
+        if self._tokenizer is None:
+            from transformers import AutoTokenizer
+
+            self._tokenizer = AutoTokenizer.from_pretrained(self.resolved.location)
+        return [len(ids) for ids in self._tokenizer(list(texts))["input_ids"]]
+
+    def unload(self) -> None:
+        """Drop the loaded model (the LRU in ``Router`` calls this)."""
+        self._engine = None
+
+    def translate(self, texts: Sequence[str]) -> Iterator[dict[str, str]]:
+        """Translate ``texts``, yielding ``{source: output}`` after each batch."""
+        return iter_translations(self.engine, texts, self.spec.batch_size,
+                                 self.spec.max_batch_tokens, self.stats)
+
