@@ -6,6 +6,9 @@ For logic around a model (segmentation, cache, CLI, batching): it records every
 
 from __future__ import annotations
 
+import os
+import sys
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -49,6 +52,7 @@ class FakeEngine:
 
     def generate(self, texts: Sequence[str]) -> list[Generated]:
         LOG.batches.append(list(texts))
+        time.sleep(float(os.environ.get("TRANSLATE_FAKE_DELAY", "0")))
         if self.mode == "identity":
             return [Generated(t) for t in texts]
         return [Generated(f"<{self.spec.key}>[{t}]") for t in texts]
@@ -66,3 +70,16 @@ def register() -> None:
     """Add the ``fake`` and ``identity`` engines to the real registry."""
     for mode in ("fake", "identity"):
         ENGINES[mode] = EngineInfo(mode, _loader(mode), lambda device: "exact", lambda: True)
+
+
+def main() -> None:
+    """Run the real CLI in a subprocess with the fakes registered."""
+    register()
+    from translate.cli import main as cli_main
+
+    sys.argv = ["translate", *sys.argv[1:]]
+    cli_main()
+
+
+if __name__ == "__main__":
+    main()

@@ -63,9 +63,9 @@ def test_second_run_does_not_take_outputs_as_inputs(folder, registry_file) -> No
 
 def test_stdin_to_stdout(registry_file) -> None:
     result = run("-", "--models", str(registry_file), "--engine", "fake", "--from", "it",
-                 input="Prima frase. Seconda.\r\n\r\n- Punto.\r\n".encode())
+                 input=b"Prima frase. Seconda.\r\n\r\n- Punto.\r\n")
     assert result.exit_code == 0
-    assert result.stdout_bytes == "<it-en>[Prima frase.] <it-en>[Seconda.]\r\n\r\n- <it-en>[Punto.]\r\n".encode()
+    assert result.stdout_bytes == b"<it-en>[Prima frase.] <it-en>[Seconda.]\r\n\r\n- <it-en>[Punto.]\r\n"
 
 
 def test_bad_inputs_do_not_stop_the_others(folder, registry_file, tmp_path) -> None:

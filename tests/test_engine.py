@@ -7,12 +7,12 @@ import torch
 from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
 
 from tests.conftest import SAMPLES
+from tests.fakes import LOG, FakeEngine
 from translate.config import GenerationOptions, ModelSpec
 from translate.engine.base import BatchStats, iter_translations, plan_batches
 from translate.engine.hf import TransformersEngine
 from translate.models import resolve_model
 from translate.segment import segment, split_long
-from tests.fakes import LOG, FakeEngine
 
 
 @pytest.mark.parametrize(("lengths", "size", "budget"), [

@@ -52,6 +52,7 @@ class TranslateJob:
 
         Raises:
             UsageError: an unknown or uninstalled engine, an unknown device, a bad registry.
+
         """
         choose_engine(self.engine)
         if self.device not in {"auto", "cpu", "cuda"}:
