@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests import fakes
-from tests.model_factory import build_marian
+from tests.model_factory import build_bart, build_marian
 
 os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
 warnings.filterwarnings("ignore", message="Recommended: pip install sacremoses")
@@ -41,9 +41,29 @@ def tiny_marian(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def tiny_bart(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A tiny random BART summariser whose output depends on its input (checked here)."""
+    import torch
+    from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
+
+    path = build_bart(tmp_path_factory.mktemp("models") / "tiny-bart")
+    tokenizer = AutoTokenizer.from_pretrained(path)
+    model = AutoModelForSeq2SeqLM.from_pretrained(path).eval()
+    outputs = set()
+    for text in ["The leader met the minister.", "Students demonstrated in Rome.",
+                 "The government approved the budget law."]:
+        with torch.inference_mode():
+            ids = model.generate(**tokenizer([text], return_tensors="pt"), max_new_tokens=8,
+                                 num_beams=1)
+        outputs.add(tuple(ids[0].tolist()))
+    assert len(outputs) == 3, "the fixture summariser ignores its input"
+    return path
+
+
 @pytest.fixture
-def registry_file(tmp_path: Path, tiny_marian: Path) -> Path:
-    """A models.toml whose it-en and de-en pairs use the tiny model, kept short and fast."""
+def registry_file(tmp_path: Path, tiny_marian: Path, tiny_bart: Path) -> Path:
+    """A models.toml whose pairs and summariser are tiny models, kept short and fast."""
     path = tmp_path / "models.toml"
     path.write_text(f"""
 [defaults]
@@ -57,6 +77,16 @@ model = "{tiny_marian}"
 [pairs.de-en]
 model = "{tiny_marian}"
 num_beams = 2
+
+[pairs.en-it]
+model = "{tiny_marian}"
+
+[summarizer]
+model = "{tiny_bart}"
+num_beams = 2
+no_repeat_ngram_size = 3
+max_input_tokens = 64
+batch_size = 4
 """)
     return path
 

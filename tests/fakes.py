@@ -38,7 +38,10 @@ LOG = CallLog()
 
 
 class FakeEngine:
-    """Translates by tagging: ``text`` -> ``<key>[text]``; ``identity`` returns text."""
+    """Translates by tagging: ``text`` -> ``<key>[text]``; ``identity`` returns text.
+
+    As a summariser it keeps the first four words of each chunk.
+    """
 
     name = "fake"
 
@@ -55,6 +58,8 @@ class FakeEngine:
         time.sleep(float(os.environ.get("TRANSLATE_FAKE_DELAY", "0")))
         if self.mode == "identity":
             return [Generated(t) for t in texts]
+        if self.spec.key == "summarizer":  # a summary must be shorter than its input
+            return [Generated(" ".join(t.split()[:4]).rstrip(".") + ".") for t in texts]
         return [Generated(f"<{self.spec.key}>[{t}]") for t in texts]
 
 

@@ -76,3 +76,34 @@ def build_marian(out: Path, text: str = ITALIAN + ENGLISH, *, d_model: int = 32,
     model.save_pretrained(out)
     tokenizer.save_pretrained(out)
     return out
+
+
+def build_bart(out: Path, text: str = ENGLISH + ITALIAN, *, d_model: int = 32, layers: int = 1,
+               heads: int = 2, ffn: int = 64, init_std: float = 1.0, max_positions: int = 256,
+               vocab_size: int = 500, seed: int = 0, model_max_length: int = 128) -> Path:
+    """Save a tiny random ``BartForConditionalGeneration`` and a byte-level BPE tokenizer."""
+    import torch
+    from tokenizers import ByteLevelBPETokenizer
+    from transformers import BartConfig, BartForConditionalGeneration, BartTokenizer
+
+    out.mkdir(parents=True, exist_ok=True)
+    bpe = ByteLevelBPETokenizer()
+    bpe.train_from_iterator(text.splitlines() * 3, vocab_size=vocab_size, min_frequency=1,
+                            special_tokens=["<s>", "<pad>", "</s>", "<unk>", "<mask>"],
+                            show_progress=False)
+    bpe.save_model(str(out))
+    tokenizer = BartTokenizer(str(out / "vocab.json"), str(out / "merges.txt"),
+                              model_max_length=model_max_length)
+    size = len(tokenizer)
+    config = BartConfig(
+        vocab_size=size, d_model=d_model, encoder_layers=layers, decoder_layers=layers,
+        encoder_attention_heads=heads, decoder_attention_heads=heads, encoder_ffn_dim=ffn,
+        decoder_ffn_dim=ffn, max_position_embeddings=max_positions, init_std=init_std,
+        pad_token_id=tokenizer.pad_token_id, bos_token_id=tokenizer.bos_token_id,
+        eos_token_id=tokenizer.eos_token_id, decoder_start_token_id=tokenizer.eos_token_id,
+        forced_bos_token_id=tokenizer.bos_token_id, forced_eos_token_id=tokenizer.eos_token_id)
+    torch.manual_seed(seed)
+    model = BartForConditionalGeneration(config).eval()
+    model.save_pretrained(out)
+    tokenizer.save_pretrained(out)
+    return out

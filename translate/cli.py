@@ -17,7 +17,7 @@ import typer
 from typer.core import TyperGroup
 
 from translate import __version__
-from translate.errors import TranslateError
+from translate.errors import TranslateError, UsageError
 
 DEFAULT_COMMAND = "translate"
 
@@ -27,8 +27,8 @@ class DefaultGroup(TyperGroup):
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         """Insert the default command unless a subcommand or group option comes first."""
-        if args and args[0] not in self.commands and args[0] not in {
-                "--help", "-h", "--version", "--install-completion", "--show-completion"}:
+        if args and args[0] not in self.commands and args[0] not in {"--help", "-h",
+                                                                     "--version"}:
             args = [DEFAULT_COMMAND, *args]
         return super().parse_args(ctx, args)
 
@@ -37,15 +37,10 @@ app = typer.Typer(cls=DefaultGroup, no_args_is_help=True, add_completion=False,
                   rich_markup_mode=None,
                   help="Translate folders of documents locally; outputs and cache sit next "
                        "to the inputs. `translate PATH... --to en` is the main command.")
-cache_app = typer.Typer(help="Inspect or clear the cache next to the inputs.",
-                        no_args_is_help=True)
-models_app = typer.Typer(help="List and download the models in the registry.",
-                         no_args_is_help=True)
-app.add_typer(cache_app, name="cache")
-app.add_typer(models_app, name="models")
 
 
-def _err(message: str) -> None:
+def echo_err(message: str) -> None:
+    """Print on standard error."""
     typer.echo(message, err=True)
 
 
@@ -55,12 +50,12 @@ def user_errors() -> Iterator[None]:
     try:
         yield
     except TranslateError as exc:
-        _err(f"error: {exc.message}")
+        echo_err(f"error: {exc.message}")
         if exc.hint:
-            _err(f"  hint: {exc.hint}")
+            echo_err(f"  hint: {exc.hint}")
         raise typer.Exit(exc.exit_code) from None
     except KeyboardInterrupt:
-        _err("interrupted")
+        echo_err("interrupted")
         raise typer.Exit(130) from None
 
 
@@ -77,24 +72,40 @@ def _main(version: Annotated[bool, typer.Option(
     """Translate folders of documents locally."""
 
 
+# Options shared by several commands: one definition, one name everywhere.
 PathsArg = Annotated[list[str], typer.Argument(
     help="Files, folders (recursive) or - for stdin to stdout.", show_default=False)]
+ToOpt = Annotated[str, typer.Option("--to", help="Target language.")]
+FromOpt = Annotated[str, typer.Option(
+    "--from", help="Source language, or auto to detect per document and paragraph.")]
 ModelsOpt = Annotated[Path | None, typer.Option(
     "--models", help="A models.toml that replaces the built-in registry.")]
 DeviceOpt = Annotated[str, typer.Option("--device", help="auto, cpu or cuda.")]
 EngineOpt = Annotated[str, typer.Option("--engine", help="auto, transformers or ctranslate2.")]
+GlobOpt = Annotated[str | None, typer.Option(
+    "--glob", help="File-name pattern inside folders (default: text files).")]
+ForceOpt = Annotated[bool, typer.Option(
+    "--force", help="Ignore cached results and overwrite outputs.")]
+NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the cache.")]
+DryRunOpt = Annotated[bool, typer.Option(
+    "--dry-run", help="Show what would be done; load no model, write nothing.")]
+ReportOpt = Annotated[Path | None, typer.Option(
+    "--report", help="Write the run report as JSON to this file.")]
 OfflineOpt = Annotated[bool, typer.Option(
     "--offline", help="Never use the network; fail at once if a model is missing.")]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress, no summary.")]
+MethodOpt = Annotated[str, typer.Option(
+    "--method", help="abstractive (a model), extractive (TextRank, no model) or lead.")]
+MaxWordsOpt = Annotated[int, typer.Option("--max-words", min=1, help="Longest summary.")]
+MinWordsOpt = Annotated[int, typer.Option("--min-words", min=1,
+                                          help="Shortest abstractive summary.")]
 
 
 @app.command("translate")
 def translate_command(
     paths: PathsArg,
-    to: Annotated[str, typer.Option("--to", help="Target language.")] = "en",
-    source: Annotated[str, typer.Option(
-        "--from", help="Source language, or auto to detect per document and paragraph.")
-    ] = "auto",
+    to: ToOpt = "en",
+    source: FromOpt = "auto",
     model: Annotated[str | None, typer.Option(
         "--model", help="Hub id or local directory: overrides the registry for this run.")
     ] = None,
@@ -106,19 +117,20 @@ def translate_command(
     max_input_tokens: Annotated[int | None, typer.Option("--max-input-tokens", min=2)] = None,
     device: DeviceOpt = "auto",
     engine: EngineOpt = "auto",
-    glob: Annotated[str | None, typer.Option(
-        "--glob", help="File-name pattern inside folders (default: text files).")] = None,
-    force: Annotated[bool, typer.Option(
-        "--force", help="Ignore cached translations and overwrite outputs.")] = False,
-    no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the cache.")
-                        ] = False,
-    dry_run: Annotated[bool, typer.Option(
-        "--dry-run", help="Show what would be translated; load no model, write nothing.")
-    ] = False,
-    report: Annotated[Path | None, typer.Option(
-        "--report", help="Write the run report as JSON to this file.")] = None,
+    glob: GlobOpt = None,
+    force: ForceOpt = False,
+    no_cache: NoCacheOpt = False,
+    dry_run: DryRunOpt = False,
+    report: ReportOpt = None,
     offline: OfflineOpt = False,
     quiet: QuietOpt = False,
+    summarize: Annotated[bool, typer.Option(
+        "--summarize", help="Also write X.en.summary.txt (each model loaded once).")] = False,
+    summary_model: Annotated[str | None, typer.Option(
+        "--summary-model", help="Summariser hub id or directory for this run.")] = None,
+    method: MethodOpt = "abstractive",
+    max_words: MaxWordsOpt = 120,
+    min_words: MinWordsOpt = 30,
 ) -> None:
     """Translate files and folders; write X.en.txt next to each X.txt."""
     from translate import service
@@ -132,82 +144,116 @@ def translate_command(
             paths=paths, target=to, source=source, models=models, overrides=overrides,
             device=device, engine=engine, glob=glob, force=force, use_cache=not no_cache,
             dry_run=dry_run, offline=offline)
-        if paths == ["-"]:
-            sys.stdout.buffer.write(service.translate_stdin(job, sys.stdin.buffer.read()))
-            sys.stdout.flush()
-            return
-        if "-" in paths:
-            raise service.UsageError("'-' (stdin) cannot be mixed with files")
-        result = service.run_translate(job, service.make_progress(quiet))
-    _finish(result, report, quiet)
+        options = service.SummaryOptions(method, max_words, min_words) if summarize else None
+        _execute(job, options, summary_model, report, quiet)
 
 
-def _finish(result: Any, report: Path | None, quiet: bool) -> None:
+@app.command("summarize")
+def summarize_command(
+    paths: PathsArg,
+    model: Annotated[str | None, typer.Option(
+        "--model", help="Summariser hub id or directory for this run.")] = None,
+    translation_model: Annotated[str | None, typer.Option(
+        "--translation-model", help="Model for translating non-English sources.")] = None,
+    method: MethodOpt = "abstractive",
+    max_words: MaxWordsOpt = 120,
+    min_words: MinWordsOpt = 30,
+    source: FromOpt = "auto",
+    to: ToOpt = "en",
+    models: ModelsOpt = None,
+    device: DeviceOpt = "auto",
+    engine: EngineOpt = "auto",
+    glob: GlobOpt = None,
+    force: ForceOpt = False,
+    no_cache: NoCacheOpt = False,
+    report: ReportOpt = None,
+    offline: OfflineOpt = False,
+    quiet: QuietOpt = False,
+) -> None:
+    """Summarise files (translating them first when needed): write X.en.summary.txt."""
+    from translate import service
+
+    with user_errors():
+        job = service.TranslateJob(
+            paths=paths, target=to, source=source, models=models,
+            overrides={"model": translation_model}, device=device, engine=engine, glob=glob,
+            force=force, use_cache=not no_cache, offline=offline)
+        _execute(job, service.SummaryOptions(method, max_words, min_words), model, report,
+                 quiet)
+
+
+@app.command("run")
+def run_command(
+    jobfile: Annotated[Path, typer.Argument(help="A TOML file of [[job]] tables.")],
+    dry_run: DryRunOpt = False,
+    quiet: QuietOpt = False,
+) -> None:
+    """Run the jobs of a job file (see README: "Job files")."""
+    import dataclasses
+
+    from translate import service
+    from translate.jobs import load_jobs
+
+    code = 0
+    with user_errors():
+        for spec in load_jobs(jobfile):
+            if not quiet:
+                echo_err(f"== job: {spec.name}")
+            job = dataclasses.replace(spec.job, dry_run=dry_run)
+            options = service.SummaryOptions() if spec.summarize and not dry_run else None
+            try:
+                _execute(job, options, spec.summary_model, spec.report, quiet)
+            except typer.Exit as done:
+                if done.exit_code == 130:
+                    raise
+                code = max(code, done.exit_code)
+    raise typer.Exit(code)
+
+
+def _execute(job: Any, summary: Any, summary_model: str | None, report: Path | None,
+             quiet: bool) -> None:
+    from translate import service
     from translate.render import render_report
 
+    if list(job.paths) == ["-"]:
+        data = sys.stdin.buffer.read()
+        out = (service.summarize_stdin(job, summary, summary_model, data) if summary
+               else service.translate_stdin(job, data))
+        sys.stdout.buffer.write(out)
+        sys.stdout.flush()
+        raise typer.Exit(0)
+    if "-" in job.paths:
+        raise UsageError("'-' (stdin) cannot be mixed with files")
+    progress = service.make_progress(quiet)
+    if summary is None:
+        reports = [service.run_translate(job, progress)]
+        data = reports[0].as_dict()
+    else:
+        reports = list(service.run_summarize(job, summary, summary_model, progress))
+        data = {"translation": reports[0].as_dict(), "summary": reports[1].as_dict()}
     if report is not None:
-        report.write_text(json.dumps(result.as_dict(), indent=2) + "\n", encoding="utf-8")
-    if not quiet or result.failed:
-        render_report(result, quiet=quiet)
-    if result.interrupted:
+        report.parent.mkdir(parents=True, exist_ok=True)
+        report.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    for index, result in enumerate(reports):
+        if not quiet or result.failed:
+            render_report(result, quiet=quiet, kind="summaries" if index else "files")
+    if any(r.interrupted for r in reports):
         raise typer.Exit(130)
-    raise typer.Exit(1 if result.failed else 0)
-
-
-@cache_app.command("path")
-def cache_path(path: Annotated[Path, typer.Argument(help="An input file or folder.")] = Path(".")
-               ) -> None:
-    """Print where the cache for PATH is (or would be)."""
-    from translate.cache import CACHE_DIR, DB_NAME, find_cache_root
-
-    typer.echo(find_cache_root(path) / CACHE_DIR / DB_NAME)
-
-
-@cache_app.command("stats")
-def cache_stats(path: Annotated[Path, typer.Argument(help="An input file or folder.")] = Path("."),
-                as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
-    """Entries, size on disk and the last run's hit rate."""
-    from translate.cache import CACHE_DIR, Cache, find_cache_root
-
-    root = find_cache_root(path)
-    with user_errors():
-        if not (root / CACHE_DIR).is_dir():
-            raise service_error(f"no cache for {path} (looked for {root / CACHE_DIR})")
-        with Cache.open(root) as cache:
-            stats = cache.stats()
-    if as_json:
-        typer.echo(json.dumps(stats, indent=2))
-        return
-    last = stats["last_run"]
-    rate = "n/a" if last["hit_rate"] is None else f"{last['hit_rate']:.1%}"
-    typer.echo(f"cache:       {stats['path']}\nentries:     {stats['entries']}\n"
-               f"signatures:  {stats['signatures']}\noutputs:     {stats['outputs']}\n"
-               f"size:        {stats['size_bytes'] / 1024:.1f} KiB\n"
-               f"last run:    {last['hits']} hits, {last['misses']} misses (hit rate {rate})")
-
-
-@cache_app.command("clear")
-def cache_clear(path: Annotated[Path, typer.Argument(help="An input file or folder.")] = Path(".")
-                ) -> None:
-    """Delete every cached translation for PATH's cache."""
-    from translate.cache import CACHE_DIR, Cache, find_cache_root
-
-    root = find_cache_root(path)
-    if not (root / CACHE_DIR).is_dir():
-        typer.echo(f"no cache at {root / CACHE_DIR}")
-        return
-    with user_errors(), Cache.open(root) as cache:
-        count = cache.clear()
-    typer.echo(f"removed {count} entries from {root / CACHE_DIR}")
-
-
-def service_error(message: str) -> TranslateError:
-    """A usage error for conditions the CLI itself checks."""
-    from translate.errors import UsageError
-
-    return UsageError(message)
+    raise typer.Exit(1 if any(r.failed for r in reports) else 0)
 
 
 def main() -> None:
-    """Console-script entry point."""
+    """Console-script entry point of ``translate``."""
     app()
+
+
+def summarize_main() -> None:
+    """Console-script entry point of ``summarize`` (= ``translate summarize``)."""
+    sys.argv.insert(1, "summarize")
+    main()
+
+
+# The housekeeping subcommands live in their own module; it imports helpers from here.
+from translate import cli_admin  # noqa: E402
+
+cli_admin.register(app)

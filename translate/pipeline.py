@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from translate.cache import CACHE_DIR, Cache, find_cache_root, signature_id
+from translate.cached import generate_cached
 from translate.detect import detect, detect_paragraphs
 from translate.documents import (
     Document,
@@ -270,10 +271,12 @@ class Pipeline:
             first_misses: set[str] = set()
             for leg_no, translator in enumerate(route):
                 step = {c: {current[t] for t in ts} for c, ts in by_cache.items()}
-                done, hits, misses = self._run_leg(translator, step)
+                got = generate_cached(translator, step, self.router.translate,
+                                      force=self.options.force, dry_run=self.options.dry_run,
+                                      on_batch=lambda n: self.progress.batch_done(n, 0))
                 if leg_no == 0:
-                    first_hits, first_misses = hits, misses
-                current = {src: done.get(mid, mid) for src, mid in current.items()}
+                    first_hits, first_misses = got.hits, got.misses
+                current = {src: got.outputs.get(mid, mid) for src, mid in current.items()}
             outputs.update({(route, src): out for src, out in current.items()})
             self._account(docs, results, route, first_hits, first_misses)
         return outputs
@@ -295,29 +298,6 @@ class Pipeline:
     def _miss_tokens(self, translator: Translator, misses: set[str]) -> dict[str, int]:
         texts = sorted(misses)
         return dict(zip(texts, translator.count_tokens(texts), strict=True)) if texts else {}
-
-    def _run_leg(self, translator: Translator, needs: dict[Cache | None, set[str]],
-                 ) -> tuple[dict[str, str], set[str], set[str]]:
-        """One model over the texts of every cache: hits first, then batched misses."""
-        sig_id = signature_id(translator.signature())
-        done: dict[str, str] = {}
-        misses_of: dict[Cache | None, set[str]] = {}
-        for cache, texts in needs.items():
-            if cache is not None:
-                cache.register(translator.signature())
-                if not self.options.force:
-                    done.update(cache.get_many(sig_id, texts))
-            misses_of[cache] = texts - done.keys()
-        hits = set(done)
-        misses = set().union(*misses_of.values()) if misses_of else set()
-        if misses and not self.options.dry_run:
-            for batch in self.router.translate(translator, sorted(misses)):
-                for cache, wanted in misses_of.items():
-                    if cache is not None:
-                        cache.put_many(sig_id, {k: v for k, v in batch.items() if k in wanted})
-                done.update(batch)
-                self.progress.batch_done(len(batch), 0)
-        return done, hits, misses
 
     # -- results -------------------------------------------------------------------------
 

@@ -12,8 +12,14 @@ def echo(text: str) -> None:
     typer.echo(text, err=True)
 
 
-def render_report(report: RunReport, quiet: bool = False) -> None:
-    """Print failures, warnings and, unless ``quiet``, a summary of the run."""
+def render_report(report: RunReport, quiet: bool = False, kind: str = "files") -> None:
+    """Print failures, warnings and, unless ``quiet``, a summary of the run.
+
+    Args:
+        report: The run's report.
+        quiet: Print only warnings and failures.
+        kind: ``files`` for translations, ``summaries`` for a summary report.
+    """
     for warning in report.warnings:
         echo(f"warning: {warning}")
     failed = [f for f in report.files if f.status == Status.FAILED]
@@ -24,6 +30,9 @@ def render_report(report: RunReport, quiet: bool = False) -> None:
     for result in report.files:
         if result.status == Status.SKIPPED:
             echo(f"skipped: {result.path}: {result.reason}")
+    if kind == "summaries":
+        _render_summaries(report)
+        return
     t = report.totals()
     rate = "n/a" if t["cache_hit_rate"] is None else f"{t['cache_hit_rate']:.0%}"
     verb = "would translate" if t["planned"] else "translated"
@@ -40,4 +49,14 @@ def render_report(report: RunReport, quiet: bool = False) -> None:
         echo(f"models loaded: {', '.join(report.models_loaded)}")
     if report.interrupted:
         echo("interrupted: finished batches are cached; run the same command to resume")
+    echo(f"time: {report.elapsed_s:.2f}s")
+
+
+def _render_summaries(report: RunReport) -> None:
+    written = [f for f in report.files if f.status == Status.TRANSLATED]
+    chunks = sum(f.details.get("chunks", 0) for f in written)
+    levels = max((f.details.get("reduce_levels", 0) for f in written), default=0)
+    echo(f"{len(report.files)} summaries: {len(written)} written, "
+         f"{report.count(Status.UP_TO_DATE)} up to date, {report.count(Status.FAILED)} failed; "
+         f"{chunks} chunks, at most {levels} reduce levels, 0 input tokens truncated")
     echo(f"time: {report.elapsed_s:.2f}s")

@@ -47,6 +47,7 @@ class FileResult:
     cache_hits: int = 0
     model_segments: int = 0
     model_tokens: int = 0
+    details: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass

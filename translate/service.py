@@ -13,15 +13,19 @@ from pathlib import Path
 from typing import Any
 
 from translate.config import load_registry
+from translate.documents import decode_bytes
 from translate.engine import choose_engine
 from translate.errors import UsageError
 from translate.pipeline import JobOptions, Pipeline
 from translate.progress import LogProgress, RichProgress
 from translate.report import NoProgress, Progress, RunReport
 from translate.routing import Router
+from translate.summarize import SummaryOptions
+from translate.summary_job import Summarizer, SummaryJob
 from translate.translator import RunSettings
 
-__all__ = ["TranslateJob", "UsageError", "make_progress", "run_translate", "translate_stdin"]
+__all__ = ["SummaryOptions", "TranslateJob", "UsageError", "make_progress", "run_summarize",
+           "run_translate", "summarize_stdin", "translate_stdin"]
 
 
 @dataclass(frozen=True)
@@ -77,3 +81,22 @@ def run_translate(job: TranslateJob, progress: Progress | None = None) -> RunRep
 def translate_stdin(job: TranslateJob, data: bytes) -> bytes:
     """Translate standard input bytes to output bytes (no cache)."""
     return Pipeline(job.router(), job.options()).translate_bytes(data)
+
+
+def run_summarize(job: TranslateJob, options: SummaryOptions, model: str | None = None,
+                  progress: Progress | None = None) -> tuple[RunReport, RunReport]:
+    """Translate (where needed) and summarise every input; return both reports."""
+    router = job.router()
+    summarizer = Summarizer(router, options, model, force=job.force)
+    return SummaryJob(router, job.options(), summarizer, progress).run(list(job.paths))
+
+
+def summarize_stdin(job: TranslateJob, options: SummaryOptions, model: str | None,
+                    data: bytes) -> bytes:
+    """Summarise standard input (translated to the target language first if needed)."""
+    router = job.router()
+    pipeline = Pipeline(router, job.options())
+    doc = decode_bytes(data, "<stdin>")
+    english = pipeline.translate_text(doc.text)
+    summary = Summarizer(router, options, model, force=job.force).summarize(english, None)
+    return (summary.text + "\n").encode("utf-8")

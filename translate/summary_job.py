@@ -1,0 +1,160 @@
+"""Summaries of files: translate to English when needed, then summarise, cache, write.
+
+``X.txt`` -> ``X.en.txt`` (the translation pipeline, with its cache) ->
+``X.en.summary.txt``. Chunk summaries are cached under a signature of the model and
+every summary setting, and each summary file has a manifest, so a re-run loads no model.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from translate import __version__
+from translate.cache import Cache, find_cache_root, signature_id
+from translate.cached import generate_cached
+from translate.config import ModelSpec
+from translate.documents import Document, encode_text, output_path, read_document, write_atomic
+from translate.errors import TranslateError, UsageError
+from translate.pipeline import JobOptions, Pipeline
+from translate.report import FileResult, NoProgress, Progress, RunReport, Status, relative
+from translate.routing import Router
+from translate.summarize import (
+    Summary,
+    SummaryOptions,
+    fit_words,
+    map_reduce,
+    summarize_extractive,
+)
+from translate.translator import Translator
+
+SUMMARY_TAG = "summary"
+
+
+def summarizer_spec(router: Router, model: str | None) -> ModelSpec:
+    """The summariser's registry entry, with ``--model`` applied."""
+    spec = router.registry.summarizer
+    if spec is None and model is None:
+        raise UsageError(f"no [summarizer] in {', '.join(router.registry.sources)}",
+                         "add one to models.toml, or pass --model / --summary-model")
+    spec = spec or ModelSpec(key="summarizer", model=str(model))
+    return spec.replace(model=model) if model else spec
+
+
+class Summarizer:
+    """Summarises English texts with one model (or none, for extractive methods)."""
+
+    def __init__(self, router: Router, options: SummaryOptions, model: str | None = None,
+                 force: bool = False) -> None:
+        self.router = router
+        self.options = options
+        self.force = force
+        low, high = options.token_limits()
+        spec = summarizer_spec(router, model) if not options.extractive else None
+        self.translator = (Translator(spec.replace(min_new_tokens=low, max_new_tokens=high),
+                                      router.settings, task="summarize") if spec else None)
+
+    def signature(self) -> dict[str, Any]:
+        """Everything that changes a summary."""
+        model = self.translator.signature() if self.translator else None
+        return {"task": "summarize", "options": asdict(self.options), "model": model,
+                "version": __version__}
+
+    def summarize(self, text: str, cache: Cache | None) -> Summary:
+        """Summarise one English text (chunk summaries go through ``cache``)."""
+        if self.translator is None:
+            return summarize_extractive(text, self.options)
+        translator = self.translator
+        limit = translator.spec.max_input_tokens or translator.engine.max_input_tokens
+        if limit < 2 * translator.spec.generation.max_new_tokens:
+            raise UsageError(
+                f"the summariser's input limit ({limit} tokens) must be at least twice its "
+                f"output length ({translator.spec.generation.max_new_tokens} tokens)",
+                "lower --max-words or raise max_input_tokens")
+
+        def summarize_all(chunks: list[str]) -> list[str]:
+            got = generate_cached(translator, {cache: set(chunks)}, self.router.translate,
+                                  force=self.force)
+            return [got.outputs[c] for c in chunks]
+
+        result = map_reduce(text, summarize_all, translator.count_tokens, limit)
+        fitted, trimmed = fit_words(result.text, self.options.max_words)
+        return Summary(fitted, result.chunks, result.reduce_levels, trimmed)
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+class SummaryJob:
+    """Translate (when needed) and summarise files, writing ``X.en.summary.txt``."""
+
+    def __init__(self, router: Router, job: JobOptions, summarizer: Summarizer,
+                 progress: Progress | None = None) -> None:
+        self.router = router
+        self.job = job
+        self.summarizer = summarizer
+        self.progress = progress or NoProgress()
+        self.report = RunReport()
+
+    def run(self, paths: list[str]) -> tuple[RunReport, RunReport]:
+        """Return the translation report and the summary report."""
+        translated = Pipeline(self.router, self.job, self.progress).run(paths)
+        sig = self.summarizer.signature()
+        caches: dict[Path, Cache] = {}
+        try:
+            for result in translated.files:
+                if result.status in (Status.TRANSLATED, Status.UP_TO_DATE) and result.output:
+                    self._one(Path(result.path), Path(result.output), sig, caches)
+        except KeyboardInterrupt:
+            self.report.interrupted = True
+        finally:
+            for cache in caches.values():
+                cache.close()
+        self.report.interrupted |= translated.interrupted
+        self.report.models_loaded = list(self.router.loads)
+        self.report.elapsed_s = time.time() - self.report.started
+        return translated, self.report
+
+    def _cache(self, source: Path, caches: dict[Path, Cache]) -> Cache | None:
+        if not self.job.use_cache:
+            return None
+        root = find_cache_root(source)
+        if root not in caches:
+            caches[root] = Cache.open(root)
+        return caches[root]
+
+    def _one(self, source: Path, english: Path, sig: dict[str, Any],
+             caches: dict[Path, Cache]) -> None:
+        out = output_path(source, self.job.target, SUMMARY_TAG)
+        result = FileResult(relative(source), Status.FAILED, output=relative(out))
+        self.report.files.append(result)
+        try:
+            doc = read_document(english)
+            cache = self._cache(source, caches)
+            sig_id = signature_id(sig)
+            input_sha = _sha(doc.text.encode())
+            manifest = cache.manifest(out) if cache and out.is_file() else None
+            if (manifest and not self.job.force and manifest.get("input_sha256") == input_sha
+                    and manifest.get("signature") == sig_id
+                    and manifest.get("output_sha256") == _sha(out.read_bytes())):
+                result.status = Status.UP_TO_DATE
+                result.details = manifest.get("details", {})
+                return
+            summary = self.summarizer.summarize(doc.text, cache)
+            data = encode_text(summary.text + "\n", Document("", bom=doc.bom))
+            write_atomic(out, data)
+        except (TranslateError, OSError) as exc:
+            result.reason = str(exc)
+            return
+        result.status = Status.TRANSLATED
+        result.details = {"chunks": summary.chunks, "reduce_levels": summary.reduce_levels,
+                          "trimmed": summary.trimmed, "words": len(summary.text.split())}
+        if cache is not None:
+            cache.put_manifest(out, {"input_sha256": input_sha, "signature": sig_id,
+                                     "output_sha256": _sha(data), "details": result.details,
+                                     "written": time.time()})
+
