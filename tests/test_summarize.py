@@ -63,7 +63,7 @@ def test_map_reduce_has_chunks_and_reduce_levels() -> None:
     assert summary.chunks == len(calls[0]) > 10
     assert summary.reduce_levels >= 1 and len(calls) == summary.reduce_levels + 1
     assert len(calls[-1]) == 1
-    assert summary.text == calls[-1][0].strip()
+    assert summary.text == " ".join(calls[-1][0].split()[:12])
 
 
 def test_extractive_on_the_sample_article() -> None:
