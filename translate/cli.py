@@ -191,7 +191,6 @@ def run_command(
     """Run the jobs of a job file (see README: "Job files")."""
     import dataclasses
 
-    from translate import service
     from translate.jobs import load_jobs
 
     code = 0
@@ -200,9 +199,9 @@ def run_command(
             if not quiet:
                 echo_err(f"== job: {spec.name}")
             job = dataclasses.replace(spec.job, dry_run=dry_run)
-            options = service.SummaryOptions() if spec.summarize and not dry_run else None
+            summary = None if dry_run else spec.summary
             try:
-                _execute(job, options, spec.summary_model, spec.report, quiet)
+                _execute(job, summary, spec.summary_model, spec.report, quiet)
             except typer.Exit as done:
                 if done.exit_code == 130:
                     raise

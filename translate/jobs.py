@@ -11,6 +11,9 @@ Relative paths are taken from the job file's folder::
     glob = "*.txt"
     num_beams = 4
     report = "reports/italian-news.json"
+    summarize = true          # also write X.en.summary.txt
+    method = "abstractive"    # or extractive / lead
+    max_words = 120
 """
 
 from __future__ import annotations
@@ -23,23 +26,25 @@ from typing import Any
 
 from translate.errors import ConfigError
 from translate.service import TranslateJob
+from translate.summarize import SummaryOptions
 
 _OVERRIDES = ("model", "num_beams", "max_new_tokens", "batch_size", "max_batch_tokens",
               "max_input_tokens")
 _FLAGS = ("force", "use_cache", "offline", "summarize")
 _STRINGS = ("name", "to", "from", "glob", "device", "engine", "models", "report",
-            "summary_model")
-_KEYS = ("inputs", *_STRINGS, *_FLAGS, *_OVERRIDES)
+            "summary_model", "method")
+_SUMMARY_INTS = ("max_words", "min_words")
+_KEYS = ("inputs", *_STRINGS, *_FLAGS, *_OVERRIDES, *_SUMMARY_INTS)
 
 
 @dataclass(frozen=True)
 class JobSpec:
-    """One ``[[job]]``: a translation job, where to write its report, and its name."""
+    """One ``[[job]]``: a translation job, its summary settings, report and name."""
 
     name: str
     job: TranslateJob
     report: Path | None
-    summarize: bool = False
+    summary: SummaryOptions | None = None
     summary_model: str | None = None
 
 
@@ -57,7 +62,8 @@ def _check(path: Path, index: int, table: Any) -> dict[str, Any]:
             raise ConfigError(f"{where}: '{key}' must be true or false")
         if key in _STRINGS and not isinstance(value, str):
             raise ConfigError(f"{where}: '{key}' must be a string")
-        if key in _OVERRIDES[1:] and (not isinstance(value, int) or value < 1):
+        if key in (*_OVERRIDES[1:], *_SUMMARY_INTS) and (
+                not isinstance(value, int) or value < 1):
             raise ConfigError(f"{where}: '{key}' must be a positive integer")
     inputs = table.get("inputs")
     if not isinstance(inputs, list) or not inputs or not all(isinstance(i, str) for i in inputs):
@@ -98,7 +104,9 @@ def load_jobs(path: Path) -> list[JobSpec]:
             device=table.get("device", "auto"), engine=table.get("engine", "auto"),
             glob=table.get("glob"), force=table.get("force", False),
             use_cache=table.get("use_cache", True), offline=table.get("offline", False))
+        summary = SummaryOptions(table.get("method", "abstractive"),
+                                 table.get("max_words", 120), table.get("min_words", 30)
+                                 ) if table.get("summarize", False) else None
         specs.append(JobSpec(table.get("name", f"job {index + 1}"), job,
-                             local(table.get("report")), table.get("summarize", False),
-                             table.get("summary_model")))
+                             local(table.get("report")), summary, table.get("summary_model")))
     return specs

@@ -226,7 +226,7 @@ class Pipeline:
 
         Decided from the manifest alone: no detection, segmentation or model.
         """
-        if cache is None or self.options.force or self.options.dry_run or not out.is_file():
+        if cache is None or self.options.force or not out.is_file():
             return False
         manifest = cache.manifest(out)
         if not manifest or manifest.get("input_sha256") != input_sha:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from typing import Any, TextIO
@@ -12,9 +13,10 @@ from translate.report import FileResult, Status
 class LogProgress:
     """Plain progress lines every ``interval`` seconds (for logs and pipes)."""
 
-    def __init__(self, stream: TextIO | None = None, interval: float = 10.0) -> None:
+    def __init__(self, stream: TextIO | None = None, interval: float | None = None) -> None:
         self.stream = stream or sys.stderr
-        self.interval = interval
+        self.interval = (interval if interval is not None
+                         else float(os.environ.get("TRANSLATE_PROGRESS_INTERVAL", "10")))
         self.total = 0
         self.done = 0
         self.segments = 0
