@@ -63,3 +63,21 @@ def detect_paragraphs(paragraphs: Sequence[str], document: str,
         found = detect(text, langs)
         out.append(found if found.confidence >= MIN_CONFIDENCE else Detection(document, 0.0))
     return out
+
+
+def detect_document(text: str, by_paragraph: bool = False,
+                    languages: Iterable[str] = DEFAULT_LANGUAGES,
+                    ) -> list[tuple[int | None, Detection]]:
+    """The document's language, or each non-empty paragraph's (numbered from 1).
+
+    Returns:
+        ``[(None, detection)]`` for the document, or ``[(line_number, detection), ...]``.
+    """
+    langs = tuple(languages)
+    document = detect(text, langs) if text.strip() else Detection("und", 0.0)
+    if not by_paragraph:
+        return [(None, document)]
+    numbered = [(n, line.strip()) for n, line in enumerate(text.splitlines(), 1)
+                if line.strip()]
+    found = detect_paragraphs([line for _, line in numbered], document.language, langs)
+    return [(n, d) for (n, _), d in zip(numbered, found, strict=True)]

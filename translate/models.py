@@ -12,6 +12,7 @@ import os
 import socket
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 from translate.config import ModelSpec
@@ -155,3 +156,18 @@ def download_model(spec: ModelSpec) -> Path:
     patterns.append("*.safetensors" if has_safetensors else "pytorch_model*.bin")
     folder = snapshot_download(spec.model, revision=spec.revision, allow_patterns=patterns)
     return Path(folder)
+
+
+def model_status(spec: ModelSpec) -> dict[str, Any]:
+    """Whether a registry entry is available locally, where, and its size on disk."""
+    path = Path(spec.model).expanduser()
+    location: Path | None = path if path.is_dir() else None
+    if location is None and not looks_like_path(spec.model):
+        cached = find_cached_snapshot(spec.model, spec.revision)
+        location = cached[0] if cached else None
+    size = 0
+    if location is not None:  # snapshot files are links into blobs/: count the targets
+        size = sum(p.resolve().stat().st_size for p in location.rglob("*") if p.is_file())
+    return {"key": spec.key, "model": spec.model, "revision": spec.revision,
+            "local": location is not None, "path": str(location) if location else None,
+            "size_bytes": size}
