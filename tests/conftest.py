@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 import warnings
 from pathlib import Path
 
@@ -10,6 +11,8 @@ from tests import fakes
 from tests.model_factory import build_bart, build_marian
 
 os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+# Converted CTranslate2 models go to a throw-away folder, never the user's cache.
+os.environ["TRANSLATE_CT2_CACHE"] = tempfile.mkdtemp(prefix="translate-ct2-")
 warnings.filterwarnings("ignore", message="Recommended: pip install sacremoses")
 fakes.register()
 

@@ -64,7 +64,8 @@ class FakeEngine:
 
 
 def _loader(mode: str):  # type: ignore[no-untyped-def]
-    def load(resolved: ResolvedModel, spec: ModelSpec, device: str) -> FakeEngine:
+    def load(resolved: ResolvedModel, spec: ModelSpec, device: str,
+             compute_type: str) -> FakeEngine:
         LOG.loads += 1
         return FakeEngine(spec, mode)
 
@@ -74,7 +75,8 @@ def _loader(mode: str):  # type: ignore[no-untyped-def]
 def register() -> None:
     """Add the ``fake`` and ``identity`` engines to the real registry."""
     for mode in ("fake", "identity"):
-        ENGINES[mode] = EngineInfo(mode, _loader(mode), lambda device: "exact", lambda: True)
+        ENGINES[mode] = EngineInfo(mode, _loader(mode), lambda device: "exact",
+                                   ("exact", "exact2"), lambda: True)
 
 
 def main() -> None:

@@ -58,8 +58,8 @@ def reference(tiny_marian: Path):  # type: ignore[no-untyped-def]
 
 def _engine(tiny_marian: Path, gen: GenerationOptions, max_input_tokens: int | None = None,
             ) -> TransformersEngine:
-    spec = ModelSpec("it-en", str(tiny_marian), generation=gen)
-    return TransformersEngine(resolve_model(spec), gen, max_input_tokens, "cpu")
+    spec = ModelSpec("it-en", str(tiny_marian), generation=gen, max_input_tokens=max_input_tokens)
+    return TransformersEngine(resolve_model(spec), spec, "cpu")
 
 
 @pytest.mark.parametrize("num_beams", [1, 3])

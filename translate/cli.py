@@ -81,7 +81,11 @@ FromOpt = Annotated[str, typer.Option(
 ModelsOpt = Annotated[Path | None, typer.Option(
     "--models", help="A models.toml that replaces the built-in registry.")]
 DeviceOpt = Annotated[str, typer.Option("--device", help="auto, cpu or cuda.")]
-EngineOpt = Annotated[str, typer.Option("--engine", help="auto, transformers or ctranslate2.")]
+EngineOpt = Annotated[str, typer.Option(
+    "--engine", help="auto (CTranslate2 when installed), transformers or ctranslate2.")]
+ComputeOpt = Annotated[str, typer.Option(
+    "--compute-type", help="auto (ctranslate2: int8 on CPU; float16 on CUDA), int8, "
+                           "float32, float16, ...")]
 GlobOpt = Annotated[str | None, typer.Option(
     "--glob", help="File-name pattern inside folders (default: text files).")]
 ForceOpt = Annotated[bool, typer.Option(
@@ -117,6 +121,7 @@ def translate_command(
     max_input_tokens: Annotated[int | None, typer.Option("--max-input-tokens", min=2)] = None,
     device: DeviceOpt = "auto",
     engine: EngineOpt = "auto",
+    compute_type: ComputeOpt = "auto",
     glob: GlobOpt = None,
     force: ForceOpt = False,
     no_cache: NoCacheOpt = False,
@@ -142,8 +147,8 @@ def translate_command(
     with user_errors():
         job = service.TranslateJob(
             paths=paths, target=to, source=source, models=models, overrides=overrides,
-            device=device, engine=engine, glob=glob, force=force, use_cache=not no_cache,
-            dry_run=dry_run, offline=offline)
+            device=device, engine=engine, compute_type=compute_type, glob=glob, force=force,
+            use_cache=not no_cache, dry_run=dry_run, offline=offline)
         options = service.SummaryOptions(method, max_words, min_words) if summarize else None
         _execute(job, options, summary_model, report, quiet)
 
@@ -163,6 +168,7 @@ def summarize_command(
     models: ModelsOpt = None,
     device: DeviceOpt = "auto",
     engine: EngineOpt = "auto",
+    compute_type: ComputeOpt = "auto",
     glob: GlobOpt = None,
     force: ForceOpt = False,
     no_cache: NoCacheOpt = False,
@@ -176,8 +182,9 @@ def summarize_command(
     with user_errors():
         job = service.TranslateJob(
             paths=paths, target=to, source=source, models=models,
-            overrides={"model": translation_model}, device=device, engine=engine, glob=glob,
-            force=force, use_cache=not no_cache, offline=offline)
+            overrides={"model": translation_model}, device=device, engine=engine,
+            compute_type=compute_type, glob=glob, force=force, use_cache=not no_cache,
+            offline=offline)
         _execute(job, service.SummaryOptions(method, max_words, min_words), model, report,
                  quiet)
 

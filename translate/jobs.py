@@ -31,8 +31,8 @@ from translate.summarize import SummaryOptions
 _OVERRIDES = ("model", "num_beams", "max_new_tokens", "batch_size", "max_batch_tokens",
               "max_input_tokens")
 _FLAGS = ("force", "use_cache", "offline", "summarize")
-_STRINGS = ("name", "to", "from", "glob", "device", "engine", "models", "report",
-            "summary_model", "method")
+_STRINGS = ("name", "to", "from", "glob", "device", "engine", "compute_type", "models",
+            "report", "summary_model", "method")
 _SUMMARY_INTS = ("max_words", "min_words")
 _KEYS = ("inputs", *_STRINGS, *_FLAGS, *_OVERRIDES, *_SUMMARY_INTS)
 
@@ -102,6 +102,7 @@ def load_jobs(path: Path) -> list[JobSpec]:
             models=local(table.get("models")),
             overrides={k: table.get(k) for k in _OVERRIDES},
             device=table.get("device", "auto"), engine=table.get("engine", "auto"),
+            compute_type=table.get("compute_type", "auto"),
             glob=table.get("glob"), force=table.get("force", False),
             use_cache=table.get("use_cache", True), offline=table.get("offline", False))
         summary = SummaryOptions(table.get("method", "abstractive"),

@@ -39,6 +39,7 @@ class TranslateJob:
     overrides: Mapping[str, Any] = field(default_factory=dict)
     device: str = "auto"
     engine: str = "auto"
+    compute_type: str = "auto"
     glob: str | None = None
     force: bool = False
     use_cache: bool = True
@@ -58,11 +59,12 @@ class TranslateJob:
             UsageError: an unknown or uninstalled engine, an unknown device, a bad registry.
 
         """
-        choose_engine(self.engine)
+        choose_engine(self.engine).compute_type("cpu", self.compute_type)
         if self.device not in {"auto", "cpu", "cuda"}:
             raise UsageError(f"unknown device '{self.device}'", "valid choices: auto, cpu, cuda")
         registry = load_registry(self.models)
-        settings = RunSettings(engine=self.engine, device=self.device, offline=self.offline)
+        settings = RunSettings(engine=self.engine, device=self.device, offline=self.offline,
+                               compute_type=self.compute_type)
         return Router(registry, self.overrides, settings, self.max_loaded)
 
 

@@ -25,6 +25,7 @@ class RunSettings:
     engine: str = "auto"
     device: str = "auto"
     offline: bool = False
+    compute_type: str = "auto"
 
 
 @dataclass(eq=False)  # identity semantics: translators are dict keys in the pipeline
@@ -63,6 +64,11 @@ class Translator:
         return self._device
 
     @property
+    def compute_type(self) -> str:
+        """The numeric type outputs are computed in (``auto`` resolved per engine)."""
+        return self.info.compute_type(self.device, self.settings.compute_type)
+
+    @property
     def resolved(self) -> ResolvedModel:
         """The model located on disk (no weights loaded)."""
         if self._resolved is None:
@@ -77,7 +83,7 @@ class Translator:
             "model": self.spec.model,
             "model_identity": self.resolved.identity,
             "engine": self.info.name,
-            "compute_type": self.info.compute_type(self.device),
+            "compute_type": self.compute_type,
             "generation": asdict(self.spec.generation),
             "max_input_tokens": self.spec.max_input_tokens,
             "segmenter": SEGMENTER_VERSION,
@@ -93,7 +99,8 @@ class Translator:
     def engine(self) -> Engine:
         """The loaded engine (loads the model on first use)."""
         if self._engine is None:
-            self._engine = self.info.load(self.resolved, self.spec, self.device)
+            self._engine = self.info.load(self.resolved, self.spec, self.device,
+                                          self.compute_type)
         return self._engine
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:

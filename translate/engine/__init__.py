@@ -16,17 +16,40 @@ from translate.engine.base import Engine
 from translate.errors import UsageError
 from translate.models import ResolvedModel
 
-Loader = Callable[[ResolvedModel, ModelSpec, str], Engine]
+# (model files, registry entry, device, compute type) -> loaded engine
+Loader = Callable[[ResolvedModel, ModelSpec, str, str], Engine]
 
 
 @dataclass(frozen=True)
 class EngineInfo:
-    """A backend: how to load it, which numeric type it computes in, whether installed."""
+    """A backend: how to load it, its numeric types, whether it is installed.
+
+    Attributes:
+        name: The ``--engine`` name.
+        load: Loads a model (see ``Loader``).
+        default_compute_type: The compute type ``auto`` means, given the device.
+        compute_types: The compute types it accepts.
+        available: Whether its package is installed.
+    """
 
     name: str
     load: Loader
-    compute_type: Callable[[str], str]
+    default_compute_type: Callable[[str], str]
+    compute_types: tuple[str, ...]
     available: Callable[[], bool]
+
+    def compute_type(self, device: str, requested: str = "auto") -> str:
+        """Resolve ``auto``; refuse a type this engine does not have.
+
+        Raises:
+            UsageError: for an unsupported compute type.
+        """
+        if requested == "auto":
+            return self.default_compute_type(device)
+        if requested not in self.compute_types:
+            raise UsageError(f"engine '{self.name}' has no compute type '{requested}'",
+                             f"valid choices: auto, {', '.join(self.compute_types)}")
+        return requested
 
 
 def cuda_present() -> bool:
@@ -47,31 +70,37 @@ def resolve_device(device: str) -> str:
     return device
 
 
-def _load_transformers(resolved: ResolvedModel, spec: ModelSpec, device: str) -> Engine:
+def _load_transformers(resolved: ResolvedModel, spec: ModelSpec, device: str,
+                       compute_type: str) -> Engine:
     from translate.engine.hf import TransformersEngine
 
-    engine: Engine = TransformersEngine(resolved, spec.generation, spec.max_input_tokens, device)
+    engine: Engine = TransformersEngine(resolved, spec, device, compute_type)
     return engine
 
 
-def _load_ct2(resolved: ResolvedModel, spec: ModelSpec, device: str) -> Engine:
+def _load_ct2(resolved: ResolvedModel, spec: ModelSpec, device: str, compute_type: str,
+              ) -> Engine:
     from translate.engine.ct2 import CTranslate2Engine
 
-    engine: Engine = CTranslate2Engine(resolved, spec, device)
+    engine: Engine = CTranslate2Engine(resolved, spec, device, compute_type)
     return engine
 
 
 ENGINES: dict[str, EngineInfo] = {
     "transformers": EngineInfo(
         "transformers", _load_transformers,
-        lambda device: "float16" if device == "cuda" else "float32", lambda: True),
+        lambda device: "float16" if device == "cuda" else "float32",
+        ("float32", "float16", "bfloat16"), lambda: True),
     "ctranslate2": EngineInfo(
         "ctranslate2", _load_ct2,
         lambda device: "float16" if device == "cuda" else "int8",
+        ("int8", "int8_float32", "int8_float16", "int8_bfloat16", "float32", "float16",
+         "bfloat16"),
         lambda: importlib.util.find_spec("ctranslate2") is not None),
 }
-# `auto` takes the first installed engine in this order.
-AUTO_ORDER = ("transformers",)
+# `auto` takes the first installed engine in this order: CTranslate2 is several times
+# faster on CPU at half the memory (docs/benchmarks.md).
+AUTO_ORDER = ("ctranslate2", "transformers")
 
 
 def choose_engine(name: str) -> EngineInfo:

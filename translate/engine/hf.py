@@ -8,7 +8,7 @@ import warnings
 from collections.abc import Sequence
 from typing import Any
 
-from translate.config import GenerationOptions
+from translate.config import ModelSpec
 from translate.engine.base import Generated
 from translate.models import ResolvedModel
 
@@ -31,6 +31,19 @@ def set_threads() -> None:
     torch.set_num_threads(threads)
 
 
+def input_limit(tokenizer: Any, config: Any, requested: int | None) -> int:
+    """The model's input limit: the tokenizer's, or the position table's, or less."""
+    limit = int(getattr(tokenizer, "model_max_length", 0) or 0)
+    if not 0 < limit < 100_000:  # "no limit" sentinel values
+        limit = int(getattr(config, "max_position_embeddings", 512))
+    return min(requested or limit, limit)
+
+
+def count_tokens(tokenizer: Any, texts: Sequence[str]) -> list[int]:
+    """Token counts with special tokens, exactly as the model will see them."""
+    return [len(ids) for ids in tokenizer(list(texts), add_special_tokens=True)["input_ids"]]
+
+
 class TransformersEngine:
     """A seq2seq model run with transformers on CPU or CUDA.
 
@@ -40,28 +53,25 @@ class TransformersEngine:
 
     name = "transformers"
 
-    def __init__(self, resolved: ResolvedModel, generation: GenerationOptions,
-                 max_input_tokens: int | None = None, device: str = "cpu") -> None:
+    def __init__(self, resolved: ResolvedModel, spec: ModelSpec, device: str = "cpu",
+                 compute_type: str = "float32") -> None:
         import torch
         from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
 
         quiet_transformers()
         set_threads()
         self.device = device
-        self.dtype = torch.float16 if self.device == "cuda" else torch.float32
-        self.generation = generation
+        self.dtype = getattr(torch, compute_type)
+        self.generation = spec.generation
         self.tokenizer: Any = AutoTokenizer.from_pretrained(resolved.location)
         model = AutoModelForSeq2SeqLM.from_pretrained(resolved.location, dtype=self.dtype)
         self.model: Any = model.to(self.device).eval()
-        limit = int(getattr(self.tokenizer, "model_max_length", 0) or 0)
-        if not 0 < limit < 100_000:  # "no limit" sentinel values
-            limit = int(getattr(self.model.config, "max_position_embeddings", 512))
-        self.max_input_tokens = min(max_input_tokens or limit, limit)
+        self.max_input_tokens = input_limit(self.tokenizer, self.model.config,
+                                            spec.max_input_tokens)
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         """Token counts with special tokens, exactly as ``generate`` will see them."""
-        encoded = self.tokenizer(list(texts), add_special_tokens=True)["input_ids"]
-        return [len(ids) for ids in encoded]
+        return count_tokens(self.tokenizer, texts)
 
     def generate(self, texts: Sequence[str]) -> list[Generated]:
         """Translate one batch with padding, under ``torch.inference_mode()``."""

@@ -1,0 +1,115 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from tests.conftest import SAMPLES
+from tests.fakes import LOG
+from translate.cli import app
+from translate.config import GenerationOptions, ModelSpec
+from translate.engine import ENGINES, choose_engine
+from translate.engine.base import iter_translations
+from translate.models import resolve_model
+from translate.segment import segment
+
+ctranslate2 = pytest.importorskip("ctranslate2")  # CI installs the extra, so these run
+
+
+def run(*args: str):  # type: ignore[no-untyped-def]
+    return CliRunner().invoke(app, list(args), catch_exceptions=False)
+
+
+@pytest.fixture
+def ct2_cache(tmp_path, monkeypatch) -> Path:
+    folder = tmp_path / "ct2-cache"
+    monkeypatch.setenv("TRANSLATE_CT2_CACHE", str(folder))
+    return folder
+
+
+def test_auto_picks_ctranslate2_when_installed() -> None:
+    assert choose_engine("auto").name == "ctranslate2"
+    assert ENGINES["ctranslate2"].compute_type("cpu") == "int8"
+    assert ENGINES["ctranslate2"].compute_type("cuda") == "float16"
+
+
+def test_conversion_is_cached(tiny_marian, ct2_cache, monkeypatch) -> None:
+    from ctranslate2.converters import TransformersConverter
+
+    from translate.engine.ct2 import CTranslate2Engine
+
+    calls = []
+    original = TransformersConverter.convert
+
+    def counting(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(kwargs.get("quantization"))
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(TransformersConverter, "convert", counting)
+    spec = ModelSpec("it-en", str(tiny_marian))
+    resolved = resolve_model(spec)
+    first = CTranslate2Engine(resolved, spec, "cpu", "int8")
+    second = CTranslate2Engine(resolved, spec, "cpu", "int8")
+    assert first.path == second.path and calls == ["int8"]
+    CTranslate2Engine(resolved, spec, "cpu", "float32")
+    assert calls == ["int8", "float32"]
+    assert len([p for p in ct2_cache.iterdir() if not p.name.startswith(".")]) == 2
+
+
+@pytest.mark.parametrize(("compute_type", "beams"), [("float32", 1), ("int8", 4)])
+def test_pipeline_equals_translate_batch(tiny_marian, ct2_cache, seed_text, compute_type,
+                                         beams) -> None:
+    from translate.engine.ct2 import CTranslate2Engine
+
+    gen = GenerationOptions(num_beams=beams, max_new_tokens=10)
+    spec = ModelSpec("it-en", str(tiny_marian), generation=gen)
+    engine = CTranslate2Engine(resolve_model(spec), spec, "cpu", compute_type)
+    texts = list(dict.fromkeys([*segment(seed_text).segments, *SAMPLES]))
+    out: dict[str, str] = {}
+    for done in iter_translations(engine, texts + texts[:3], batch_size=5,
+                                  max_batch_tokens=300):
+        out.update(done)
+    translator = ctranslate2.Translator(str(engine.path), device="cpu",
+                                        compute_type=compute_type)
+    tokenizer = engine.tokenizer
+    expected = {}
+    for text in texts:
+        source = tokenizer.convert_ids_to_tokens(tokenizer.encode(text))
+        hyp = translator.translate_batch([source], beam_size=beams,
+                                         max_decoding_length=10)[0].hypotheses[0]
+        ids = tokenizer.convert_tokens_to_ids(hyp)
+        expected[text] = tokenizer.decode(ids, skip_special_tokens=True).strip()
+    assert len(set(expected.values())) > len(expected) // 2
+    assert out == expected
+
+
+def test_engine_and_compute_type_are_in_the_signature(tmp_path, registry_file,
+                                                      ct2_cache) -> None:
+    (tmp_path / "a.txt").write_text("Il governo ha approvato la legge. Gli studenti protestano.\n")
+    base = [str(tmp_path / "a.txt"), "--models", str(registry_file), "--from", "it"]
+    report = tmp_path / "r.json"
+
+    def models_loaded(*extra: str) -> list[str]:
+        assert run(*base, *extra, "--report", str(report)).exit_code == 0
+        return json.loads(report.read_text())["models_loaded"]
+
+    assert models_loaded("--engine", "ctranslate2") == ["it-en"]
+    assert models_loaded("--engine", "ctranslate2") == []  # same engine: hits
+    assert models_loaded("--engine", "ctranslate2", "--compute-type", "float32") == ["it-en"]
+    assert models_loaded("--engine", "transformers") == ["it-en"]
+    assert models_loaded("--engine", "auto") == []  # auto is ctranslate2 int8: cached
+    assert models_loaded("--engine", "fake") == ["it-en"]
+    assert models_loaded("--engine", "fake", "--compute-type", "exact2") == ["it-en"]
+    assert LOG.loads == 2
+    bad = run(*base, "--engine", "transformers", "--compute-type", "int4")
+    assert bad.exit_code == 2 and "no compute type 'int4'" in bad.output
+
+
+def test_summarizer_runs_on_ctranslate2(tmp_path, registry_file, ct2_cache) -> None:
+    (tmp_path / "news.txt").write_text("The leader met the minister.\nStudents marched.\n")
+    result = run("summarize", str(tmp_path), "--models", str(registry_file), "--engine",
+                 "ctranslate2", "--from", "en", "--max-words", "10", "--min-words", "2")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "news.en.summary.txt").read_text().strip()
