@@ -45,7 +45,7 @@ def run_translate(folder: Path, model: Path) -> tuple[float, dict]:  # type: ign
     report = folder.parent / "report.json"
     started = time.perf_counter()
     subprocess.run([sys.executable, "-m", "translate", str(folder), "--to", "en",
-                    "--model", str(model), "--engine", "transformers", "--num-beams", "1",
+                    "--model", str(model), "--num-beams", "1",
                     "--max-new-tokens", "16", "--quiet", "--report", str(report)],
                    check=True, cwd=ROOT)
     return time.perf_counter() - started, json.loads(report.read_text())

@@ -98,6 +98,7 @@ batch_size = 4
 def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """No user registry, no stray hub cache, a clean fake-engine log."""
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
     monkeypatch.delenv("TRANSLATE_MODELS", raising=False)
     fakes.LOG.reset()
 

@@ -244,3 +244,18 @@ def test_sigkill_mid_run_then_resume(tmp_path, registry_file) -> None:
             f"<it-en>[Documento numero {i}.] <it-en>[Frase in comune.]\n\n"
             f"<it-en>[Paragrafo {i} secondo.]\n")
     assert not list(folder.glob(".*.tmp"))
+
+
+def test_local_model_hash_follows_content(tmp_path, tiny_marian) -> None:
+    from translate.models import directory_hash
+
+    model = tmp_path / "model"
+    shutil.copytree(tiny_marian, model)
+    first = directory_hash(model)
+    assert directory_hash(model) == first  # remembered
+    weights = model / "model.safetensors"
+    data = bytearray(weights.read_bytes())
+    data[-1] ^= 0xFF
+    time.sleep(0.01)
+    weights.write_bytes(bytes(data))  # same size, new bytes, new mtime
+    assert directory_hash(model) != first

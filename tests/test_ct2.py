@@ -4,6 +4,7 @@ import json
 from pathlib import Path
 
 import pytest
+from transformers import AutoTokenizer
 from typer.testing import CliRunner
 
 from tests.conftest import SAMPLES
@@ -36,18 +37,17 @@ def test_auto_picks_ctranslate2_when_installed() -> None:
 
 
 def test_conversion_is_cached(tiny_marian, ct2_cache, monkeypatch) -> None:
-    from ctranslate2.converters import TransformersConverter
-
-    from translate.engine.ct2 import CTranslate2Engine
+    from translate.engine import ct2
 
     calls = []
-    original = TransformersConverter.convert
+    original = ct2._convert
 
-    def counting(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        calls.append(kwargs.get("quantization"))
-        return original(self, *args, **kwargs)
+    def counting(source, out, quantization):  # type: ignore[no-untyped-def]
+        calls.append(quantization)
+        return original(source, out, quantization)
 
-    monkeypatch.setattr(TransformersConverter, "convert", counting)
+    monkeypatch.setattr(ct2, "_convert", counting)
+    CTranslate2Engine = ct2.CTranslate2Engine
     spec = ModelSpec("it-en", str(tiny_marian))
     resolved = resolve_model(spec)
     first = CTranslate2Engine(resolved, spec, "cpu", "int8")
@@ -73,7 +73,7 @@ def test_pipeline_equals_translate_batch(tiny_marian, ct2_cache, seed_text, comp
         out.update(done)
     translator = ctranslate2.Translator(str(engine.path), device="cpu",
                                         compute_type=compute_type)
-    tokenizer = engine.tokenizer
+    tokenizer = AutoTokenizer.from_pretrained(tiny_marian)  # the model's own tokenizer
     expected = {}
     for text in texts:
         source = tokenizer.convert_ids_to_tokens(tokenizer.encode(text))
@@ -113,3 +113,40 @@ def test_summarizer_runs_on_ctranslate2(tmp_path, registry_file, ct2_cache) -> N
                  "ctranslate2", "--from", "en", "--max-words", "10", "--min-words", "2")
     assert result.exit_code == 0, result.output
     assert (tmp_path / "news.en.summary.txt").read_text().strip()
+
+
+TRICKY_TEXTS = ["Il Sig. Rossi ha pagato 10.000 €, ecc.", "Emoji 🙂 e caratteri rari: ǵ ß Ω",
+                "  spazi   multipli  ", ">>fra<< Una frase con codice di lingua.", "",
+                "«Citazione» — trattino lungo… e ‘apostrofi’", "URL https://ex.it/a?b=1&c=2"]
+
+
+def test_marian_codec_matches_marian_tokenizer(tiny_marian, seed_text) -> None:
+    from translate.engine.codecs import MarianCodec, load_codec
+
+    codec = load_codec(tiny_marian)
+    assert isinstance(codec, MarianCodec)
+    tokenizer = AutoTokenizer.from_pretrained(tiny_marian)
+    texts = [*segment(seed_text).segments, *SAMPLES, *TRICKY_TEXTS]
+    for text, tokens in zip(texts, codec.tokens(texts), strict=True):
+        ids = tokenizer(text)["input_ids"]
+        assert tokens == tokenizer.convert_ids_to_tokens(ids), text
+        assert codec.decode(tokens) == tokenizer.decode(ids, skip_special_tokens=True).strip()
+    assert codec.model_max_length == tokenizer.model_max_length
+
+
+def test_ctranslate2_engine_does_not_import_torch(tiny_marian, tmp_path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    code = ("import sys; from translate.config import ModelSpec; "
+            "from translate.models import resolve_model; "
+            "from translate.engine.ct2 import CTranslate2Engine; "
+            f"spec = ModelSpec('it-en', {str(tiny_marian)!r}); "
+            "e = CTranslate2Engine(resolve_model(spec), spec); "
+            "print(e.generate(['Una frase.'])[0].text != '', 'torch' in sys.modules)")
+    env = {**os.environ, "TRANSLATE_CT2_CACHE": str(tmp_path / "ct2"),
+           "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env=env, timeout=120)
+    assert out.stdout.split() == ["True", "False"], out.stderr

@@ -7,7 +7,9 @@ downloaded into the Hugging Face cache first.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import json
 import os
 import socket
 from dataclasses import dataclass
@@ -78,17 +80,45 @@ def find_cached_snapshot(repo_id: str, revision: str | None) -> tuple[Path, str]
     return None
 
 
+def _hash_memo_path() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "translate" / "model-hashes.json"
+
+
 def directory_hash(path: Path) -> str:
-    """A content hash of a model directory's files (names and bytes)."""
+    """A content hash of a model directory's files (names and bytes).
+
+    Hashing a 300 MB model takes a noticeable fraction of a second, so the result is
+    remembered under a fingerprint of the files' names, sizes and modification times
+    (as make and git do) and recomputed only when one of them changes.
+    """
+    files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix in _WEIGHT_SUFFIXES)
+    stamp = hashlib.sha256(str(path.resolve()).encode())
+    for file in files:
+        info = file.stat()
+        stamp.update(f"{file.relative_to(path)}|{info.st_size}|{info.st_mtime_ns}".encode())
+    memo_path = _hash_memo_path()
+    try:
+        memo: dict[str, str] = json.loads(memo_path.read_text())
+    except (OSError, ValueError):
+        memo = {}
+    key = stamp.hexdigest()
+    if key in memo:
+        return memo[key]
     digest = hashlib.sha256()
-    for file in sorted(p for p in path.rglob("*") if p.is_file()):
-        if file.suffix not in _WEIGHT_SUFFIXES:
-            continue
+    for file in files:
         digest.update(str(file.relative_to(path)).encode())
         with file.open("rb") as handle:
             for block in iter(lambda: handle.read(1 << 20), b""):
                 digest.update(block)
-    return "sha256:" + digest.hexdigest()[:32]
+    result = "sha256:" + digest.hexdigest()[:32]
+    memo[key] = result
+    with contextlib.suppress(OSError):  # a read-only home only costs speed
+        memo_path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = memo_path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(memo))
+        os.replace(tmp, memo_path)
+    return result
 
 
 def _hub_reachable(timeout: float = 3.0) -> bool:

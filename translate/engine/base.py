@@ -38,10 +38,17 @@ class Engine(Protocol):
 
 @dataclass(frozen=True)
 class Generated:
-    """One model output: the decoded text and whether it hit ``max_new_tokens``."""
+    """One model output.
+
+    Attributes:
+        text: The decoded text.
+        hit_length_limit: Whether generation stopped at ``max_new_tokens``.
+        tokens: How many tokens were generated (special tokens excluded).
+    """
 
     text: str
     hit_length_limit: bool = False
+    tokens: int = 0
 
 
 @dataclass
@@ -53,6 +60,7 @@ class BatchStats:
     resplit: int = 0
     batches: int = 0
     input_tokens: int = 0
+    output_tokens: int = 0
     truncated_tokens: int = 0
     length_limited: int = 0
 
@@ -135,6 +143,7 @@ def iter_translations(engine: Engine, texts: Sequence[str], batch_size: int,
             job, piece = flat[index]
             job.outputs[piece] = result.text
             stats.length_limited += result.hit_length_limit
+            stats.output_tokens += result.tokens
             if len(job.outputs) == len(job.pieces):
                 done[job.text] = " ".join(job.outputs[i] for i in range(len(job.pieces)))
         if done:

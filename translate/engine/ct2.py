@@ -11,6 +11,8 @@ import hashlib
 import json
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -18,7 +20,7 @@ from typing import Any
 
 from translate.config import ModelSpec
 from translate.engine.base import Generated
-from translate.engine.hf import count_tokens, input_limit, quiet_transformers
+from translate.engine.codecs import load_codec, position_limit
 from translate.models import ResolvedModel
 
 ENV_CACHE = "TRANSLATE_CT2_CACHE"
@@ -52,10 +54,27 @@ def _conversion_source(location: Path, scratch: Path) -> Path:
     return shadow
 
 
+def _convert(source: Path, out: Path, quantization: str) -> None:
+    """Convert a model in a child process.
+
+    The converter loads the full model with torch; in a child, that memory goes back to
+    the system when it exits, and the translating process never imports torch.
+    """
+    code = ("import sys; from ctranslate2.converters import TransformersConverter; "
+            "TransformersConverter(sys.argv[1]).convert(sys.argv[2], quantization=sys.argv[3])")
+    done = subprocess.run([sys.executable, "-c", code, str(source), str(out), quantization],
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        from translate.errors import ModelUnavailableError
+
+        tail = "\n".join(done.stderr.strip().splitlines()[-3:])
+        raise ModelUnavailableError(f"CTranslate2 could not convert {source}: {tail}",
+                                    "use --engine transformers for this model")
+
+
 def converted_model(resolved: ResolvedModel, quantization: str) -> Path:
     """The CTranslate2 conversion of ``resolved``, converting it on first use."""
     import ctranslate2
-    from ctranslate2.converters import TransformersConverter
 
     key = f"{resolved.identity}|{quantization}|{ctranslate2.__version__}"
     name = Path(resolved.location).name[:40]
@@ -66,8 +85,7 @@ def converted_model(resolved: ResolvedModel, quantization: str) -> Path:
     with tempfile.TemporaryDirectory(dir=target.parent, prefix=".convert-") as tmp:
         scratch = Path(tmp)
         source = _conversion_source(Path(resolved.location), scratch)
-        TransformersConverter(str(source)).convert(str(scratch / "out"),
-                                                   quantization=quantization)
+        _convert(source, scratch / "out", quantization)
         try:
             os.replace(scratch / "out", target)
         except OSError:  # another process converted it first
@@ -78,47 +96,51 @@ def converted_model(resolved: ResolvedModel, quantization: str) -> Path:
 
 
 class CTranslate2Engine:
-    """A seq2seq model run by CTranslate2 with the model's own (transformers) tokenizer."""
+    """A seq2seq model run by CTranslate2, tokenized like the model's own tokenizer.
+
+    Marian models need neither torch nor transformers at run time (``codecs``), which
+    keeps memory at about half of the transformers engine's.
+    """
 
     name = "ctranslate2"
 
     def __init__(self, resolved: ResolvedModel, spec: ModelSpec, device: str = "cpu",
                  compute_type: str = "int8") -> None:
         import ctranslate2
-        from transformers import AutoConfig, AutoTokenizer
 
-        quiet_transformers()
         self.generation = spec.generation
+        # Beam search keeps num_beams hypotheses per sentence: split a batch so that
+        # sentences x beams stays within twice batch_size, which bounds memory (measured
+        # in docs/benchmarks.md: beam 4 at 32 sentences a call costs 180 MB more).
+        self.max_rows = max(1, 2 * spec.batch_size // max(1, spec.generation.num_beams))
         self.path = converted_model(resolved, compute_type)
         threads = int(os.environ.get("TRANSLATE_THREADS", "0")) or (os.cpu_count() or 1)
         self.translator: Any = ctranslate2.Translator(
             str(self.path), device=device, compute_type=compute_type,
             intra_threads=threads, inter_threads=1)
-        self.tokenizer: Any = AutoTokenizer.from_pretrained(resolved.location)
-        config = AutoConfig.from_pretrained(resolved.location)
-        self.max_input_tokens = input_limit(self.tokenizer, config, spec.max_input_tokens)
+        folder = Path(resolved.location)
+        self.codec = load_codec(folder)
+        self.positions = position_limit(folder)
+        limit = min(filter(None, (self.codec.model_max_length, self.positions)))
+        self.max_input_tokens = min(spec.max_input_tokens or limit, limit)
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         """Token counts with special tokens, as the model sees them."""
-        return count_tokens(self.tokenizer, texts)
-
-    def source_tokens(self, texts: Sequence[str]) -> list[list[str]]:
-        """The token strings CTranslate2 takes for ``texts``."""
-        ids = self.tokenizer(list(texts), add_special_tokens=True)["input_ids"]
-        return [self.tokenizer.convert_ids_to_tokens(row) for row in ids]
+        return [len(tokens) for tokens in self.codec.tokens(texts)]
 
     def generate(self, texts: Sequence[str]) -> list[Generated]:
         """Translate one batch with ``translate_batch`` and decode."""
         gen = self.generation
+        longest = min(gen.max_new_tokens, self.positions)  # the position table's end
         results = self.translator.translate_batch(
-            self.source_tokens(texts), beam_size=gen.num_beams,
-            max_decoding_length=gen.max_new_tokens, min_decoding_length=gen.min_new_tokens,
+            self.codec.tokens(texts), beam_size=gen.num_beams,
+            max_decoding_length=longest, min_decoding_length=min(gen.min_new_tokens, longest),
             no_repeat_ngram_size=gen.no_repeat_ngram_size, length_penalty=gen.length_penalty,
-            max_batch_size=0)
+            max_batch_size=self.max_rows)
         outputs = []
         for result in results:
             tokens = result.hypotheses[0]
-            ids = self.tokenizer.convert_tokens_to_ids(tokens)
-            text = self.tokenizer.decode(ids, skip_special_tokens=True).strip()
-            outputs.append(Generated(text, len(tokens) >= gen.max_new_tokens))
+            text = self.codec.decode(tokens)
+            count = sum(1 for tok in tokens if tok not in self.codec.special)
+            outputs.append(Generated(text, len(tokens) >= longest, count))
         return outputs

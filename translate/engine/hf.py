@@ -80,10 +80,14 @@ class TransformersEngine:
         batch = self.tokenizer(list(texts), return_tensors="pt", padding=True)
         batch = {k: v.to(self.device) for k, v in batch.items()}
         kwargs = self.generation.generate_kwargs()
+        positions = int(getattr(self.model.config, "max_position_embeddings", 0) or 0)
+        if positions:  # never past the position table's end
+            kwargs["max_new_tokens"] = min(kwargs["max_new_tokens"], positions - 1)
         with torch.inference_mode():
             out = self.model.generate(**batch, **kwargs)
         eos = self.model.generation_config.eos_token_id
         eos_ids = set(eos if isinstance(eos, list) else [eos])
+        special = set(self.tokenizer.all_special_ids)
         texts_out = self.tokenizer.batch_decode(out, skip_special_tokens=True)
         results = []
         limit = kwargs["max_new_tokens"]
@@ -92,5 +96,7 @@ class TransformersEngine:
             ends = [i for i, tok in enumerate(generated) if tok in eos_ids]
             # No EOS, or one forced into the very last slot: the output was cut short.
             hit = len(generated) >= limit and (not ends or ends[0] >= limit - 1)
-            results.append(Generated(text.strip(), hit))
+            content = generated[:ends[0]] if ends else generated
+            count = sum(1 for tok in content if tok not in special)
+            results.append(Generated(text.strip(), hit, count))
         return results

@@ -1,0 +1,304 @@
+"""Engine benchmark: naive transformers vs the project's engines, on opus-mt-it-en's shape.
+
+Builds the opus-mt-it-en architecture offline with random weights (MarianConfig: vocab
+80035, d_model 512, 6+6 layers, 8 heads, FFN 2048, swish, static sinusoidal positions,
+scaled shared embeddings, pad/decoder start 80034, eos 0) and a SentencePiece tokenizer
+trained on Italian text written here; generates a workload of Italian news sentences;
+forces every engine to emit the same number of tokens per sentence (EOS suppressed until
+then, checked by counting); runs each engine in its own process (for honest peak RSS)
+at greedy and beam 4, and prints sentences/s, target tokens/s, load time, peak RSS and
+ratios to naive transformers from the same run.
+
+    python benchmarks/engines.py --quick     # < 5 minutes on 2 cores
+    python benchmarks/engines.py             # 256 sentences for every engine
+
+The last line is ``speedup greedy=<x> beam4=<y> rss_ratio=<z>`` (the default engine
+against naive transformers; rss_ratio = default peak RSS / naive peak RSS).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+VOCAB = 80035
+TOKENS = 32  # target tokens every engine must emit per sentence
+ENGINES = {  # name -> (project engine or None for naive, compute type)
+    "naive transformers (one sentence at a time)": (None, "float32"),
+    "transformers, project pipeline (batched, sorted)": ("transformers", "float32"),
+    "default engine (auto), project pipeline": ("auto", "auto"),
+    "ctranslate2 float32, project pipeline": ("ctranslate2", "float32"),
+}
+NAIVE, REFERENCE, DEFAULT = list(ENGINES)[:3]
+
+SUBJECTS = ["Il presidente del Consiglio", "La Commissione europea", "Il ministro dell'Economia",
+            "Il sindaco di Roma", "La Banca d'Italia", "Il segretario del partito",
+            "Un portavoce del governo", "La procura di Milano", "Il sindacato dei metalmeccanici",
+            "L'amministratore delegato della società"]
+VERBS = ["ha annunciato", "ha confermato", "ha respinto", "ha presentato", "ha criticato",
+         "ha difeso", "ha rinviato", "ha approvato"]
+OBJECTS = ["il nuovo piano per le infrastrutture", "la riforma delle pensioni",
+           "l'accordo sul commercio con i paesi vicini", "i dati sull'occupazione giovanile",
+           "un investimento di dieci miliardi di euro", "la legge di bilancio per il prossimo anno",
+           "le misure contro il caro energia", "il progetto per la rete ferroviaria del Sud"]
+TAILS = ["dopo una lunga riunione a Palazzo Chigi", "nonostante le proteste delle opposizioni",
+         "in una conferenza stampa convocata in serata", "secondo fonti vicine al dossier",
+         "mentre i mercati restano prudenti", "in vista del vertice europeo di dicembre",
+         "con il sostegno delle associazioni di categoria", "tra le critiche degli economisti"]
+
+
+def workload(count: int, seed: int = 0) -> list[str]:
+    """``count`` distinct Italian news sentences (about 20 to 30 words)."""
+    rng = random.Random(seed)
+    out: list[str] = []
+    while len(out) < count:
+        sentence = (f"{rng.choice(SUBJECTS)} {rng.choice(VERBS)} {rng.choice(OBJECTS)} "
+                    f"{rng.choice(TAILS)}, {rng.choice(TAILS)}.")
+        if sentence not in out:
+            out.append(sentence)
+    return out
+
+
+def build_model(path: Path) -> Path:
+    """The opus-mt-it-en architecture with random weights and a trained SentencePiece."""
+    import sentencepiece as spm
+    import torch
+    from transformers import MarianConfig, MarianMTModel, MarianTokenizer
+
+    from tests.model_factory import ITALIAN
+
+    if (path / "model.safetensors").exists():
+        return path
+    path.mkdir(parents=True, exist_ok=True)
+    text = ITALIAN.splitlines() + workload(2000, seed=1)
+    proto = _train(text)
+    (path / "source.spm").write_bytes(proto)
+    (path / "target.spm").write_bytes(proto)
+    sp = spm.SentencePieceProcessor(model_proto=proto)
+    vocab = {sp.id_to_piece(i): i for i in range(sp.get_piece_size())}
+    for i in range(len(vocab), VOCAB - 1):  # the real model's vocabulary size
+        vocab[f"<extra_{i}>"] = i
+    vocab["<pad>"] = VOCAB - 1
+    (path / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False))
+    tokenizer = MarianTokenizer(str(path / "source.spm"), str(path / "target.spm"),
+                                str(path / "vocab.json"), model_max_length=512)
+    config = MarianConfig(
+        vocab_size=VOCAB, d_model=512, encoder_layers=6, decoder_layers=6,
+        encoder_attention_heads=8, decoder_attention_heads=8, encoder_ffn_dim=2048,
+        decoder_ffn_dim=2048, activation_function="swish", static_position_embeddings=True,
+        scale_embedding=True, share_encoder_decoder_embeddings=True, max_position_embeddings=512,
+        pad_token_id=VOCAB - 1, decoder_start_token_id=VOCAB - 1, eos_token_id=0,
+        forced_eos_token_id=None, bad_words_ids=[[VOCAB - 1]])
+    torch.manual_seed(0)
+    MarianMTModel(config).eval().save_pretrained(path)
+    tokenizer.save_pretrained(path)
+    return path
+
+
+def _train(lines: list[str]) -> bytes:
+    import io
+
+    import sentencepiece as spm
+
+    buffer = io.BytesIO()
+    spm.SentencePieceTrainer.train(
+        sentence_iterator=iter(lines), model_writer=buffer, vocab_size=4000,
+        hard_vocab_limit=False, model_type="unigram", character_coverage=1.0, pad_id=-1,
+        bos_id=-1, unk_id=1, eos_id=0, unk_piece="<unk>", eos_piece="</s>", minloglevel=2)
+    return buffer.getvalue()
+
+
+def worker(name: str, model: Path, count: int, out: Path) -> None:
+    """Run one engine at greedy and beam 4; write figures and outputs as JSON."""
+    os.environ.setdefault("TRANSLATE_THREADS", "2")
+    sentences = workload(count)
+    engine_name, compute = ENGINES[name]
+    started = time.perf_counter()
+    results: dict[str, Any] = {}
+    if engine_name is None:
+        import torch
+        from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
+
+        torch.set_num_threads(2)
+        tokenizer = AutoTokenizer.from_pretrained(model)
+        net = AutoModelForSeq2SeqLM.from_pretrained(model).eval()
+        load = time.perf_counter() - started
+        for beams in (1, 4):
+            t0 = time.perf_counter()
+            texts, tokens = [], []
+            for sentence in sentences:
+                with torch.inference_mode():
+                    ids = net.generate(**tokenizer([sentence], return_tensors="pt"),
+                                       num_beams=beams, min_new_tokens=TOKENS,
+                                       max_new_tokens=TOKENS, do_sample=False)
+                row = [t for t in ids[0].tolist()[1:] if t not in tokenizer.all_special_ids]
+                tokens.append(len(row))
+                texts.append(tokenizer.decode(ids[0], skip_special_tokens=True).strip())
+            results[str(beams)] = {"seconds": time.perf_counter() - t0, "texts": texts,
+                                   "tokens": tokens}
+    else:
+        from translate.config import GenerationOptions, ModelSpec
+        from translate.engine.base import BatchStats, iter_translations
+        from translate.translator import RunSettings, Translator
+
+        settings = RunSettings(engine=engine_name, device="cpu", compute_type=compute)
+        load = 0.0
+        for beams in (1, 4):
+            spec = ModelSpec("it-en", str(model), batch_size=32, max_batch_tokens=8192,
+                             generation=GenerationOptions(num_beams=beams, min_new_tokens=TOKENS,
+                                                          max_new_tokens=TOKENS))
+            translator = Translator(spec, settings)
+            t_load = time.perf_counter()
+            translator.engine  # noqa: B018  (load and, for ctranslate2, convert once)
+            load = load or time.perf_counter() - t_load
+            results["engine"] = f"{translator.info.name} {translator.compute_type}"
+            stats = BatchStats()
+            t0 = time.perf_counter()
+            done: dict[str, str] = {}
+            for batch in iter_translations(translator.engine, sentences, spec.batch_size,
+                                           spec.max_batch_tokens, stats):
+                done.update(batch)
+            results[str(beams)] = {"seconds": time.perf_counter() - t0,
+                                   "texts": [done[s] for s in sentences],
+                                   "output_tokens": stats.output_tokens}
+            translator.unload()
+    results["load_s"] = load
+    results["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    results["count"] = len(sentences)
+    out.write_text(json.dumps(results))
+
+
+def convert(model: Path, work: Path) -> dict[str, float]:
+    """Convert the model for CTranslate2 once per compute type (timed, in a subprocess).
+
+    Conversion is a one-time cost (the converted model is cached), so it is kept out of
+    the engines' load time and peak memory, and reported on its own.
+    """
+    shutil.rmtree(work / "ct2", ignore_errors=True)
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "TRANSLATE_CT2_CACHE": str(work / "ct2")}
+    times = {}
+    for compute in ("int8", "float32"):
+        code = ("import sys, time; from translate.config import ModelSpec; "
+                "from translate.models import resolve_model; "
+                "from translate.engine.ct2 import converted_model; t = time.perf_counter(); "
+                f"converted_model(resolve_model(ModelSpec('it-en', {str(model)!r})), "
+                f"{compute!r}); print(time.perf_counter() - t)")
+        out = subprocess.run([sys.executable, "-c", code], check=True, env=env,
+                             capture_output=True, text=True).stdout
+        times[compute] = float(out.strip().splitlines()[-1])
+    return times
+
+
+def run_worker(name: str, model: Path, count: int, work: Path) -> dict[str, Any]:
+    """Run ``worker`` in a fresh process (so its peak RSS is its own)."""
+    out = work / f"result-{list(ENGINES).index(name)}.json"
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "TRANSLATE_CT2_CACHE": str(work / "ct2")}
+    subprocess.run([sys.executable, __file__, "--worker", name, "--model", str(model),
+                    "--count", str(count), "--out", str(out)], check=True, env=env)
+    return json.loads(out.read_text())
+
+
+def rerun_seeds(model: Path, work: Path, fresh: bool) -> tuple[float, float]:
+    """Cold and warm wall time of `translate seeds/` through the CLI (default engine).
+
+    ``fresh``: nothing cached at all (the model is converted in the cold run), as on a
+    new machine; otherwise the converted model is already cached.
+    """
+    folder = work / ("seeds-fresh" if fresh else "seeds")
+    shutil.rmtree(folder, ignore_errors=True)
+    shutil.copytree(ROOT / "seeds", folder)
+    ct2 = work / ("ct2-fresh" if fresh else "ct2")
+    if fresh:
+        shutil.rmtree(ct2, ignore_errors=True)
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "TRANSLATE_CT2_CACHE": str(ct2)}
+    times = []
+    for _ in range(2):
+        t0 = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "translate", str(folder), "--to", "en",
+                        "--model", str(model), "--max-new-tokens", str(TOKENS), "--quiet"],
+                       check=True, env=env)
+        times.append(time.perf_counter() - t0)
+    return times[0], times[1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="fewer sentences (< 5 min)")
+    parser.add_argument("--workdir", type=Path, default=Path("/tmp/translate-bench"))
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    parser.add_argument("--model", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--count", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        worker(args.worker, args.model, args.count, args.out)
+        return
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    t0 = time.perf_counter()
+    model = build_model(args.workdir / "opus-mt-it-en-random")
+    print(f"model: opus-mt-it-en shape, random weights, built in {time.perf_counter() - t0:.1f} s")
+    conversions = convert(model, args.workdir)
+    print("one-time CTranslate2 conversion: " + ", ".join(
+        f"{k} {v:.1f} s" for k, v in conversions.items()))
+    counts = {name: (16 if name == NAIVE else 64) if args.quick else 256 for name in ENGINES}
+    results = {name: run_worker(name, model, counts[name], args.workdir) for name in ENGINES}
+    report(results, model, args.workdir)
+
+
+def report(results: dict[str, dict[str, Any]], model: Path, work: Path) -> None:
+    """Print the table, token counts, agreement, the seeds re-run and the speedup line."""
+    print(f"\n{TOKENS} target tokens per sentence, 2 threads; ratios against naive greedy/beam 4")
+    print("| engine | sentences | greedy sent/s | beam4 sent/s | greedy tok/s | beam4 tok/s "
+          "| x greedy | x beam4 | load s | peak RSS MB |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    naive = results[NAIVE]
+    rate = {name: {b: r["count"] / r[b]["seconds"] for b in ("1", "4")}
+            for name, r in results.items()}
+    for name, r in results.items():
+        label = f"{name} [{r['engine']}]" if "engine" in r else name
+        print(f"| {label} | {r['count']} | {rate[name]['1']:.2f} | {rate[name]['4']:.2f} | "
+              f"{rate[name]['1'] * TOKENS:.0f} | {rate[name]['4'] * TOKENS:.0f} | "
+              f"{rate[name]['1'] / rate[NAIVE]['1']:.1f} | "
+              f"{rate[name]['4'] / rate[NAIVE]['4']:.1f} | {r['load_s']:.1f} | "
+              f"{r['rss_mb']:.0f} |")
+    print("\ntokens generated per sentence (must all equal the forced count):")
+    for name, r in results.items():
+        per = {b: (sum(r[b]["tokens"]) / len(r[b]["tokens"]) if "output_tokens" not in r[b]
+                   else r[b]["output_tokens"] / r["count"]) for b in ("1", "4")}
+        print(f"  {name}: greedy {per['1']:.2f}, beam4 {per['4']:.2f}")
+    reference = results[REFERENCE]["1"]["texts"]
+    print("\ngreedy agreement with transformers float32 (same sentences):")
+    for name, r in results.items():
+        if name == REFERENCE:
+            continue
+        texts = r["1"]["texts"]
+        same = sum(a == b for a, b in zip(texts, reference[: len(texts)], strict=True))
+        print(f"  {name}: {same}/{len(texts)} = {same / len(texts):.1%}")
+    print("\nseeds/ through the CLI (default engine, beam 4, 32 tokens a sentence):")
+    cold, warm = rerun_seeds(model, work, fresh=True)
+    print(f"  new machine (model converted in the cold run): cold {cold:.2f} s, "
+          f"warm re-run {warm:.2f} s, {cold / warm:.0f}x faster")
+    cold, warm = rerun_seeds(model, work, fresh=False)
+    print(f"  converted model already cached: cold {cold:.2f} s, "
+          f"warm re-run {warm:.2f} s, {cold / warm:.0f}x faster")
+    default = results[DEFAULT]
+    print(f"speedup greedy={rate[DEFAULT]['1'] / rate[NAIVE]['1']:.2f} "
+          f"beam4={rate[DEFAULT]['4'] / rate[NAIVE]['4']:.2f} "
+          f"rss_ratio={default['rss_mb'] / naive['rss_mb']:.2f}")
+
+
+if __name__ == "__main__":
+    main()
