@@ -259,3 +259,21 @@ def test_local_model_hash_follows_content(tmp_path, tiny_marian) -> None:
     time.sleep(0.01)
     weights.write_bytes(bytes(data))  # same size, new bytes, new mtime
     assert directory_hash(model) != first
+
+
+def test_many_processes_create_one_cache_at_once(tmp_path) -> None:
+    code = ("import sys; from pathlib import Path; from translate.cache import Cache; "
+            "c = Cache.open(Path(sys.argv[1])); c.put_many('sig', {sys.argv[2]: 'x'}); "
+            "c.close()")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    for round_no in range(3):
+        folder = tmp_path / f"round{round_no}"
+        folder.mkdir()
+        procs = [subprocess.Popen([sys.executable, "-c", code, str(folder), f"text {i}"],
+                                  env=env, stderr=subprocess.PIPE, text=True)
+                 for i in range(8)]
+        for proc in procs:
+            _, err = proc.communicate(timeout=120)
+            assert proc.returncode == 0, err
+        with Cache.open(folder) as cache:
+            assert cache.stats()["entries"] == 8

@@ -94,12 +94,12 @@ class Cache:
             if path.exists() and not _looks_like_sqlite(path):
                 warnings.append(_move_aside(path, "is not a SQLite database"))
             try:
-                conn = _connect(path)
+                conn = _connect_patiently(path)
             except sqlite3.DatabaseError as exc:
-                if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
+                if isinstance(exc, sqlite3.OperationalError):
                     raise
                 warnings.append(_move_aside(path, f"is corrupt ({exc})"))
-                conn = _connect(path)
+                conn = _connect_patiently(path)
         except (OSError, sqlite3.OperationalError) as exc:
             raise CacheError(f"cannot open the cache at {path}: {exc}",
                              "check permissions, or run with --no-cache") from exc
@@ -223,6 +223,26 @@ def _move_aside(path: Path, why: str) -> str:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(str(path) + suffix)
     return f"the cache {path} {why}; moved it to {aside.name} and started a new one"
+
+
+def _connect_patiently(path: Path, patience: float = 120.0) -> sqlite3.Connection:
+    """Connect, retrying while another process holds a lock.
+
+    Creating the database and switching it to WAL mode take locks that SQLite does not
+    always wait for (it answers "database is locked" at once), so two runs starting
+    together on a new folder retry here instead of failing.
+    """
+    deadline = time.monotonic() + patience
+    delay = 0.01
+    while True:
+        try:
+            return _connect(path)
+        except sqlite3.OperationalError as exc:
+            busy = "locked" in str(exc) or "busy" in str(exc)
+            if not busy or time.monotonic() > deadline:
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 0.5)
 
 
 def _connect(path: Path) -> sqlite3.Connection:

@@ -98,6 +98,11 @@ ReportOpt = Annotated[Path | None, typer.Option(
 OfflineOpt = Annotated[bool, typer.Option(
     "--offline", help="Never use the network; fail at once if a model is missing.")]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress, no summary.")]
+ClusterOpt = Annotated[str | None, typer.Option(
+    "--cluster", help="Run the model on Ray: 'local' starts Ray here, 'auto' or "
+                      "ray://HOST:10001 joins a cluster (needs the ray extra).")]
+ActorsOpt = Annotated[int, typer.Option("--actors", min=1,
+                                        help="Ray actors, each holding one model copy.")]
 MethodOpt = Annotated[str, typer.Option(
     "--method", help="abstractive (a model), extractive (TextRank, no model) or lead.")]
 MaxWordsOpt = Annotated[int, typer.Option("--max-words", min=1, help="Longest summary.")]
@@ -129,6 +134,8 @@ def translate_command(
     report: ReportOpt = None,
     offline: OfflineOpt = False,
     quiet: QuietOpt = False,
+    cluster: ClusterOpt = None,
+    actors: ActorsOpt = 2,
     summarize: Annotated[bool, typer.Option(
         "--summarize", help="Also write X.en.summary.txt (each model loaded once).")] = False,
     summary_model: Annotated[str | None, typer.Option(
@@ -148,7 +155,8 @@ def translate_command(
         job = service.TranslateJob(
             paths=paths, target=to, source=source, models=models, overrides=overrides,
             device=device, engine=engine, compute_type=compute_type, glob=glob, force=force,
-            use_cache=not no_cache, dry_run=dry_run, offline=offline)
+            use_cache=not no_cache, dry_run=dry_run, offline=offline, cluster=cluster,
+            actors=actors)
         options = service.SummaryOptions(method, max_words, min_words) if summarize else None
         _execute(job, options, summary_model, report, quiet)
 
@@ -175,6 +183,8 @@ def summarize_command(
     report: ReportOpt = None,
     offline: OfflineOpt = False,
     quiet: QuietOpt = False,
+    cluster: ClusterOpt = None,
+    actors: ActorsOpt = 2,
 ) -> None:
     """Summarise files (translating them first when needed): write X.en.summary.txt."""
     from translate import service
@@ -184,7 +194,7 @@ def summarize_command(
             paths=paths, target=to, source=source, models=models,
             overrides={"model": translation_model}, device=device, engine=engine,
             compute_type=compute_type, glob=glob, force=force, use_cache=not no_cache,
-            offline=offline)
+            offline=offline, cluster=cluster, actors=actors)
         _execute(job, service.SummaryOptions(method, max_words, min_words), model, report,
                  quiet)
 

@@ -32,9 +32,9 @@ _OVERRIDES = ("model", "num_beams", "max_new_tokens", "batch_size", "max_batch_t
               "max_input_tokens")
 _FLAGS = ("force", "use_cache", "offline", "summarize")
 _STRINGS = ("name", "to", "from", "glob", "device", "engine", "compute_type", "models",
-            "report", "summary_model", "method")
-_SUMMARY_INTS = ("max_words", "min_words")
-_KEYS = ("inputs", *_STRINGS, *_FLAGS, *_OVERRIDES, *_SUMMARY_INTS)
+            "report", "summary_model", "method", "cluster")
+_POSITIVE_INTS = ("max_words", "min_words", "actors")
+_KEYS = ("inputs", *_STRINGS, *_FLAGS, *_OVERRIDES, *_POSITIVE_INTS)
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,7 @@ def _check(path: Path, index: int, table: Any) -> dict[str, Any]:
             raise ConfigError(f"{where}: '{key}' must be true or false")
         if key in _STRINGS and not isinstance(value, str):
             raise ConfigError(f"{where}: '{key}' must be a string")
-        if key in (*_OVERRIDES[1:], *_SUMMARY_INTS) and (
+        if key in (*_OVERRIDES[1:], *_POSITIVE_INTS) and (
                 not isinstance(value, int) or value < 1):
             raise ConfigError(f"{where}: '{key}' must be a positive integer")
     inputs = table.get("inputs")
@@ -104,7 +104,8 @@ def load_jobs(path: Path) -> list[JobSpec]:
             device=table.get("device", "auto"), engine=table.get("engine", "auto"),
             compute_type=table.get("compute_type", "auto"),
             glob=table.get("glob"), force=table.get("force", False),
-            use_cache=table.get("use_cache", True), offline=table.get("offline", False))
+            use_cache=table.get("use_cache", True), offline=table.get("offline", False),
+            cluster=table.get("cluster"), actors=table.get("actors", 2))
         summary = SummaryOptions(table.get("method", "abstractive"),
                                  table.get("max_words", 120), table.get("min_words", 30)
                                  ) if table.get("summarize", False) else None

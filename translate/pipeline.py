@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from translate.cache import CACHE_DIR, Cache, find_cache_root, signature_id
-from translate.cached import generate_cached
+from translate.cached import Runner, generate_cached
 from translate.detect import detect, detect_paragraphs
 from translate.documents import (
     Document,
@@ -101,8 +101,10 @@ class Pipeline:
     """Translates documents with a ``Router``, the caches next to them and a progress sink."""
 
     def __init__(self, router: Router, options: JobOptions | None = None,
-                 progress: Progress | None = None) -> None:
+                 progress: Progress | None = None, runner: Runner | None = None) -> None:
         self.router = router
+        # Runs the model over misses: in this process (the router) or on a cluster.
+        self.runner: Runner = runner or router.translate
         self.options = options or JobOptions()
         self.progress: Progress = progress or NoProgress()
         self._caches: dict[Path, Cache] = {}
@@ -271,7 +273,7 @@ class Pipeline:
             first_misses: set[str] = set()
             for leg_no, translator in enumerate(route):
                 step = {c: {current[t] for t in ts} for c, ts in by_cache.items()}
-                got = generate_cached(translator, step, self.router.translate,
+                got = generate_cached(translator, step, self.runner,
                                       force=self.options.force, dry_run=self.options.dry_run,
                                       on_batch=lambda n: self.progress.batch_done(n, 0))
                 if leg_no == 0:

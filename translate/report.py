@@ -61,6 +61,7 @@ class RunReport:
     interrupted: bool = False
     models_loaded: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    distributed: dict[str, Any] | None = None
 
     def count(self, status: Status) -> int:
         """How many files ended with ``status``."""
@@ -97,6 +98,7 @@ class RunReport:
             "interrupted": self.interrupted,
             "models_loaded": self.models_loaded,
             "warnings": self.warnings,
+            "distributed": self.distributed,
             "files": [asdict(f) for f in self.files],
         }
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from translate.config import load_registry
+from translate.distributed import RayRunner
 from translate.documents import decode_bytes
 from translate.engine import choose_engine
 from translate.errors import UsageError
@@ -46,6 +47,8 @@ class TranslateJob:
     dry_run: bool = False
     offline: bool = False
     max_loaded: int = 2
+    cluster: str | None = None
+    actors: int = 2
 
     def options(self) -> JobOptions:
         """The pipeline options of this job."""
@@ -68,6 +71,24 @@ class TranslateJob:
         return Router(registry, self.overrides, settings, self.max_loaded)
 
 
+    def runner(self) -> RayRunner | None:
+        """The Ray runner when ``cluster`` is set (``local`` starts Ray here)."""
+        if self.cluster is None:
+            return None
+        from translate.distributed import RayRunner
+
+        runner = RayRunner(address=self.cluster, actors=self.actors)
+        runner.start()
+        return runner
+
+
+def _distributed(report: RunReport, runner: RayRunner | None) -> RunReport:
+    if runner is not None:
+        report.distributed = {"address": runner.address, "actors": runner.actors,
+                              "workers_seen": len(runner.workers)}
+    return report
+
+
 def make_progress(quiet: bool) -> Progress:
     """A live bar on a terminal, log lines otherwise, nothing with ``--quiet``."""
     if quiet:
@@ -77,7 +98,9 @@ def make_progress(quiet: bool) -> Progress:
 
 def run_translate(job: TranslateJob, progress: Progress | None = None) -> RunReport:
     """Translate every input of ``job``; return the report."""
-    return Pipeline(job.router(), job.options(), progress).run(job.paths)
+    runner = job.runner()
+    report = Pipeline(job.router(), job.options(), progress, runner).run(job.paths)
+    return _distributed(report, runner)
 
 
 def translate_stdin(job: TranslateJob, data: bytes) -> bytes:
@@ -89,8 +112,11 @@ def run_summarize(job: TranslateJob, options: SummaryOptions, model: str | None 
                   progress: Progress | None = None) -> tuple[RunReport, RunReport]:
     """Translate (where needed) and summarise every input; return both reports."""
     router = job.router()
-    summarizer = Summarizer(router, options, model, force=job.force)
-    return SummaryJob(router, job.options(), summarizer, progress).run(list(job.paths))
+    runner = job.runner()
+    summarizer = Summarizer(router, options, model, force=job.force, runner=runner)
+    translated, summaries = SummaryJob(router, job.options(), summarizer, progress,
+                                       runner).run(list(job.paths))
+    return _distributed(translated, runner), _distributed(summaries, runner)
 
 
 def summarize_stdin(job: TranslateJob, options: SummaryOptions, model: str | None,

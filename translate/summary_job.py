@@ -15,7 +15,7 @@ from typing import Any
 
 from translate import __version__
 from translate.cache import Cache, find_cache_root, signature_id
-from translate.cached import generate_cached
+from translate.cached import Runner, generate_cached
 from translate.config import ModelSpec
 from translate.documents import Document, encode_text, output_path, read_document, write_atomic
 from translate.errors import TranslateError, UsageError
@@ -48,8 +48,9 @@ class Summarizer:
     """Summarises English texts with one model (or none, for extractive methods)."""
 
     def __init__(self, router: Router, options: SummaryOptions, model: str | None = None,
-                 force: bool = False) -> None:
+                 force: bool = False, runner: Runner | None = None) -> None:
         self.router = router
+        self.runner: Runner = runner or router.translate
         self.options = options
         self.force = force
         low, high = options.token_limits()
@@ -76,7 +77,7 @@ class Summarizer:
                 "lower --max-words or raise max_input_tokens")
 
         def summarize_all(chunks: list[str]) -> list[str]:
-            got = generate_cached(translator, {cache: set(chunks)}, self.router.translate,
+            got = generate_cached(translator, {cache: set(chunks)}, self.runner,
                                   force=self.force)
             return [got.outputs[c] for c in chunks]
 
@@ -93,16 +94,17 @@ class SummaryJob:
     """Translate (when needed) and summarise files, writing ``X.en.summary.txt``."""
 
     def __init__(self, router: Router, job: JobOptions, summarizer: Summarizer,
-                 progress: Progress | None = None) -> None:
+                 progress: Progress | None = None, runner: Runner | None = None) -> None:
         self.router = router
         self.job = job
         self.summarizer = summarizer
         self.progress = progress or NoProgress()
+        self.runner = runner
         self.report = RunReport()
 
     def run(self, paths: list[str]) -> tuple[RunReport, RunReport]:
         """Return the translation report and the summary report."""
-        translated = Pipeline(self.router, self.job, self.progress).run(paths)
+        translated = Pipeline(self.router, self.job, self.progress, self.runner).run(paths)
         sig = self.summarizer.signature()
         caches: dict[Path, Cache] = {}
         try:

@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from tests.conftest import SEED_DIR
+from translate.cli import app
+
+ray = pytest.importorskip("ray")  # CI installs the ray extra, so this runs there
+
+
+def run(*args: str):  # type: ignore[no-untyped-def]
+    return CliRunner().invoke(app, list(args), catch_exceptions=False)
+
+
+@pytest.fixture(scope="module")
+def local_ray():  # type: ignore[no-untyped-def]
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    yield
+    ray.shutdown()
+
+
+def make_inputs(folder: Path) -> Path:
+    folder.mkdir(parents=True)
+    shutil.copy(next(SEED_DIR.glob("*.txt")), folder / "articolo.txt")
+    for i in range(3):
+        (folder / f"breve{i}.txt").write_text(
+            f"Il governo ha approvato la legge numero {i}. Gli studenti protestano.\n\n"
+            f"Il sindaco di Milano ha presentato il piano {i}.\n")
+    return folder
+
+
+def outputs(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.glob("*.en.txt"))}
+
+
+def test_ray_run_is_byte_identical_to_local(tmp_path, registry_file, local_ray) -> None:
+    common = ["--models", str(registry_file), "--engine", "transformers", "--from", "it"]
+    local, remote = make_inputs(tmp_path / "local"), make_inputs(tmp_path / "ray")
+    assert run(str(local), *common).exit_code == 0
+    report = tmp_path / "r.json"
+    result = run(str(remote), *common, "--cluster", "local", "--actors", "2", "--batch-size",
+                 "4", "--report", str(report))
+    assert result.exit_code == 0, result.output
+    assert outputs(remote) == outputs(local) and len(outputs(local)) == 4
+    data = json.loads(report.read_text())
+    assert data["distributed"]["workers_seen"] >= 2  # at least two actors did work
+    assert data["models_loaded"] == []  # the driver itself loaded no model
+    assert data["totals"]["truncated_tokens"] == 0 and data["totals"]["generate_calls"] > 0
+
+
+def test_cache_entries_are_shared_both_ways(tmp_path, registry_file, local_ray) -> None:
+    common = ["--models", str(registry_file), "--engine", "transformers", "--from", "it"]
+    report = tmp_path / "r.json"
+    first = make_inputs(tmp_path / "a")
+    assert run(str(first), *common, "--cluster", "local").exit_code == 0
+    for path in first.glob("*.en.txt"):
+        path.unlink()
+    assert run(str(first), *common, "--report", str(report)).exit_code == 0
+    data = json.loads(report.read_text())
+    assert data["models_loaded"] == [] and data["totals"]["model_segments"] == 0
+
+    second = make_inputs(tmp_path / "b")
+    assert run(str(second), *common).exit_code == 0
+    for path in second.glob("*.en.txt"):
+        path.unlink()
+    assert run(str(second), *common, "--cluster", "local", "--report",
+               str(report)).exit_code == 0
+    data = json.loads(report.read_text())
+    assert data["distributed"]["workers_seen"] == 0  # nothing was shipped
+    assert data["totals"]["cache_hits"] == data["totals"]["segments"]
+    assert len(list(second.glob("*.en.txt"))) == 4
