@@ -249,19 +249,28 @@ def _connect(path: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(path, timeout=60, isolation_level=None)
     try:
         conn.execute("PRAGMA busy_timeout = 60000")
-        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
-        tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
-        if tables and app_id != _APP_ID:
-            raise CacheError(
-                f"{path} is a SQLite database that does not belong to translate",
-                f"move it away, or delete the folder {path.parent} if it is not needed")
-        conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("PRAGMA synchronous = NORMAL")
-        if not tables:
-            with conn:
+        # Check and create in one write transaction, so that a run starting at the same
+        # moment sees either no tables or all of them with our application id.
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+            tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+            if tables and app_id != _APP_ID:
+                raise CacheError(
+                    f"{path} is a SQLite database that does not belong to translate",
+                    f"move it away, or delete the folder {path.parent} if it is not needed")
+            if not tables:
                 conn.execute(f"PRAGMA application_id = {_APP_ID}")
                 conn.execute(f"PRAGMA user_version = {_SCHEMA_VERSION}")
-                conn.executescript(_SCHEMA)
+                for statement in filter(str.strip, _SCHEMA.split(";")):
+                    conn.execute(statement)
+            conn.execute("COMMIT")
+        except BaseException:
+            with contextlib.suppress(sqlite3.Error):
+                conn.execute("ROLLBACK")
+            raise
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
         conn.isolation_level = "DEFERRED"  # implicit transactions again, for `with conn:`
     except BaseException:
         conn.close()
