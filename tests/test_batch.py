@@ -7,12 +7,12 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from typer.testing import CliRunner
 
 from tests.fakes import LOG
+from tests.helpers import wait_for_entries
 from translate.cache import CACHE_DIR, DB_NAME
 from translate.cli import app
 from translate.progress import LogProgress
@@ -98,15 +98,7 @@ def test_sigint_exits_130_and_rerun_finishes_the_rest(tmp_path, registry_file) -
          str(registry_file), "--engine", "fake", "--from", "it", "--batch-size", "2"],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
     db = tmp_path / "c" / CACHE_DIR / DB_NAME
-    stored = 0
-    deadline = time.monotonic() + 120
-    while stored < 10 and time.monotonic() < deadline:
-        time.sleep(0.05)
-        try:
-            with sqlite3.connect(db, timeout=5) as conn:
-                stored = conn.execute("SELECT count(*) FROM segments").fetchone()[0]
-        except sqlite3.OperationalError:
-            continue
+    assert wait_for_entries(db, 10) >= 10
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err

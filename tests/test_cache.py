@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from tests.conftest import SEED_DIR
 from tests.fakes import LOG
+from tests.helpers import wait_for_entries
 from translate.cache import CACHE_DIR, DB_NAME, Cache
 from translate.cli import app
 
@@ -220,16 +221,7 @@ def test_sigkill_mid_run_then_resume(tmp_path, registry_file) -> None:
     _many_files(folder, 40)
     proc = _spawn(folder, registry_file, "0.1")
     db = folder / CACHE_DIR / DB_NAME
-    deadline = time.monotonic() + 120
-    stored = 0
-    while time.monotonic() < deadline and stored < 10:
-        time.sleep(0.05)
-        if db.exists():
-            try:
-                with sqlite3.connect(db, timeout=5) as conn:
-                    stored = conn.execute("SELECT count(*) FROM segments").fetchone()[0]
-            except sqlite3.OperationalError:
-                continue
+    stored = wait_for_entries(db, 10)
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=30)
     assert 10 <= stored < 81, "the run should have been killed mid-way"

@@ -15,6 +15,9 @@ def test_builtin_registry_has_the_pairs_and_summarizer() -> None:
     assert it_en.revision and it_en.generation.num_beams >= 1
     for lang in ["it", "de", "fr", "es", "pt", "nl", "ru"]:
         assert registry.pair(lang, "en") is not None, lang
+        assert registry.pair("en", lang) is not None, lang
+    en_pt = registry.pair("en", "pt")
+    assert en_pt is not None and en_pt.source_prefix == ">>pt<< "
     assert registry.summarizer is not None
     assert "distilbart" in registry.summarizer.model
     assert builtin_registry_path().name == "models.toml"

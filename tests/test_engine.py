@@ -97,3 +97,29 @@ def test_length_limit_is_reported(tiny_marian) -> None:
     engine = _engine(tiny_marian, GenerationOptions(num_beams=1, max_new_tokens=3))
     results = engine.generate(SAMPLES[:2])
     assert all(r.hit_length_limit for r in results)
+
+
+def test_source_prefix_reaches_the_model(tiny_marian, reference) -> None:
+    gen = GenerationOptions(num_beams=1, max_new_tokens=8)
+    spec = ModelSpec("en-pt", str(tiny_marian), generation=gen, source_prefix=">>pt<< ")
+    engine = TransformersEngine(resolve_model(spec), spec, "cpu")
+    text = SAMPLES[0]
+    assert engine.generate([text])[0].text == reference(">>pt<< " + text, gen)
+    assert engine.generate([text])[0].text != reference(text, gen)
+    assert engine.count_tokens([text])[0] > engine.count_tokens([""])[0]
+
+
+def test_safetensors_are_preferred_over_pickled_weights(tmp_path, tiny_marian, reference) -> None:
+    import shutil
+
+    model_dir = tmp_path / "both"
+    shutil.copytree(tiny_marian, model_dir)
+    other = AutoModelForSeq2SeqLM.from_pretrained(tiny_marian)
+    with torch.no_grad():
+        for param in other.parameters():
+            param.mul_(-1.0)  # different weights in the pickled copy
+    torch.save(other.state_dict(), model_dir / "pytorch_model.bin")
+    gen = GenerationOptions(num_beams=1, max_new_tokens=8)
+    spec = ModelSpec("it-en", str(model_dir), generation=gen)
+    engine = TransformersEngine(resolve_model(spec), spec, "cpu")
+    assert [r.text for r in engine.generate(SAMPLES)] == [reference(t, gen) for t in SAMPLES]

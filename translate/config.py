@@ -69,6 +69,7 @@ class ModelSpec:
     max_input_tokens: int | None = None
     batch_size: int = 32
     max_batch_tokens: int = 4096
+    source_prefix: str | None = None
 
     def replace(self, **changes: Any) -> ModelSpec:
         """Return a copy with fields (or generation fields) replaced; ``None`` keeps a value."""
@@ -100,7 +101,8 @@ class Registry:
         return {s for s, _ in keys}, {t for _, t in keys}
 
 
-_SPEC_KEYS = ("model", "revision", "max_input_tokens", "batch_size", "max_batch_tokens")
+_SPEC_KEYS = ("model", "revision", "source_prefix", "max_input_tokens", "batch_size",
+              "max_batch_tokens")
 _GEN_KEYS = tuple(f.name for f in fields(GenerationOptions))
 _INT_KEYS = {"max_input_tokens", "batch_size", "max_batch_tokens", "num_beams",
              "max_new_tokens", "min_new_tokens", "no_repeat_ngram_size"}
@@ -165,7 +167,7 @@ def parse_registry(path: Path, text: str) -> Registry:
         if name not in sections:
             raise _fail(path, name, "unknown table", sections)
     defaults = _check_settings(path, "defaults", data.get("defaults", {}),
-                               _SPEC_KEYS[2:] + _GEN_KEYS)
+                               _SPEC_KEYS[3:] + _GEN_KEYS)
     pairs: dict[str, ModelSpec] = {}
     for key, table in data.get("pairs", {}).items():
         parts = key.split("-")

@@ -86,6 +86,7 @@ class Translator:
             "compute_type": self.compute_type,
             "generation": asdict(self.spec.generation),
             "max_input_tokens": self.spec.max_input_tokens,
+            "source_prefix": self.spec.source_prefix,
             "segmenter": SEGMENTER_VERSION,
             "version": __version__,
         }

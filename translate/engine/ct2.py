@@ -109,6 +109,7 @@ class CTranslate2Engine:
         import ctranslate2
 
         self.generation = spec.generation
+        self.prefix = spec.source_prefix or ""
         # Beam search keeps num_beams hypotheses per sentence: split a batch so that
         # sentences x beams stays within twice batch_size, which bounds memory (measured
         # in docs/benchmarks.md: beam 4 at 32 sentences a call costs 180 MB more).
@@ -126,14 +127,14 @@ class CTranslate2Engine:
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         """Token counts with special tokens, as the model sees them."""
-        return [len(tokens) for tokens in self.codec.tokens(texts)]
+        return [len(tokens) for tokens in self.codec.tokens([self.prefix + t for t in texts])]
 
     def generate(self, texts: Sequence[str]) -> list[Generated]:
         """Translate one batch with ``translate_batch`` and decode."""
         gen = self.generation
         longest = min(gen.max_new_tokens, self.positions)  # the position table's end
         results = self.translator.translate_batch(
-            self.codec.tokens(texts), beam_size=gen.num_beams,
+            self.codec.tokens([self.prefix + t for t in texts]), beam_size=gen.num_beams,
             max_decoding_length=longest, min_decoding_length=min(gen.min_new_tokens, longest),
             no_repeat_ngram_size=gen.no_repeat_ngram_size, length_penalty=gen.length_penalty,
             max_batch_size=self.max_rows)

@@ -63,6 +63,7 @@ class TransformersEngine:
         self.device = device
         self.dtype = getattr(torch, compute_type)
         self.generation = spec.generation
+        self.prefix = spec.source_prefix or ""
         self.tokenizer: Any = AutoTokenizer.from_pretrained(resolved.location)
         model = AutoModelForSeq2SeqLM.from_pretrained(resolved.location, dtype=self.dtype)
         self.model: Any = model.to(self.device).eval()
@@ -71,13 +72,14 @@ class TransformersEngine:
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         """Token counts with special tokens, exactly as ``generate`` will see them."""
-        return count_tokens(self.tokenizer, texts)
+        return count_tokens(self.tokenizer, [self.prefix + t for t in texts])
 
     def generate(self, texts: Sequence[str]) -> list[Generated]:
         """Translate one batch with padding, under ``torch.inference_mode()``."""
         import torch
 
-        batch = self.tokenizer(list(texts), return_tensors="pt", padding=True)
+        batch = self.tokenizer([self.prefix + t for t in texts], return_tensors="pt",
+                               padding=True)
         batch = {k: v.to(self.device) for k, v in batch.items()}
         kwargs = self.generation.generate_kwargs()
         positions = int(getattr(self.model.config, "max_position_embeddings", 0) or 0)
