@@ -74,7 +74,7 @@ def test_dry_run_loads_no_model_and_writes_nothing(tmp_path, registry_file) -> N
     assert not list((tmp_path / "c").glob("*.en.txt"))
     assert not (tmp_path / "c" / CACHE_DIR).exists()
     totals = json.loads(report.read_text())["totals"]
-    assert totals["planned"] == 5 and totals["model_segments"] == 5 * 3
+    assert totals["planned"] == 5 and totals["model_segments"] == 5 * 2 + 1  # distinct
     assert totals["model_tokens"] > totals["model_segments"]
     assert "would translate" in result.output
     # after a real run, a dry run counts cache hits

@@ -117,6 +117,7 @@ def test_missing_model_fails_fast_with_a_fix(folder, tmp_path, monkeypatch) -> N
     result = run(str(folder), "--from", "it")
     assert time.monotonic() - started < 20
     assert result.exit_code == 1
+    assert result.output.count("error: model 'Helsinki-NLP/opus-mt-it-en'") == 1  # once, fatal
     assert "Helsinki-NLP/opus-mt-it-en" in result.output
     assert str(tmp_path / "hf" / "hub") in result.output
     assert "--model PATH" in result.output and "HF_HUB_OFFLINE=1" in result.output

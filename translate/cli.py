@@ -252,7 +252,8 @@ def _execute(job: Any, summary: Any, summary_model: str | None, report: Path | N
         report.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
     for index, result in enumerate(reports):
         if not quiet or result.failed:
-            render_report(result, quiet=quiet, kind="summaries" if index else "files")
+            render_report(result, quiet=quiet, kind="summaries" if index else "files",
+                          failures_shown=not quiet and not index)
     if any(r.interrupted for r in reports):
         raise typer.Exit(130)
     raise typer.Exit(1 if any(r.failed for r in reports) else 0)

@@ -26,7 +26,7 @@ from translate.documents import (
     output_path,
     write_atomic,
 )
-from translate.errors import InputError, TranslateError
+from translate.errors import CacheError, InputError, ModelUnavailableError, TranslateError
 from translate.report import FileResult, NoProgress, Progress, RunReport, Status, relative
 from translate.routing import Route, Router
 from translate.segment import Segmented, reassemble, segment
@@ -210,6 +210,8 @@ class Pipeline:
             seg, seg_langs, routes = self._plan(doc)
             langs = sorted(set(seg_langs))
             signature = self._signatures(langs)
+        except (ModelUnavailableError, CacheError):
+            raise  # the same for every file: stop the run with one clear message
         except TranslateError as exc:
             self._fail(result, exc.message, exc.hint)
             return None
@@ -289,6 +291,8 @@ class Pipeline:
         if not results or not route:
             return
         tokens = self._miss_tokens(route[0], misses) if self.options.dry_run else {}
+        self.report.model_segments += len(misses)
+        self.report.model_tokens += sum(tokens.values())
         for key, (seg, routes, _) in docs.items():
             mine = {t for r, t in zip(routes, seg.segments, strict=True) if r == route}
             result = results[key]

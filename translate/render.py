@@ -12,18 +12,20 @@ def echo(text: str) -> None:
     typer.echo(text, err=True)
 
 
-def render_report(report: RunReport, quiet: bool = False, kind: str = "files") -> None:
+def render_report(report: RunReport, quiet: bool = False, kind: str = "files",
+                  failures_shown: bool = False) -> None:
     """Print failures, warnings and, unless ``quiet``, a summary of the run.
 
     Args:
         report: The run's report.
         quiet: Print only warnings and failures.
         kind: ``files`` for translations, ``summaries`` for a summary report.
+        failures_shown: The progress display already printed each failure.
     """
     for warning in report.warnings:
         echo(f"warning: {warning}")
     failed = [f for f in report.files if f.status == Status.FAILED]
-    for result in failed:
+    for result in [] if failures_shown else failed:
         echo(f"failed: {result.path}: {result.reason}")
     if quiet:
         return

@@ -62,6 +62,8 @@ class RunReport:
     models_loaded: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     distributed: dict[str, Any] | None = None
+    model_segments: int = 0  # distinct segments sent (or, dry run, to send) to a model
+    model_tokens: int = 0  # their input tokens (counted in dry runs)
 
     def count(self, status: Status) -> int:
         """How many files ended with ``status``."""
@@ -82,8 +84,8 @@ class RunReport:
             "segments": segments,
             "cache_hits": hits,
             "cache_hit_rate": round(hits / segments, 4) if segments else None,
-            "model_segments": sum(f.model_segments for f in self.files),
-            "model_tokens": sum(f.model_tokens for f in self.files),
+            "model_segments": self.model_segments,
+            "model_tokens": self.model_tokens,
             "resplit_segments": self.batch.resplit,
             "truncated_tokens": self.batch.truncated_tokens,
             "length_limited_outputs": self.batch.length_limited,
