@@ -154,3 +154,12 @@ def test_help_does_not_import_torch() -> None:
                           env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=60)
     assert "Usage" in proc.stdout
     assert "HEAVY []" in proc.stdout
+
+
+def test_summarize_console_script_is_the_summarize_command() -> None:
+    code = ("import sys\nsys.argv = ['summarize', '--help']\n"
+            "from translate.cli import summarize_main\n"
+            "try:\n    summarize_main()\nexcept SystemExit:\n    pass\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=60)
+    assert "X.en.summary.txt" in proc.stdout and "--max-words" in proc.stdout

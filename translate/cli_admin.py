@@ -136,7 +136,7 @@ def detect_command(
     """Print the detected language of each file: path, language, confidence."""
     from translate.detect import detect_document
     from translate.documents import read_document
-    from translate.pipeline import collect_inputs
+    from translate.inputs import collect_inputs
 
     files, missing = collect_inputs(paths, glob, ())
     code = 1 if missing else 0

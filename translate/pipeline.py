@@ -16,20 +16,18 @@ from pathlib import Path
 
 from translate.cache import CACHE_DIR, Cache, find_cache_root, signature_id
 from translate.cached import Runner, generate_cached
-from translate.detect import detect, detect_paragraphs
 from translate.documents import (
     Document,
     decode_bytes,
     encode_text,
-    is_own_output,
-    iter_input_files,
     output_path,
     write_atomic,
 )
 from translate.errors import CacheError, InputError, ModelUnavailableError, TranslateError
+from translate.inputs import collect_inputs, segment_languages
 from translate.report import FileResult, NoProgress, Progress, RunReport, Status, relative
 from translate.routing import Route, Router
-from translate.segment import Segmented, reassemble, segment
+from translate.segment import Segmented, reassemble
 from translate.translator import Translator
 
 
@@ -73,28 +71,6 @@ class _Work:
 
 def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-def collect_inputs(paths: Iterable[str | Path], glob: str | None, languages: Iterable[str],
-                   ) -> tuple[list[Path], list[FileResult]]:
-    """Expand files and folders into input files; report paths that do not exist.
-
-    Files this tool wrote (``X.en.txt`` beside ``X.txt``) are never taken as inputs.
-    """
-    langs = set(languages)
-    files: list[Path] = []
-    missing: list[FileResult] = []
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            found = iter_input_files(path, glob)
-        elif path.is_file():
-            found = iter([path])
-        else:
-            missing.append(FileResult(str(path), Status.FAILED, reason="no such file or folder"))
-            continue
-        files.extend(p for p in found if not is_own_output(p, langs))
-    return list(dict.fromkeys(files)), missing
 
 
 class Pipeline:
@@ -169,20 +145,7 @@ class Pipeline:
 
     def _plan(self, doc: Document) -> tuple[Segmented, list[str], list[Route]]:
         """Segment ``doc``; give each segment its language and route."""
-        source = self.options.source
-        if source == "auto":
-            doc_lang = detect(doc.text).language
-            seg = segment(doc.text, doc_lang)
-            paragraphs: dict[int, list[str]] = defaultdict(list)
-            for text, para in zip(seg.segments, seg.paragraphs, strict=True):
-                paragraphs[para].append(text)
-            keys = sorted(paragraphs)
-            found = detect_paragraphs([" ".join(paragraphs[k]) for k in keys], doc_lang)
-            lang_of = {k: d.language for k, d in zip(keys, found, strict=True)}
-            langs = [lang_of[p] for p in seg.paragraphs]
-        else:
-            seg = segment(doc.text, source)
-            langs = [source] * len(seg.segments)
+        seg, langs = segment_languages(doc.text, self.options.source)
         routes = {lang: self.router.route(lang, self.options.target) for lang in set(langs)}
         return seg, langs, [routes[lang] for lang in langs]
 
