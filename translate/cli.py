@@ -106,8 +106,8 @@ ActorsOpt = Annotated[int, typer.Option("--actors", min=1,
 MethodOpt = Annotated[str, typer.Option(
     "--method", help="abstractive (a model), extractive (TextRank, no model) or lead.")]
 MaxWordsOpt = Annotated[int, typer.Option("--max-words", min=1, help="Longest summary.")]
-MinWordsOpt = Annotated[int, typer.Option("--min-words", min=1,
-                                          help="Shortest abstractive summary.")]
+MinWordsOpt = Annotated[int | None, typer.Option(
+    "--min-words", min=1, help="Shortest abstractive summary (default: 30, or --max-words).")]
 
 
 @app.command("translate")
@@ -142,7 +142,7 @@ def translate_command(
         "--summary-model", help="Summariser hub id or directory for this run.")] = None,
     method: MethodOpt = "abstractive",
     max_words: MaxWordsOpt = 120,
-    min_words: MinWordsOpt = 30,
+    min_words: MinWordsOpt = None,
 ) -> None:
     """Translate files and folders; write X.en.txt next to each X.txt."""
     from translate import service
@@ -170,7 +170,7 @@ def summarize_command(
         "--translation-model", help="Model for translating non-English sources.")] = None,
     method: MethodOpt = "abstractive",
     max_words: MaxWordsOpt = 120,
-    min_words: MinWordsOpt = 30,
+    min_words: MinWordsOpt = None,
     source: FromOpt = "auto",
     to: ToOpt = "en",
     models: ModelsOpt = None,

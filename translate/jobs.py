@@ -107,7 +107,7 @@ def load_jobs(path: Path) -> list[JobSpec]:
             use_cache=table.get("use_cache", True), offline=table.get("offline", False),
             cluster=table.get("cluster"), actors=table.get("actors", 2))
         summary = SummaryOptions(table.get("method", "abstractive"),
-                                 table.get("max_words", 120), table.get("min_words", 30)
+                                 table.get("max_words", 120), table.get("min_words")
                                  ) if table.get("summarize", False) else None
         specs.append(JobSpec(table.get("name", f"job {index + 1}"), job,
                              local(table.get("report")), summary, table.get("summary_model")))

@@ -34,20 +34,28 @@ class SummaryOptions:
     Attributes:
         method: ``abstractive`` (default), ``extractive`` (= ``textrank``) or ``lead``.
         max_words: Longest summary, in words.
-        min_words: Shortest summary the model is asked for, in words (abstractive).
+        min_words: Shortest summary the model is asked for, in words (abstractive);
+            ``None``: 30, or ``max_words`` if that is smaller.
     """
 
     method: str = "abstractive"
     max_words: int = 120
-    min_words: int = 30
+    min_words: int | None = None
 
     def __post_init__(self) -> None:
+        if self.min_words is None:
+            object.__setattr__(self, "min_words", min(30, self.max_words))
         if self.method not in METHODS:
             raise UsageError(f"unknown summary method '{self.method}'",
                              f"valid choices: {', '.join(METHODS)}")
-        if not 1 <= self.min_words <= self.max_words:
+        if not 1 <= self.least_words <= self.max_words:
             raise UsageError(f"--min-words ({self.min_words}) must be between 1 and "
                              f"--max-words ({self.max_words})")
+
+    @property
+    def least_words(self) -> int:
+        """``min_words`` with its default resolved."""
+        return self.min_words if self.min_words is not None else min(30, self.max_words)
 
     @property
     def extractive(self) -> bool:
@@ -56,7 +64,7 @@ class SummaryOptions:
 
     def token_limits(self) -> tuple[int, int]:
         """``(min_new_tokens, max_new_tokens)`` for the model, from the word limits."""
-        return (math.ceil(self.min_words * TOKENS_PER_WORD),
+        return (math.ceil(self.least_words * TOKENS_PER_WORD),
                 math.ceil(self.max_words * TOKENS_PER_WORD))
 
 
