@@ -163,3 +163,11 @@ def test_summarize_console_script_is_the_summarize_command() -> None:
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=60)
     assert "X.en.summary.txt" in proc.stdout and "--max-words" in proc.stdout
+
+
+def test_a_file_named_twice_is_translated_once(folder, registry_file) -> None:
+    seed = next(folder.glob("*.txt"))
+    result = run(str(folder), str(seed), f"{folder}/./{seed.name}", "--models",
+                 str(registry_file), "--engine", "fake", "--from", "it")
+    assert result.exit_code == 0
+    assert "2 files: 2 translated" in result.output

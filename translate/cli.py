@@ -241,6 +241,8 @@ def _execute(job: Any, summary: Any, summary_model: str | None, report: Path | N
     if "-" in job.paths:
         raise UsageError("'-' (stdin) cannot be mixed with files")
     progress = service.make_progress(quiet)
+    if job.dry_run:
+        summary = None  # a dry run plans the translation; summaries need its outputs
     if summary is None:
         reports = [service.run_translate(job, progress)]
         data = reports[0].as_dict()

@@ -31,7 +31,8 @@ def collect_inputs(paths: Iterable[str | Path], glob: str | None, languages: Ite
             missing.append(FileResult(str(path), Status.FAILED, reason="no such file or folder"))
             continue
         files.extend(p for p in found if not is_own_output(p, langs))
-    return list(dict.fromkeys(files)), missing
+    unique = {p.resolve(): p for p in reversed(files)}  # a file named twice runs once
+    return [p for p in files if unique.get(p.resolve()) is p], missing
 
 
 def segment_languages(text: str, source: str) -> tuple[Segmented, list[str]]:

@@ -21,6 +21,7 @@ from typing import Any
 from translate.config import ModelSpec
 from translate.engine.base import Generated
 from translate.engine.codecs import load_codec, position_limit
+from translate.engine.hf import thread_count
 from translate.models import ResolvedModel
 
 ENV_CACHE = "TRANSLATE_CT2_CACHE"
@@ -115,10 +116,9 @@ class CTranslate2Engine:
         # in docs/benchmarks.md: beam 4 at 32 sentences a call costs 180 MB more).
         self.max_rows = max(1, 2 * spec.batch_size // max(1, spec.generation.num_beams))
         self.path = converted_model(resolved, compute_type)
-        threads = int(os.environ.get("TRANSLATE_THREADS", "0")) or (os.cpu_count() or 1)
         self.translator: Any = ctranslate2.Translator(
             str(self.path), device=device, compute_type=compute_type,
-            intra_threads=threads, inter_threads=1)
+            intra_threads=thread_count(), inter_threads=1)
         folder = Path(resolved.location)
         self.codec = load_codec(folder)
         self.positions = position_limit(folder)

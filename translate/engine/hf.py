@@ -23,12 +23,16 @@ def quiet_transformers() -> None:
     logging.getLogger("transformers").setLevel(logging.ERROR)
 
 
+def thread_count() -> int:
+    """``$TRANSLATE_THREADS``, else the CPUs this process may run on (not all the host's)."""
+    return int(os.environ.get("TRANSLATE_THREADS", "0")) or len(os.sched_getaffinity(0))
+
+
 def set_threads() -> None:
     """Use every core for intra-op work and one thread between ops (lowest overhead)."""
     import torch
 
-    threads = int(os.environ.get("TRANSLATE_THREADS", "0")) or (os.cpu_count() or 1)
-    torch.set_num_threads(threads)
+    torch.set_num_threads(thread_count())
 
 
 def input_limit(tokenizer: Any, config: Any, requested: int | None) -> int:
