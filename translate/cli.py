@@ -34,7 +34,6 @@ class DefaultGroup(TyperGroup):
 
 
 app = typer.Typer(cls=DefaultGroup, no_args_is_help=True, add_completion=False,
-                  rich_markup_mode=None,
                   help="Translate folders of documents locally; outputs and cache sit next "
                        "to the inputs. `translate PATH... --to en` is the main command.")
 
@@ -119,11 +118,17 @@ def translate_command(
         "--model", help="Hub id or local directory: overrides the registry for this run.")
     ] = None,
     models: ModelsOpt = None,
-    num_beams: Annotated[int | None, typer.Option("--num-beams", min=1)] = None,
-    max_new_tokens: Annotated[int | None, typer.Option("--max-new-tokens", min=1)] = None,
-    batch_size: Annotated[int | None, typer.Option("--batch-size", min=1)] = None,
-    max_batch_tokens: Annotated[int | None, typer.Option("--max-batch-tokens", min=1)] = None,
-    max_input_tokens: Annotated[int | None, typer.Option("--max-input-tokens", min=2)] = None,
+    num_beams: Annotated[int | None, typer.Option(
+        "--num-beams", min=1, help="Beam width (models.toml: num_beams).")] = None,
+    max_new_tokens: Annotated[int | None, typer.Option(
+        "--max-new-tokens", min=1, help="Longest output of one sentence, in tokens.")] = None,
+    batch_size: Annotated[int | None, typer.Option(
+        "--batch-size", min=1, help="Most sentences in one generate() call.")] = None,
+    max_batch_tokens: Annotated[int | None, typer.Option(
+        "--max-batch-tokens", min=1, help="Most padded input tokens in one call.")] = None,
+    max_input_tokens: Annotated[int | None, typer.Option(
+        "--max-input-tokens", min=2,
+        help="Longest input sentence; longer ones are split, never truncated.")] = None,
     device: DeviceOpt = "auto",
     engine: EngineOpt = "auto",
     compute_type: ComputeOpt = "auto",
