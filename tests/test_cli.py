@@ -171,3 +171,18 @@ def test_a_file_named_twice_is_translated_once(folder, registry_file) -> None:
                  str(registry_file), "--engine", "fake", "--from", "it")
     assert result.exit_code == 0
     assert "2 files: 2 translated" in result.output
+
+
+def test_failed_download_is_a_clear_error(folder, tmp_path, monkeypatch) -> None:
+    from translate import models
+
+    def refuse(spec):  # type: ignore[no-untyped-def]
+        raise OSError("404 Repository Not Found")
+
+    monkeypatch.setattr(models, "find_cached_snapshot", lambda repo, rev: None)
+    monkeypatch.setattr(models, "_hub_reachable", lambda: True)
+    monkeypatch.setattr(models, "download_model", refuse)
+    result = run(str(folder), "--from", "it")
+    assert result.exit_code == 1
+    assert "the download failed (OSError: 404 Repository Not Found)" in result.output
+    assert "Traceback" not in result.output

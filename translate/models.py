@@ -122,8 +122,15 @@ def directory_hash(path: Path) -> str:
 
 
 def _hub_reachable(timeout: float = 3.0) -> bool:
+    """Whether a TCP connection to the hub opens within ``timeout`` seconds.
+
+    Behind an HTTP proxy the hub is only reachable through it, so the probe is skipped
+    and huggingface_hub's own requests decide.
+    """
     from huggingface_hub import constants
 
+    if any(os.environ.get(name) for name in ("HTTPS_PROXY", "https_proxy", "ALL_PROXY")):
+        return True
     url = urlparse(constants.ENDPOINT)
     port = url.port or (443 if url.scheme == "https" else 80)
     try:
@@ -168,7 +175,10 @@ def resolve_model(spec: ModelSpec, offline: bool = False) -> ResolvedModel:
         raise _missing(spec, "not in the local cache and offline mode is on")
     if not _hub_reachable():
         raise _missing(spec, "not in the local cache and the hub cannot be reached")
-    snapshot = download_model(spec)
+    try:
+        snapshot = download_model(spec)
+    except Exception as exc:  # hub errors come in many types; all mean "not available"
+        raise _missing(spec, f"the download failed ({type(exc).__name__}: {exc})") from exc
     return ResolvedModel(spec, str(snapshot), snapshot.name)
 
 
@@ -180,10 +190,14 @@ def download_model(spec: ModelSpec) -> Path:
     """
     from huggingface_hub import HfApi, snapshot_download
 
-    files = HfApi().list_repo_files(spec.model, revision=spec.revision)
-    has_safetensors = any(f.endswith(".safetensors") for f in files)
     patterns = ["*.json", "*.spm", "*.model", "*.txt", "vocab*", "merges*"]
-    patterns.append("*.safetensors" if has_safetensors else "pytorch_model*.bin")
+    try:
+        files = HfApi().list_repo_files(spec.model, revision=spec.revision)
+    except Exception:  # e.g. a short commit hash the listing API does not take
+        patterns += ["*.safetensors", "pytorch_model*.bin"]
+    else:
+        has_safetensors = any(f.endswith(".safetensors") for f in files)
+        patterns.append("*.safetensors" if has_safetensors else "pytorch_model*.bin")
     folder = snapshot_download(spec.model, revision=spec.revision, allow_patterns=patterns)
     return Path(folder)
 
