@@ -12,7 +12,8 @@ from translate.config import GenerationOptions, ModelSpec
 from translate.engine.base import BatchStats, iter_translations, plan_batches
 from translate.engine.hf import TransformersEngine
 from translate.models import resolve_model
-from translate.segment import segment, split_long
+from translate.segment import segment
+from translate.sentences import split_long
 
 
 @pytest.mark.parametrize(("lengths", "size", "budget"), [

@@ -5,7 +5,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from translate.documents import decode_bytes, encode_text
-from translate.segment import reassemble, segment, sentence_spans, split_long
+from translate.segment import reassemble, segment
+from translate.sentences import sentence_spans, split_long
 
 TRICKY = {
     "crlf": "Primo paragrafo. Seconda frase.\r\n\r\nSecondo paragrafo.\r\n",
@@ -131,3 +132,52 @@ def test_split_prefers_clause_boundaries() -> None:
     text = "la prima metà della frase è qui; la seconda metà è invece qui"
     assert split_long(text, _words, 8) == ["la prima metà della frase è qui;",
                                            "la seconda metà è invece qui"]
+
+
+WRAPPED = ("Il governo ha approvato la legge di bilancio dopo\r\n"
+           "un lungo dibattito in Parlamento. Gli studenti hanno\r\n"
+           "  protestato davanti al ministero.  \r\n"
+           "\r\n"
+           "supporto militare e partenariato strategico\r\n"
+           "La cooperazione militare è già in pieno svolgimento.\r\n")
+
+
+def test_hard_wrapped_sentences_reach_the_model_whole() -> None:
+    doc = segment(WRAPPED)
+    assert doc.segments[:2] == (
+        "Il governo ha approvato la legge di bilancio dopo un lungo dibattito in Parlamento.",
+        "Gli studenti hanno protestato davanti al ministero.")
+    # a heading without a full stop does not swallow the next (capitalised) line
+    assert "supporto militare e partenariato strategico" in doc.segments
+    assert reassemble(doc, doc.segments) == WRAPPED
+    assert doc.paragraphs[0] == doc.paragraphs[1] == 0
+
+
+def test_rewrapped_output_keeps_the_lines() -> None:
+    doc = segment(WRAPPED)
+    out = reassemble(doc, [s.upper().replace("E", "EE") for s in doc.segments])
+    assert out.count("\r\n") == WRAPPED.count("\r\n")
+    assert out.splitlines()[2].startswith("  ")  # the continuation's indentation stays
+    short = reassemble(doc, ["x"] * len(doc.segments))  # fewer spaces than breaks
+    assert short.count("\r\n") == WRAPPED.count("\r\n")
+
+
+def test_short_lines_are_not_joined() -> None:
+    doc = segment("Titolo breve\nsegue il testo dell'articolo qui.\n")
+    assert doc.segments == ("Titolo breve", "segue il testo dell'articolo qui.")
+
+
+_WORDS = st.sampled_from(["il", "governo", "ha", "approvato", "la", "legge", "Roma", "dopo",
+                          "un", "lungo", "dibattito.", "e", "poi,", "Studenti", "10.000"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.lists(_WORDS, min_size=1, max_size=12),
+                          st.sampled_from(["\n", "\r\n", " \n  ", "\n\n", "\n- "])),
+                max_size=8))
+def test_wrapped_round_trip_property(lines) -> None:  # type: ignore[no-untyped-def]
+    text = "".join(" ".join(words) + sep for words, sep in lines)
+    doc = segment(text)
+    assert reassemble(doc, doc.segments) == text
+    changed = reassemble(doc, [s + " in più" for s in doc.segments])
+    assert changed.count("\n") == text.count("\n")

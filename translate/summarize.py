@@ -18,7 +18,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from translate.errors import UsageError
-from translate.segment import TokenCounter, segment, split_long
+from translate.segment import segment
+from translate.sentences import TokenCounter, split_long
 
 METHODS = ("abstractive", "extractive", "textrank", "lead")
 # Roughly how many BART tokens an English word takes; used to turn words into tokens.

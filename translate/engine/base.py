@@ -12,7 +12,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from translate.segment import split_long
+from translate.sentences import split_long
 
 
 class Engine(Protocol):
