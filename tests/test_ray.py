@@ -74,3 +74,34 @@ def test_cache_entries_are_shared_both_ways(tmp_path, registry_file, local_ray) 
     assert data["distributed"]["workers_seen"] == 0  # nothing was shipped
     assert data["totals"]["cache_hits"] == data["totals"]["segments"]
     assert len(list(second.glob("*.en.txt"))) == 4
+
+
+def test_interrupted_ray_run_resumes_from_the_cache(tmp_path, registry_file, local_ray) -> None:
+    from translate.config import load_registry
+    from translate.distributed import RayRunner
+    from translate.pipeline import JobOptions, Pipeline
+    from translate.routing import Router
+    from translate.translator import RunSettings
+
+    class StopAfterFirstBatch(RayRunner):
+        def __call__(self, translator, texts):  # type: ignore[no-untyped-def,override]
+            for batch in super().__call__(translator, texts):
+                yield batch
+                raise KeyboardInterrupt  # as if Ctrl-C arrived mid-run
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for i in range(12):
+        (folder / f"doc{i}.txt").write_text(f"Il documento numero {i} parla di Roma.\n")
+    router = Router(load_registry(registry_file), {"batch_size": 1},
+                    RunSettings(engine="transformers"))
+    runner = StopAfterFirstBatch(actors=2)
+    report = Pipeline(router, JobOptions(source="it"), runner=runner).run([folder])
+    assert report.interrupted and not list(folder.glob("*.en.txt"))
+    resumed = tmp_path / "r.json"
+    assert run(str(folder), "--models", str(registry_file), "--engine", "transformers",
+               "--from", "it", "--batch-size", "1", "--report", str(resumed)).exit_code == 0
+    totals = json.loads(resumed.read_text())["totals"]
+    assert 0 < totals["cache_hits"] < 12  # the batch that came back is not translated again
+    assert totals["model_segments"] == 12 - totals["cache_hits"]
+    assert len(list(folder.glob("*.en.txt"))) == 12
