@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
 
 from translate import __version__
@@ -105,14 +106,19 @@ class Translator:
         return self._engine
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
-        """Input token counts, loading only the tokenizer when the model is not loaded."""
+        """Input token counts, loading only the tokenizer when the model is not loaded.
+
+        Marian tokenizers are read without torch (``engine.codecs``), so a dry run
+        stays light.
+        """
         if self._engine is not None:
             return self._engine.count_tokens(texts)
         if self._tokenizer is None:
-            from transformers import AutoTokenizer
+            from translate.engine.codecs import load_codec
 
-            self._tokenizer = AutoTokenizer.from_pretrained(self.resolved.location)
-        return [len(ids) for ids in self._tokenizer(list(texts))["input_ids"]]
+            self._tokenizer = load_codec(Path(self.resolved.location))
+        prefix = self.spec.source_prefix or ""
+        return [len(tokens) for tokens in self._tokenizer.tokens([prefix + t for t in texts])]
 
     def unload(self) -> None:
         """Drop the loaded model (the LRU in ``Router`` calls this)."""
