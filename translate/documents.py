@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import contextlib
 import fnmatch
+import hashlib
 import os
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -98,6 +99,11 @@ def encode_text(text: str, like: Document) -> bytes:
     encoding = like.encoding if like.encoding.startswith("utf-16") else "utf-8"
     bom = like.bom if encoding == like.encoding else b""
     return bom + text.encode(encoding)
+
+
+def sha256(data: bytes) -> str:
+    """The hex SHA-256 of file contents (manifests record inputs and outputs by it)."""
+    return hashlib.sha256(data).hexdigest()
 
 
 def write_atomic(path: Path, data: bytes) -> None:

@@ -7,7 +7,6 @@ the cache before the next starts, so an interrupted run resumes where it stopped
 
 from __future__ import annotations
 
-import hashlib
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -21,6 +20,7 @@ from translate.documents import (
     decode_bytes,
     encode_text,
     output_path,
+    sha256,
     write_atomic,
 )
 from translate.errors import CacheError, InputError, ModelUnavailableError, TranslateError
@@ -68,9 +68,6 @@ class _Work:
     languages: list[str]
     signature: dict[str, str]
 
-
-def _sha(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 class Pipeline:
@@ -167,7 +164,7 @@ class Pipeline:
         out = output_path(path, self.options.target)
         cache = self._cache_for(path)
         try:
-            if self._up_to_date(cache, out, _sha(data), result):
+            if self._up_to_date(cache, out, sha256(data), result):
                 self._finish(result)
                 return None
             seg, seg_langs, routes = self._plan(doc)
@@ -180,7 +177,7 @@ class Pipeline:
             return None
         result.language = ",".join(langs)
         result.segments = len(seg.segments)
-        return _Work(path, doc, seg, routes, out, cache, result, _sha(data), langs, signature)
+        return _Work(path, doc, seg, routes, out, cache, result, sha256(data), langs, signature)
 
     def _signatures(self, languages: Iterable[str]) -> dict[str, str]:
         """Signature ids of every model on the routes from ``languages`` to the target."""
@@ -201,7 +198,7 @@ class Pipeline:
         languages = manifest.get("languages", [])
         if manifest.get("signatures") != self._signatures(languages):
             return False
-        if manifest.get("output_sha256") != _sha(out.read_bytes()):
+        if manifest.get("output_sha256") != sha256(out.read_bytes()):
             return False
         result.status, result.output = Status.UP_TO_DATE, relative(out)
         result.language = ",".join(languages)
@@ -280,7 +277,7 @@ class Pipeline:
         if work.cache is not None:
             work.cache.put_manifest(work.output, {
                 "source": work.result.path, "input_sha256": work.input_sha,
-                "output_sha256": _sha(data), "signatures": work.signature,
+                "output_sha256": sha256(data), "signatures": work.signature,
                 "languages": work.languages, "target": self.options.target,
                 "segments": work.result.segments,
                 "cache_hits": work.result.cache_hits, "written": time.time(),

@@ -56,7 +56,8 @@ class SummaryOptions:
     @property
     def least_words(self) -> int:
         """``min_words`` with its default resolved."""
-        return self.min_words if self.min_words is not None else min(30, self.max_words)
+        assert self.min_words is not None  # resolved in __post_init__
+        return self.min_words
 
     @property
     def extractive(self) -> bool:

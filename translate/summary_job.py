@@ -7,7 +7,6 @@ every summary setting, and each summary file has a manifest, so a re-run loads n
 
 from __future__ import annotations
 
-import hashlib
 import time
 from dataclasses import asdict
 from pathlib import Path
@@ -17,7 +16,14 @@ from translate import __version__
 from translate.cache import Cache, find_cache_root, signature_id
 from translate.cached import Runner, generate_cached
 from translate.config import ModelSpec
-from translate.documents import Document, encode_text, output_path, read_document, write_atomic
+from translate.documents import (
+    Document,
+    encode_text,
+    output_path,
+    read_document,
+    sha256,
+    write_atomic,
+)
 from translate.errors import TranslateError, UsageError
 from translate.pipeline import JobOptions, Pipeline
 from translate.report import FileResult, NoProgress, Progress, RunReport, Status, relative
@@ -86,9 +92,6 @@ class Summarizer:
         return Summary(fitted, result.chunks, result.reduce_levels, trimmed)
 
 
-def _sha(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
 
 class SummaryJob:
     """Translate (when needed) and summarise files, writing ``X.en.summary.txt``."""
@@ -138,11 +141,11 @@ class SummaryJob:
             doc = read_document(english)
             cache = self._cache(source, caches)
             sig_id = signature_id(sig)
-            input_sha = _sha(doc.text.encode())
+            input_sha = sha256(doc.text.encode())
             manifest = cache.manifest(out) if cache and out.is_file() else None
             if (manifest and not self.job.force and manifest.get("input_sha256") == input_sha
                     and manifest.get("signature") == sig_id
-                    and manifest.get("output_sha256") == _sha(out.read_bytes())):
+                    and manifest.get("output_sha256") == sha256(out.read_bytes())):
                 result.status = Status.UP_TO_DATE
                 result.details = manifest.get("details", {})
                 return
@@ -157,6 +160,6 @@ class SummaryJob:
                           "trimmed": summary.trimmed, "words": len(summary.text.split())}
         if cache is not None:
             cache.put_manifest(out, {"input_sha256": input_sha, "signature": sig_id,
-                                     "output_sha256": _sha(data), "details": result.details,
+                                     "output_sha256": sha256(data), "details": result.details,
                                      "written": time.time()})
 
