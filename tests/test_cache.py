@@ -17,6 +17,7 @@ from tests.fakes import LOG
 from tests.helpers import wait_for_entries
 from translate.cache import CACHE_DIR, DB_NAME, Cache
 from translate.cli import app
+from translate.outputs import read_record
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -123,7 +124,8 @@ def test_force_and_no_cache(docs, registry_file) -> None:
 def test_manifest_records_signature_and_hashes(docs, registry_file) -> None:
     assert translate(docs, registry_file).exit_code == 0
     with Cache.open(docs) as cache:
-        manifest = cache.manifest(docs / "breve.en.txt")
+        assert cache.manifest(docs / "breve.en.txt") is None  # kept outside the database
+    manifest = read_record(docs / "breve.en.txt")
     assert manifest is not None
     assert set(manifest) >= {"input_sha256", "output_sha256", "signatures", "languages",
                              "segments", "cache_hits"}

@@ -8,12 +8,12 @@ import pytest
 from translate.documents import (
     decode_bytes,
     encode_text,
-    is_own_output,
     iter_input_files,
     output_path,
     write_atomic,
 )
 from translate.errors import InputError
+from translate.outputs import is_recorded, write_record
 
 
 def test_utf8_bom_is_kept() -> None:
@@ -49,15 +49,14 @@ def test_output_naming(name: str, expected: str) -> None:
     assert output_path(Path("/d") / name, "en").name == expected
 
 
-def test_own_outputs_need_their_source(tmp_path: Path) -> None:
+def test_own_outputs_are_the_recorded_ones(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text("x")
     (tmp_path / "a.en.txt").write_text("x")
-    (tmp_path / "a.en.summary.txt").write_text("x")
     (tmp_path / "notes.it.txt").write_text("x")
-    assert is_own_output(tmp_path / "a.en.txt", {"en"})
-    assert is_own_output(tmp_path / "a.en.summary.txt", {"en"})
-    assert not is_own_output(tmp_path / "notes.it.txt", {"en", "it"})
-    assert not is_own_output(tmp_path / "a.txt", {"en"})
+    write_record(tmp_path / "a.en.txt", {"output_sha256": "0"})
+    assert is_recorded(tmp_path / "a.en.txt")
+    assert not is_recorded(tmp_path / "notes.it.txt")  # looks like an output, is not one
+    assert not is_recorded(tmp_path / "a.txt")
 
 
 def test_walk_skips_hidden_and_non_text(tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,6 +19,7 @@ from typer.core import TyperGroup
 
 from translate import __version__
 from translate.errors import TranslateError, UsageError
+from translate.report import REPORT_TOOL
 
 DEFAULT_COMMAND = "translate"
 
@@ -93,7 +95,7 @@ NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Neither read nor w
 DryRunOpt = Annotated[bool, typer.Option(
     "--dry-run", help="Show what would be done; load no model, write nothing.")]
 ReportOpt = Annotated[Path | None, typer.Option(
-    "--report", help="Write the run report as JSON to this file.")]
+    "--report", help="Write the run report as JSON to this file (- for standard output).")]
 OfflineOpt = Annotated[bool, typer.Option(
     "--offline", help="Never use the network; fail at once if a model is missing.")]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress, no summary.")]
@@ -245,6 +247,7 @@ def _execute(job: Any, summary: Any, summary_model: str | None, report: Path | N
         raise typer.Exit(0)
     if "-" in job.paths:
         raise UsageError("'-' (stdin) cannot be mixed with files")
+    check_report_path(report)
     progress = service.make_progress(quiet)
     if job.dry_run:
         summary = None  # a dry run plans the translation; summaries need its outputs
@@ -253,10 +256,10 @@ def _execute(job: Any, summary: Any, summary_model: str | None, report: Path | N
         data = reports[0].as_dict()
     else:
         reports = list(service.run_summarize(job, summary, summary_model, progress))
-        data = {"translation": reports[0].as_dict(), "summary": reports[1].as_dict()}
+        data = {"tool": REPORT_TOOL, "translation": reports[0].as_dict(),
+                "summary": reports[1].as_dict()}
     if report is not None:
-        report.parent.mkdir(parents=True, exist_ok=True)
-        report.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+        write_report(report, data, [f.path for r in reports for f in r.files])
     for index, result in enumerate(reports):
         if not quiet or result.failed:
             render_report(result, quiet=quiet, kind="summaries" if index else "files",
@@ -264,6 +267,47 @@ def _execute(job: Any, summary: Any, summary_model: str | None, report: Path | N
     if any(r.interrupted for r in reports):
         raise typer.Exit(130)
     raise typer.Exit(1 if any(r.failed for r in reports) else 0)
+
+
+def check_report_path(report: Path | None) -> None:
+    """Refuse a ``--report`` path that is not a report this tool wrote (before any work).
+
+    Raises:
+        UsageError: the path is a link, not a regular file, or a file of other content.
+    """
+    if report is None or str(report) == "-" or not os.path.lexists(report):
+        return
+    hint = "choose a new file name for --report (or - for standard output)"
+    if report.is_symlink() or not report.is_file():
+        raise UsageError(f"--report {report}: exists and is not a regular file", hint)
+    try:
+        data = json.loads(report.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        data = None
+    if not isinstance(data, dict) or data.get("tool") != REPORT_TOOL:
+        raise UsageError(f"--report {report}: exists and is not a report written by "
+                         "translate; it is left untouched", hint)
+
+
+def write_report(report: Path, data: dict[str, Any], inputs: list[str]) -> None:
+    """Write the JSON report atomically (``-``: standard output).
+
+    Raises:
+        UsageError: the report path is one of the run's inputs.
+    """
+    text = json.dumps(data, indent=2) + "\n"
+    if str(report) == "-":
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    real = os.path.realpath(report)
+    if any(os.path.realpath(path) == real for path in inputs):
+        raise UsageError(f"--report {report}: is an input of this run; not overwritten",
+                         "write the report outside the input folders")
+    from translate.documents import write_atomic
+
+    report.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(report, text.encode("utf-8"))
 
 
 def main() -> None:

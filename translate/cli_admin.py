@@ -138,11 +138,12 @@ def detect_command(
     from translate.documents import read_document
     from translate.inputs import collect_inputs
 
-    files, missing = collect_inputs(paths, glob, ())
-    code = 1 if missing else 0
-    for result in missing:
-        echo_err(f"failed: {result.path}: {result.reason}")
-    for path in files:
+    inputs = collect_inputs(paths, glob)
+    code = 0
+    for result in inputs.skipped:
+        echo_err(f"{result.status}: {result.path}: {result.reason}")
+        code = 1 if result.status == "failed" else code
+    for path in inputs.files:
         try:
             text = read_document(path).text
         except TranslateError as exc:

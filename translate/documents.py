@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import errno
 import fnmatch
 import hashlib
 import os
+import stat
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -88,7 +90,7 @@ def read_document(path: Path) -> Document:
 
     """
     try:
-        data = path.read_bytes()
+        data = read_regular(path)
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from exc
     return decode_bytes(data, str(path))
@@ -111,7 +113,9 @@ def write_atomic(path: Path, data: bytes) -> None:
 
     A crash leaves either the old file or the new one, never half of one.
     """
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    # The name pattern marks the file as ours, so a later run may remove it if a crash
+    # leaves it behind (``outputs.remove_stale_temporaries``).
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.translate-", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -140,29 +144,17 @@ def output_path(source: Path, target_lang: str, tag: str | None = None) -> Path:
     return source.with_name(".".join(parts) + suffix)
 
 
-def is_own_output(path: Path, languages: Iterable[str]) -> bool:
-    """Whether ``path`` looks like a file this tool wrote: ``X.<lang>[.summary].ext``.
-
-    It counts as ours only when the source it was made from (``X.ext``) sits beside it,
-    so a user's own ``notes.it.txt`` is still translated.
-    """
-    suffix = path.suffix
-    stem = path.stem if suffix else path.name
-    pieces = stem.split(".")
-    if len(pieces) >= 3 and pieces[-1] == SUMMARY_TAG:
-        pieces = pieces[:-1]
-    if len(pieces) < 2 or pieces[-1] not in set(languages):
-        return False
-    source = path.with_name(".".join(pieces[:-1]) + suffix)
-    return source != path and source.exists()
-
-
 def _skip_dir(name: str) -> bool:
     return name.startswith(".") or name in {"__pycache__", "node_modules"}
 
 
 def iter_input_files(root: Path, pattern: str | None) -> Iterator[Path]:
-    """Files under ``root``, recursively and sorted, hidden folders and files skipped.
+    """Entries under ``root`` that are candidate inputs, recursively and sorted.
+
+    Hidden files and folders are skipped. Links to folders are not followed but are
+    yielded (so the caller can say why they were skipped); named pipes, devices and
+    broken or looping links are yielded too, for the same reason: ``entry_problem``
+    tells which entries are not regular files.
 
     Args:
         root: The folder to walk.
@@ -171,8 +163,9 @@ def iter_input_files(root: Path, pattern: str | None) -> Iterator[Path]:
 
     """
     for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if not _skip_dir(d))
-        for name in sorted(filenames):
+        linked = [d for d in dirnames if os.path.islink(os.path.join(dirpath, d))]
+        dirnames[:] = sorted(d for d in dirnames if not _skip_dir(d) and d not in linked)
+        for name in sorted([*filenames, *linked]):
             if name.startswith("."):
                 continue
             if pattern and not fnmatch.fnmatch(name, pattern):
@@ -180,3 +173,43 @@ def iter_input_files(root: Path, pattern: str | None) -> Iterator[Path]:
             if not pattern and Path(name).suffix.lower() not in TEXT_SUFFIXES:
                 continue
             yield Path(dirpath) / name
+
+
+def entry_problem(path: Path) -> str | None:
+    """Why ``path`` cannot be an input, or ``None`` for a regular file (or a link to one).
+
+    Only regular files are read: a named pipe would block the run forever, a link to
+    ``/dev/zero`` would never end, and a link loop cannot be resolved.
+    """
+    try:
+        info = os.stat(path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "symbolic link loop"
+        if exc.errno == errno.ENOENT:
+            return "broken symbolic link" if os.path.islink(path) else "no such file or folder"
+        return f"cannot read: {exc.strerror or exc}"
+    mode = info.st_mode
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "symbolic link to a folder (not followed)"
+    kinds = ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISCHR, "a character device"),
+             (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
+    kind = next((label for test, label in kinds if test(mode)), "not a regular file")
+    return f"{kind}, not a regular file"
+
+
+def read_regular(path: Path) -> bytes:
+    """Read a regular file's bytes, never blocking on a pipe or reading a device.
+
+    Raises:
+        InputError: ``path`` is not a regular file (checked on the open file itself,
+            so a file swapped for a pipe after the walk is caught too).
+        OSError: it cannot be read.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise InputError(f"{path}: not a regular file", "pass regular text files only")
+        return handle.read()

@@ -2,37 +2,74 @@
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from translate.detect import detect, detect_paragraphs
-from translate.documents import is_own_output, iter_input_files
+from translate.documents import entry_problem, iter_input_files
+from translate.outputs import is_recorded
 from translate.report import FileResult, Status
 from translate.segment import Segmented, segment
 
 
-def collect_inputs(paths: Iterable[str | Path], glob: str | None, languages: Iterable[str],
-                   ) -> tuple[list[Path], list[FileResult]]:
-    """Expand files and folders into input files; report paths that do not exist.
+@dataclass
+class Inputs:
+    """What the paths of a run expand to.
 
-    Files this tool wrote (``X.en.txt`` beside ``X.txt``) are never taken as inputs.
+    Attributes:
+        files: Regular files to work on, each once, in order.
+        skipped: A result for every named or found entry that is not worked on (missing,
+            a pipe, a device, a link loop, an output the tool wrote), with its reason.
+        own_outputs: Files found in folders that the tool wrote itself (not inputs).
     """
-    langs = set(languages)
-    files: list[Path] = []
-    missing: list[FileResult] = []
+
+    files: list[Path] = field(default_factory=list)
+    skipped: list[FileResult] = field(default_factory=list)
+    own_outputs: int = 0
+
+
+def collect_inputs(paths: Iterable[str | Path], glob: str | None) -> Inputs:
+    """Expand files and folders into input files; account for everything else.
+
+    Files the tool wrote (they have a record, see ``outputs``) are never inputs: found in
+    a folder they are counted, named on the command line they are skipped with a reason.
+    Anything that is not a regular file is skipped with its reason, never read.
+    """
+    found = Inputs()
+    candidates: list[Path] = []
     for raw in paths:
         path = Path(raw)
-        if path.is_dir():
-            found = iter_input_files(path, glob)
-        elif path.is_file():
-            found = iter([path])
-        else:
-            missing.append(FileResult(str(path), Status.FAILED, reason="no such file or folder"))
+        if path.is_dir():  # named on the command line: a link to a folder is followed
+            for entry in iter_input_files(path, glob):
+                if is_recorded(entry):
+                    found.own_outputs += 1
+                else:
+                    candidates.append(entry)
             continue
-        files.extend(p for p in found if not is_own_output(p, langs))
-    unique = {p.resolve(): p for p in reversed(files)}  # a file named twice runs once
-    return [p for p in files if unique.get(p.resolve()) is p], missing
+        if is_recorded(path):
+            found.skipped.append(_skip(path, "an output written by translate; pass its "
+                                             "source file instead"))
+            continue
+        candidates.append(path)
+    seen: set[str] = set()
+    for path in candidates:
+        problem = entry_problem(path)
+        if problem is not None:
+            status = Status.FAILED if problem == "no such file or folder" else Status.SKIPPED
+            found.skipped.append(FileResult(str(path), status, reason=problem))
+            continue
+        real = os.path.realpath(path)
+        if real not in seen:  # a file named twice runs once
+            seen.add(real)
+            found.files.append(path)
+    return found
+
+
+def _skip(path: Path, reason: str) -> FileResult:
+    return FileResult(str(path), Status.SKIPPED, reason=reason)
 
 
 def segment_languages(text: str, source: str) -> tuple[Segmented, list[str]]:

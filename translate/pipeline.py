@@ -7,6 +7,7 @@ the cache before the next starts, so an interrupted run resumes where it stopped
 
 from __future__ import annotations
 
+import os
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -20,11 +21,20 @@ from translate.documents import (
     decode_bytes,
     encode_text,
     output_path,
+    read_regular,
     sha256,
     write_atomic,
 )
 from translate.errors import CacheError, InputError, ModelUnavailableError, TranslateError
 from translate.inputs import collect_inputs, segment_languages
+from translate.outputs import (
+    Decision,
+    OutputPlan,
+    may_still_write,
+    plan_output,
+    remove_stale_temporaries,
+    write_record,
+)
 from translate.report import FileResult, NoProgress, Progress, RunReport, Status, relative
 from translate.routing import Route, Router
 from translate.segment import Segmented, reassemble
@@ -67,6 +77,7 @@ class _Work:
     input_sha: str
     languages: list[str]
     signature: dict[str, str]
+    plan: OutputPlan
 
 
 
@@ -80,22 +91,23 @@ class Pipeline:
         self.runner: Runner = runner or router.translate
         self.options = options or JobOptions()
         self.progress: Progress = progress or NoProgress()
-        self._caches: dict[Path, Cache] = {}
+        self._caches: dict[Path, Cache | CacheError] = {}
+        self._tidied: set[Path] = set()
         self.report = RunReport()
 
     # -- public entry points -------------------------------------------------------------
 
     def run(self, paths: Sequence[str | Path]) -> RunReport:
         """Translate every input; return the report (also when interrupted)."""
-        _, targets = self.router.registry.languages()
-        files, missing = collect_inputs(paths, self.options.glob, targets | {self.options.target})
-        self.progress.start(len(files) + len(missing))
-        for result in missing:
+        inputs = collect_inputs(paths, self.options.glob)
+        self.report.own_outputs = inputs.own_outputs
+        self.progress.start(len(inputs.files) + len(inputs.skipped))
+        for result in inputs.skipped:
             self._finish(result)
         try:
             pending: list[_Work] = []
             count = 0
-            for path in files:
+            for path in inputs.files:
                 work = self._prepare(path)
                 if work is None:
                     continue
@@ -118,8 +130,10 @@ class Pipeline:
             return text
         seg, _, routes = self._plan(doc)
         outputs = self._run_routes({id(seg): (seg, routes, None)})
-        return reassemble(seg, [outputs[(r, s)] for r, s in zip(routes, seg.segments,
-                                                                 strict=True)])
+        texts = _outputs_of(seg, routes, outputs)
+        if isinstance(texts, int):
+            raise TranslateError(f"the model returned no output for {texts} segments")
+        return reassemble(seg, texts)
 
     def translate_bytes(self, data: bytes) -> bytes:
         """Translate stdin bytes to stdout bytes, keeping a BOM and the encoding."""
@@ -129,16 +143,29 @@ class Pipeline:
     # -- preparation ---------------------------------------------------------------------
 
     def _cache_for(self, path: Path) -> Cache | None:
+        """The cache serving ``path``.
+
+        Raises:
+            CacheError: that cache cannot be used; the same error for each of its files,
+                while the files of other folders go on.
+        """
         if not self.options.use_cache:
             return None
         root = find_cache_root(path)
         if self.options.dry_run and not (root / CACHE_DIR).is_dir():
             return None  # a dry run creates nothing
         if root not in self._caches:
-            cache = Cache.open(root)
-            self.report.warnings.extend(cache.warnings)
-            self._caches[root] = cache
-        return self._caches[root]
+            try:
+                cache = Cache.open(root)
+            except CacheError as exc:
+                self._caches[root] = exc
+            else:
+                self.report.warnings.extend(cache.warnings)
+                self._caches[root] = cache
+        found = self._caches[root]
+        if isinstance(found, CacheError):
+            raise found
+        return found
 
     def _plan(self, doc: Document) -> tuple[Segmented, list[str], list[Route]]:
         """Segment ``doc``; give each segment its language and route."""
@@ -148,8 +175,9 @@ class Pipeline:
 
     def _prepare(self, path: Path) -> _Work | None:
         result = FileResult(relative(path), Status.FAILED)
+        self._tidy(path.parent)
         try:
-            data = path.read_bytes()
+            data = read_regular(path)
             doc = decode_bytes(data, str(path))
         except OSError as exc:
             self._fail(result, f"cannot read: {exc.strerror or exc}")
@@ -162,47 +190,65 @@ class Pipeline:
             self._finish(result)
             return None
         out = output_path(path, self.options.target)
-        cache = self._cache_for(path)
+        if not self.options.dry_run and not os.access(out.parent, os.W_OK | os.X_OK):
+            self._fail(result, f"cannot write in {out.parent}: permission denied",
+                       "make the folder writable, or copy the files somewhere writable")
+            return None
+        input_sha = sha256(data)
         try:
-            if self._up_to_date(cache, out, sha256(data), result):
-                self._finish(result)
+            cache = self._cache_for(path)
+            legacy = cache.manifest(out) if cache is not None else None
+            plan = plan_output(out, input_sha, self.options.force, legacy)
+            if self._settled(plan, out, result):
                 return None
             seg, seg_langs, routes = self._plan(doc)
             langs = sorted(set(seg_langs))
             signature = self._signatures(langs)
-        except (ModelUnavailableError, CacheError):
+        except ModelUnavailableError:
             raise  # the same for every file: stop the run with one clear message
         except TranslateError as exc:
             self._fail(result, exc.message, exc.hint)
             return None
         result.language = ",".join(langs)
         result.segments = len(seg.segments)
-        return _Work(path, doc, seg, routes, out, cache, result, sha256(data), langs, signature)
+        return _Work(path, doc, seg, routes, out, cache, result, input_sha, langs, signature,
+                     plan)
+
+    def _tidy(self, folder: Path) -> None:
+        """Remove stale temporary files an interrupted run left in ``folder`` (once)."""
+        if folder in self._tidied or self.options.dry_run:
+            return
+        self._tidied.add(folder)
+        removed = remove_stale_temporaries(folder)
+        if removed:
+            self.report.notices.append(
+                f"removed {len(removed)} stale temporary files left in {relative(folder)} "
+                f"by an interrupted run: {', '.join(removed)}")
 
     def _signatures(self, languages: Iterable[str]) -> dict[str, str]:
         """Signature ids of every model on the routes from ``languages`` to the target."""
         return {t.spec.key: signature_id(t.signature()) for lang in languages
                 for t in self.router.route(lang, self.options.target)}
 
-    def _up_to_date(self, cache: Cache | None, out: Path, input_sha: str,
-                    result: FileResult) -> bool:
-        """Whether ``out`` was made from these input bytes with today's signatures.
+    def _settled(self, plan: OutputPlan, out: Path, result: FileResult) -> bool:
+        """Finish ``result`` when ``plan`` needs no translation; return whether it did.
 
-        Decided from the manifest alone: no detection, segmentation or model.
+        Up to date is decided from the output's record alone: no detection,
+        segmentation or model.
         """
-        if cache is None or self.options.force or not out.is_file():
+        record = plan.record or {}
+        if plan.decision == Decision.CONFLICT:
+            result.status, result.reason = Status.CONFLICT, plan.reason
+        elif plan.decision == Decision.KEEP_EDITED or (
+                plan.decision == Decision.UP_TO_DATE
+                and record.get("signatures") == self._signatures(record.get("languages", []))):
+            result.status, result.reason = Status.UP_TO_DATE, plan.reason
+            result.language = ",".join(record.get("languages", []))
+            result.segments = result.cache_hits = int(record.get("segments", 0))
+        else:
             return False
-        manifest = cache.manifest(out)
-        if not manifest or manifest.get("input_sha256") != input_sha:
-            return False
-        languages = manifest.get("languages", [])
-        if manifest.get("signatures") != self._signatures(languages):
-            return False
-        if manifest.get("output_sha256") != sha256(out.read_bytes()):
-            return False
-        result.status, result.output = Status.UP_TO_DATE, relative(out)
-        result.language = ",".join(languages)
-        result.segments = result.cache_hits = int(manifest.get("segments", 0))
+        result.output = relative(out)
+        self._finish(result)
         return True
 
     # -- translation ---------------------------------------------------------------------
@@ -217,7 +263,10 @@ class Pipeline:
                 work.result.status = Status.PLANNED
                 self._finish(work.result)
                 continue
-            texts = [outputs[(r, s)] for r, s in zip(work.routes, work.seg.segments, strict=True)]
+            texts = _outputs_of(work.seg, work.routes, outputs)
+            if isinstance(texts, int):  # never the source text in place of a translation
+                self._fail(work.result, f"the model returned no output for {texts} segments")
+                continue
             self._write(work, reassemble(work.seg, texts))
 
     def _run_routes(self, docs: dict[int, tuple[Segmented, list[Route], Cache | None]],
@@ -240,7 +289,9 @@ class Pipeline:
                                       on_batch=lambda n: self.progress.batch_done(n, 0))
                 if leg_no == 0:
                     first_hits, first_misses = got.hits, got.misses
-                current = {src: got.outputs.get(mid, mid) for src, mid in current.items()}
+                current = {src: got.outputs.get(mid, mid)
+                           for src, mid in current.items()
+                           if mid in got.outputs or self.options.dry_run}
             outputs.update({(route, src): out for src, out in current.items()})
             self._account(docs, results, route, first_hits, first_misses)
         return outputs
@@ -269,19 +320,25 @@ class Pipeline:
 
     def _write(self, work: _Work, text: str) -> None:
         data = encode_text(text, work.doc)
+        if not may_still_write(work.output, work.plan, data, work.input_sha):
+            work.result.status = Status.CONFLICT
+            work.result.reason = (f"{work.output.name} changed while this run was working; "
+                                  "not overwritten (run again to decide)")
+            work.result.output = relative(work.output)
+            self._finish(work.result)
+            return
         try:
             write_atomic(work.output, data)
-        except OSError as exc:
-            self._fail(work.result, f"cannot write {work.output}: {exc.strerror or exc}")
+            write_record(work.output, {
+                "kind": "translation", "source": work.path.name,
+                "input_sha256": work.input_sha, "output_sha256": sha256(data),
+                "signatures": work.signature, "languages": work.languages,
+                "target": self.options.target, "segments": work.result.segments,
+                "cache_hits": work.result.cache_hits, "written": time.time()})
+        except (OSError, InputError) as exc:
+            reason = exc.message if isinstance(exc, InputError) else (exc.strerror or str(exc))
+            self._fail(work.result, f"cannot write {work.output}: {reason}")
             return
-        if work.cache is not None:
-            work.cache.put_manifest(work.output, {
-                "source": work.result.path, "input_sha256": work.input_sha,
-                "output_sha256": sha256(data), "signatures": work.signature,
-                "languages": work.languages, "target": self.options.target,
-                "segments": work.result.segments,
-                "cache_hits": work.result.cache_hits, "written": time.time(),
-            })
         work.result.status, work.result.output = Status.TRANSLATED, relative(work.output)
         self._finish(work.result)
 
@@ -300,6 +357,8 @@ class Pipeline:
         self.report.models_loaded = list(self.router.loads)
         totals = self.report.totals()
         for cache in self._caches.values():
+            if isinstance(cache, CacheError):
+                continue
             if not self.options.dry_run:
                 cache.record_run(totals["cache_hits"], totals["model_segments"])
             cache.close()
@@ -307,3 +366,11 @@ class Pipeline:
         self.report.elapsed_s = time.time() - self.report.started
         self.progress.close()
 
+
+
+def _outputs_of(seg: Segmented, routes: Sequence[Route],
+                outputs: dict[tuple[Route, str], str]) -> list[str] | int:
+    """Each segment's output in order, or how many segments have none."""
+    pairs = list(zip(routes, seg.segments, strict=True))
+    missing = sum(1 for pair in pairs if pair not in outputs)
+    return missing if missing else [outputs[pair] for pair in pairs]

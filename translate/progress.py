@@ -30,8 +30,9 @@ class LogProgress:
     def file_done(self, result: FileResult) -> None:
         """Count a file; print a failure at once; print a line when due."""
         self.done += 1
-        if result.status == Status.FAILED:
-            print(f"failed: {result.path}: {result.reason}", file=self.stream, flush=True)
+        if result.status in (Status.FAILED, Status.CONFLICT):
+            print(f"{result.status}: {result.path}: {result.reason}", file=self.stream,
+                  flush=True)
         self._maybe_print()
 
     def batch_done(self, segments: int, tokens: int) -> None:
@@ -87,8 +88,8 @@ class RichProgress:
 
     def file_done(self, result: FileResult) -> None:
         """Advance by one file; print failures above the bar."""
-        if result.status == Status.FAILED:
-            self.console.print(f"[red]failed[/red] {result.path}: {result.reason}",
+        if result.status in (Status.FAILED, Status.CONFLICT):
+            self.console.print(f"[red]{result.status}[/red] {result.path}: {result.reason}",
                                markup=True, highlight=False)
         self.bar.advance(self.task)
 

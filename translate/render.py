@@ -24,22 +24,30 @@ def render_report(report: RunReport, quiet: bool = False, kind: str = "files",
     """
     for warning in report.warnings:
         echo(f"warning: {warning}")
-    failed = [f for f in report.files if f.status == Status.FAILED]
+    failed = [f for f in report.files if f.status in (Status.FAILED, Status.CONFLICT)]
     for result in [] if failures_shown else failed:
-        echo(f"failed: {result.path}: {result.reason}")
+        echo(f"{result.status}: {result.path}: {result.reason}")
     if quiet:
         return
+    for notice in report.notices:
+        echo(f"notice: {notice}")
     for result in report.files:
         if result.status == Status.SKIPPED:
             echo(f"skipped: {result.path}: {result.reason}")
+        elif result.status == Status.UP_TO_DATE and result.reason:
+            echo(f"kept: {result.path}: {result.reason}")
     if kind == "summaries":
         _render_summaries(report)
         return
     t = report.totals()
     rate = "n/a" if t["cache_hit_rate"] is None else f"{t['cache_hit_rate']:.0%}"
     verb = "would translate" if t["planned"] else "translated"
+    conflicts = f"{t['conflict']} conflicts, " if t["conflict"] else ""
     echo(f"{t['files']} files: {t['translated'] or t['planned']} {verb}, {t['up-to-date']} "
-         f"up to date, {t['skipped']} skipped, {t['failed']} failed")
+         f"up to date, {t['skipped']} skipped, {conflicts}{t['failed']} failed")
+    if t["own_outputs"]:
+        echo(f"({t['own_outputs']} files in these folders are outputs of earlier runs, "
+             "not inputs)")
     echo(f"{t['segments']} segments: {t['cache_hits']} from cache ({rate}), "
          f"{t['model_segments']} to the model"
          + (f" ({t['model_tokens']} tokens)" if t["planned"] else "")

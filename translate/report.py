@@ -10,6 +10,10 @@ from typing import Any, Protocol
 
 from translate.engine.base import BatchStats
 
+# Marks a JSON file as a report this tool wrote: only such a file may be replaced by
+# ``--report``.
+REPORT_TOOL = "translate"
+
 
 class Status(StrEnum):
     """The outcome for one input file."""
@@ -18,6 +22,7 @@ class Status(StrEnum):
     UP_TO_DATE = "up-to-date"
     SKIPPED = "skipped"
     FAILED = "failed"
+    CONFLICT = "conflict"  # an output exists that the tool may not overwrite
     PLANNED = "planned"  # --dry-run
 
 
@@ -64,6 +69,8 @@ class RunReport:
     distributed: dict[str, Any] | None = None
     model_segments: int = 0  # distinct segments sent (or, dry run, to send) to a model
     model_tokens: int = 0  # their input tokens (counted in dry runs)
+    own_outputs: int = 0  # files in the folders that the tool wrote (not inputs)
+    notices: list[str] = field(default_factory=list)
 
     def count(self, status: Status) -> int:
         """How many files ended with ``status``."""
@@ -71,8 +78,8 @@ class RunReport:
 
     @property
     def failed(self) -> bool:
-        """Whether any file failed."""
-        return self.count(Status.FAILED) > 0
+        """Whether any file failed or is in conflict (exit code 1)."""
+        return self.count(Status.FAILED) + self.count(Status.CONFLICT) > 0
 
     def totals(self) -> dict[str, Any]:
         """Aggregate counters over all files."""
@@ -90,16 +97,19 @@ class RunReport:
             "truncated_tokens": self.batch.truncated_tokens,
             "length_limited_outputs": self.batch.length_limited,
             "generate_calls": self.batch.batches,
+            "own_outputs": self.own_outputs,
         }
 
     def as_dict(self) -> dict[str, Any]:
         """The whole report as JSON-ready data."""
         return {
+            "tool": REPORT_TOOL,
             "totals": self.totals(),
             "elapsed_s": round(self.elapsed_s, 3),
             "interrupted": self.interrupted,
             "models_loaded": self.models_loaded,
             "warnings": self.warnings,
+            "notices": self.notices,
             "distributed": self.distributed,
             "files": [asdict(f) for f in self.files],
         }

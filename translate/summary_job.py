@@ -25,6 +25,7 @@ from translate.documents import (
     write_atomic,
 )
 from translate.errors import TranslateError, UsageError
+from translate.outputs import Decision, may_still_write, plan_output, write_record
 from translate.pipeline import JobOptions, Pipeline
 from translate.report import FileResult, NoProgress, Progress, RunReport, Status, relative
 from translate.routing import Router
@@ -142,24 +143,32 @@ class SummaryJob:
             cache = self._cache(source, caches)
             sig_id = signature_id(sig)
             input_sha = sha256(doc.text.encode())
-            manifest = cache.manifest(out) if cache and out.is_file() else None
-            if (manifest and not self.job.force and manifest.get("input_sha256") == input_sha
-                    and manifest.get("signature") == sig_id
-                    and manifest.get("output_sha256") == sha256(out.read_bytes())):
-                result.status = Status.UP_TO_DATE
-                result.details = manifest.get("details", {})
+            legacy = cache.manifest(out) if cache is not None else None
+            plan = plan_output(out, input_sha, self.job.force, legacy)
+            record = plan.record or {}
+            if plan.decision == Decision.CONFLICT:
+                result.status, result.reason = Status.CONFLICT, plan.reason
+                return
+            if plan.decision == Decision.KEEP_EDITED or (
+                    plan.decision == Decision.UP_TO_DATE and record.get("signature") == sig_id):
+                result.status, result.reason = Status.UP_TO_DATE, plan.reason
+                result.details = record.get("details", {})
                 return
             summary = self.summarizer.summarize(doc.text, cache)
             data = encode_text(summary.text + "\n", Document("", bom=doc.bom))
+            if not may_still_write(out, plan, data, input_sha):
+                result.status = Status.CONFLICT
+                result.reason = f"{out.name} changed while this run was working; not overwritten"
+                return
+            details = {"chunks": summary.chunks, "reduce_levels": summary.reduce_levels,
+                       "trimmed": summary.trimmed, "words": len(summary.text.split())}
             write_atomic(out, data)
+            write_record(out, {"kind": "summary", "source": source.name,
+                               "input_sha256": input_sha, "signature": sig_id,
+                               "output_sha256": sha256(data), "details": details,
+                               "written": time.time()})
         except (TranslateError, OSError) as exc:
             result.reason = str(exc)
             return
         result.status = Status.TRANSLATED
-        result.details = {"chunks": summary.chunks, "reduce_levels": summary.reduce_levels,
-                          "trimmed": summary.trimmed, "words": len(summary.text.split())}
-        if cache is not None:
-            cache.put_manifest(out, {"input_sha256": input_sha, "signature": sig_id,
-                                     "output_sha256": sha256(data), "details": result.details,
-                                     "written": time.time()})
-
+        result.details = details
