@@ -10,7 +10,7 @@ from pathlib import Path
 
 from translate.detect import detect, detect_paragraphs
 from translate.documents import entry_problem, iter_input_files
-from translate.outputs import is_recorded
+from translate.outputs import LegacyManifests, is_recorded
 from translate.report import FileResult, Status
 from translate.segment import Segmented, segment
 
@@ -40,16 +40,17 @@ def collect_inputs(paths: Iterable[str | Path], glob: str | None) -> Inputs:
     """
     found = Inputs()
     candidates: list[Path] = []
+    legacy = LegacyManifests()
     for raw in paths:
         path = Path(raw)
         if path.is_dir():  # named on the command line: a link to a folder is followed
             for entry in iter_input_files(path, glob):
-                if is_recorded(entry):
+                if is_recorded(entry) or legacy.get(entry) is not None:
                     found.own_outputs += 1
                 else:
                     candidates.append(entry)
             continue
-        if is_recorded(path):
+        if is_recorded(path) or legacy.get(path) is not None:
             found.skipped.append(_skip(path, "an output written by translate; pass its "
                                              "source file instead"))
             continue
@@ -65,6 +66,7 @@ def collect_inputs(paths: Iterable[str | Path], glob: str | None) -> Inputs:
         if real not in seen:  # a file named twice runs once
             seen.add(real)
             found.files.append(path)
+    legacy.close()
     return found
 
 

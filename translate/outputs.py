@@ -13,9 +13,11 @@ input is unchanged, and is a conflict once the input changes.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
+import sqlite3
 import stat
 import time
 from collections.abc import Iterable, Mapping
@@ -213,3 +215,45 @@ def remove_stale_temporaries(folder: Path, now: float | None = None,
 def recorded_outputs(paths: Iterable[Path]) -> set[Path]:
     """Those of ``paths`` that are the tool's own outputs."""
     return {p for p in paths if is_recorded(p)}
+
+
+class LegacyManifests:
+    """Manifests that version 0.1 kept in the cache database, read-only.
+
+    Outputs written before records existed are still known as the tool's own, so an
+    upgrade never takes ``X.en.txt`` for an input (and writes ``X.en.en.txt``).
+    """
+
+    def __init__(self) -> None:
+        self._dbs: dict[Path, sqlite3.Connection | None] = {}
+
+    def get(self, output: Path) -> dict[str, Any] | None:
+        """The 0.1 manifest of ``output``, or ``None``."""
+        from translate.cache import CACHE_DIR, DB_NAME, find_cache_root
+
+        root = find_cache_root(output)
+        if root not in self._dbs:
+            db = root / CACHE_DIR / DB_NAME
+            self._dbs[root] = None
+            if db.is_file() and not db.is_symlink() and not db.parent.is_symlink():
+                with contextlib.suppress(sqlite3.Error):
+                    self._dbs[root] = sqlite3.connect(f"{db.as_uri()}?mode=ro", uri=True)
+        conn = self._dbs[root]
+        if conn is None:
+            return None
+        try:
+            key = str(output.resolve().relative_to(root))
+        except (ValueError, OSError, RuntimeError):
+            return None
+        try:
+            row = conn.execute("SELECT body FROM manifests WHERE output = ?", (key,)).fetchone()
+            body = json.loads(row[0]) if row else None
+        except (sqlite3.Error, ValueError):
+            return None
+        return body if isinstance(body, dict) else None
+
+    def close(self) -> None:
+        """Close the connections."""
+        for conn in filter(None, self._dbs.values()):
+            conn.close()
+        self._dbs.clear()
