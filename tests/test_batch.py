@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 TOTALS = {"files", "translated", "up-to-date", "skipped", "failed", "planned", "segments",
           "cache_hits", "cache_hit_rate", "model_segments", "model_tokens", "resplit_segments",
           "truncated_tokens", "length_limited_outputs", "generate_calls", "conflict",
-          "own_outputs"}
+          "interrupted", "own_outputs"}
 FILE_FIELDS = {"path", "status", "output", "reason", "language", "segments", "cache_hits",
                "model_segments", "model_tokens", "details"}
 
@@ -96,7 +96,8 @@ def test_sigint_exits_130_and_rerun_finishes_the_rest(tmp_path, registry_file) -
     env = {**os.environ, "PYTHONPATH": str(ROOT), "TRANSLATE_FAKE_DELAY": "0.1"}
     proc = subprocess.Popen(
         [sys.executable, "-m", "tests.fakes", str(tmp_path / "c"), "--models",
-         str(registry_file), "--engine", "fake", "--from", "it", "--batch-size", "2"],
+         str(registry_file), "--engine", "fake", "--from", "it", "--batch-size", "2",
+         "--report", str(tmp_path / "r.json")],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
     db = tmp_path / "c" / CACHE_DIR / DB_NAME
     assert wait_for_entries(db, 10) >= 10
@@ -107,6 +108,10 @@ def test_sigint_exits_130_and_rerun_finishes_the_rest(tmp_path, registry_file) -
     with sqlite3.connect(db) as conn:
         kept = conn.execute("SELECT count(*) FROM segments").fetchone()[0]
     assert 10 <= kept < 81
+    report = json.loads((tmp_path / "r.json").read_text())
+    assert report["interrupted"] and report["totals"]["files"] == 40  # every input is there
+    assert report["totals"]["model_segments"] >= 10 and report["totals"]["interrupted"] > 0
+    assert " 0 to the model" not in err
     result = run(str(tmp_path / "c"), "--models", str(registry_file), "--engine", "fake",
                  "--from", "it")
     assert result.exit_code == 0

@@ -93,6 +93,7 @@ class Pipeline:
         self.progress: Progress = progress or NoProgress()
         self._caches: dict[Path, Cache | CacheError] = {}
         self._tidied: set[Path] = set()
+        self._in_flight = 0  # segments of the route in progress that the model finished
         self.report = RunReport()
 
     # -- public entry points -------------------------------------------------------------
@@ -104,11 +105,13 @@ class Pipeline:
         self.progress.start(len(inputs.files) + len(inputs.skipped))
         for result in inputs.skipped:
             self._finish(result)
+        pending: list[_Work] = []
+        left = list(reversed(inputs.files))  # popped in order; what remains was not started
         try:
-            pending: list[_Work] = []
             count = 0
-            for path in inputs.files:
-                work = self._prepare(path)
+            while left:
+                work = self._prepare(left[-1])
+                left.pop()
                 if work is None:
                     continue
                 pending.append(work)
@@ -118,10 +121,24 @@ class Pipeline:
                     pending, count = [], 0
             self._flush(pending)
         except KeyboardInterrupt:
-            self.report.interrupted = True
+            self._interrupted(pending, left)
         finally:
             self._close()
         return self.report
+
+    def _interrupted(self, pending: list[_Work], left: list[Path]) -> None:
+        """Account for the work an interruption stopped: every input stays in the report."""
+        self.report.interrupted = True
+        self.report.model_segments += self._in_flight  # batches finished and cached
+        done = {id(r) for r in self.report.files}
+        for work in pending:
+            if id(work.result) not in done:
+                work.result.status = Status.INTERRUPTED
+                work.result.reason = "stopped before its output was written; run again to resume"
+                self._finish(work.result)
+        for path in reversed(left):
+            self._finish(FileResult(relative(path), Status.INTERRUPTED,
+                                    reason="not started; run again to resume"))
 
     def translate_text(self, text: str) -> str:
         """Translate one text (stdin): no cache, no files."""
@@ -286,7 +303,7 @@ class Pipeline:
                 step = {c: {current[t] for t in ts} for c, ts in by_cache.items()}
                 got = generate_cached(translator, step, self.runner,
                                       force=self.options.force, dry_run=self.options.dry_run,
-                                      on_batch=lambda n: self.progress.batch_done(n, 0))
+                                      on_batch=self._batch_done if leg_no == 0 else None)
                 if leg_no == 0:
                     first_hits, first_misses = got.hits, got.misses
                 current = {src: got.outputs.get(mid, mid)
@@ -294,7 +311,12 @@ class Pipeline:
                            if mid in got.outputs or self.options.dry_run}
             outputs.update({(route, src): out for src, out in current.items()})
             self._account(docs, results, route, first_hits, first_misses)
+            self._in_flight = 0
         return outputs
+
+    def _batch_done(self, segments: int) -> None:
+        self._in_flight += segments
+        self.progress.batch_done(segments, 0)
 
     def _account(self, docs: dict[int, tuple[Segmented, list[Route], Cache | None]],
                  results: dict[int, FileResult] | None, route: Route, hits: set[str],

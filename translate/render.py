@@ -42,9 +42,10 @@ def render_report(report: RunReport, quiet: bool = False, kind: str = "files",
     t = report.totals()
     rate = "n/a" if t["cache_hit_rate"] is None else f"{t['cache_hit_rate']:.0%}"
     verb = "would translate" if t["planned"] else "translated"
-    conflicts = f"{t['conflict']} conflicts, " if t["conflict"] else ""
+    extra = "".join(f"{t[key]} {label}, " for key, label in
+                    (("conflict", "in conflict"), ("interrupted", "interrupted")) if t[key])
     echo(f"{t['files']} files: {t['translated'] or t['planned']} {verb}, {t['up-to-date']} "
-         f"up to date, {t['skipped']} skipped, {conflicts}{t['failed']} failed")
+         f"up to date, {t['skipped']} skipped, {extra}{t['failed']} failed")
     if t["own_outputs"]:
         echo(f"({t['own_outputs']} files in these folders are outputs of earlier runs, "
              "not inputs)")

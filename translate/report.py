@@ -23,6 +23,7 @@ class Status(StrEnum):
     SKIPPED = "skipped"
     FAILED = "failed"
     CONFLICT = "conflict"  # an output exists that the tool may not overwrite
+    INTERRUPTED = "interrupted"  # the run stopped before this file was done
     PLANNED = "planned"  # --dry-run
 
 
