@@ -100,8 +100,8 @@ def check_encoding(name: str) -> str:
     if info is None or not getattr(info, "_is_text_encoding", True):
         raise UsageError(f"unknown encoding '{name}'",
                          "use a Python codec name such as utf-8, cp1252, cp1251, latin-1 or "
-                         "koi8-r (all: `python -m encodings.aliases` or the 'Standard "
-                         "Encodings' table of the Python docs)")
+                         "koi8-r; all are listed in the 'Standard Encodings' table of the "
+                         "Python docs (docs.python.org/3/library/codecs.html)")
     return info.name
 
 

@@ -43,6 +43,7 @@ class JobOptions:
         force: Ignore cache hits and up-to-date outputs; translate and overwrite.
         dry_run: Plan only: count segments, hits and tokens; load no model, write nothing.
         chunk_segments: Segments gathered across files before the model runs.
+        encoding: Read inputs with this codec instead of detecting one (``--encoding``).
 
     """
 
@@ -53,6 +54,7 @@ class JobOptions:
     force: bool = False
     dry_run: bool = False
     chunk_segments: int = 4096
+    encoding: str | None = None
 
 
 @dataclass
@@ -123,7 +125,7 @@ class Pipeline:
 
     def translate_bytes(self, data: bytes) -> bytes:
         """Translate stdin bytes to stdout bytes, keeping a BOM and the encoding."""
-        doc = decode_bytes(data, "<stdin>")
+        doc = decode_bytes(data, "<stdin>", self.options.encoding)
         return encode_text(self.translate_text(doc.text), doc)
 
     # -- preparation ---------------------------------------------------------------------
@@ -150,13 +152,15 @@ class Pipeline:
         result = FileResult(relative(path), Status.FAILED)
         try:
             data = path.read_bytes()
-            doc = decode_bytes(data, str(path))
+            doc = decode_bytes(data, str(path), self.options.encoding)
         except OSError as exc:
             self._fail(result, f"cannot read: {exc.strerror or exc}")
             return None
         except InputError as exc:
             self._fail(result, exc.message.split(": ", 1)[-1], exc.hint)
             return None
+        if doc.encoding != "utf-8":
+            result.details["encoding"] = doc.encoding
         if doc.is_blank:
             result.status, result.reason = Status.SKIPPED, "empty or whitespace-only"
             self._finish(result)
@@ -164,7 +168,7 @@ class Pipeline:
         out = output_path(path, self.options.target)
         cache = self._cache_for(path)
         try:
-            if self._up_to_date(cache, out, sha256(data), result):
+            if self._up_to_date(cache, out, sha256(data), result, doc.encoding):
                 self._finish(result)
                 return None
             seg, seg_langs, routes = self._plan(doc)
@@ -185,7 +189,7 @@ class Pipeline:
                 for t in self.router.route(lang, self.options.target)}
 
     def _up_to_date(self, cache: Cache | None, out: Path, input_sha: str,
-                    result: FileResult) -> bool:
+                    result: FileResult, encoding: str = "utf-8") -> bool:
         """Whether ``out`` was made from these input bytes with today's signatures.
 
         Decided from the manifest alone: no detection, segmentation or model.
@@ -195,6 +199,8 @@ class Pipeline:
         manifest = cache.manifest(out)
         if not manifest or manifest.get("input_sha256") != input_sha:
             return False
+        if manifest.get("encoding", "utf-8") != encoding:
+            return False  # the same bytes read another way (--encoding): other text
         languages = manifest.get("languages", [])
         if manifest.get("signatures") != self._signatures(languages):
             return False
@@ -279,6 +285,7 @@ class Pipeline:
                 "source": work.result.path, "input_sha256": work.input_sha,
                 "output_sha256": sha256(data), "signatures": work.signature,
                 "languages": work.languages, "target": self.options.target,
+                "encoding": work.doc.encoding,
                 "segments": work.result.segments,
                 "cache_hits": work.result.cache_hits, "written": time.time(),
             })
