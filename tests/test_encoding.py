@@ -38,6 +38,12 @@ def test_legacy_text_decodes_right(text: str, codec: str) -> None:
     assert doc.encoding == codec
 
 
+def test_short_italian_is_not_read_as_russian_or_czech() -> None:
+    # cp1251 reads "Perchй и cosм" (Latin and Cyrillic in one word), cp1250 "Perché č
+    # cosě" (Czech letters, while the ASCII letters alone read as Italian).
+    assert decode_bytes("Perché è così.".encode("cp1252")).text == "Perché è così."
+
+
 def test_latin1_bytes_read_as_their_windows_superset() -> None:
     doc = decode_bytes(ITALIAN.encode("latin-1"))
     assert (doc.text, doc.encoding) == (ITALIAN, "cp1252")

@@ -7,10 +7,13 @@ file as Windows-1252 would write ``cafÃ©``); else a legacy 8-bit encoding.
 Legacy encodings are guessed by charset-normalizer, which alone is not trusted: it reads
 Italian Windows-1252 as Windows-1250 (``caffč``) because both decode without chaos.
 Every candidate it names (plus the common Windows code pages) is decoded and checked
-against the alphabet of the language the text then reads as: letters that language
-does not use (``č`` in Italian, ``ð`` in Russian) count against it. One candidate text
-must be clearly the most plausible; otherwise the file is an error that names the best
-guesses and ``--encoding`` (which forces one).
+against two alphabets: the language the candidate text reads as, and the language of
+the ASCII letters alone (the same in every candidate, so it cannot be fooled by the
+reading; used when it leans clearly to one language). Letters an alphabet lacks (``č``
+in Italian, ``ð`` in Russian), words mixing Latin with another script (``Perchй``) and
+case flipping inside a word count against a candidate. One candidate text must be
+clearly the most plausible; otherwise the file is an error that names the best guesses
+and ``--encoding`` (which forces one).
 """
 
 from __future__ import annotations
@@ -37,6 +40,8 @@ _MAX_CANDIDATES = 10
 # alphabet: a foreign name quoted in the text ("Müller" in Italian).
 _MAX_ODD_SHARE = 0.05
 _MIN_ODD_ALLOWED = 2
+# The ASCII letters' language is used from this confidence: "Perch cos" is 0.33 Italian.
+_SKELETON_MIN_CONFIDENCE = 0.25
 # Candidates are scored on the start of the text: bounded work whatever the file size
 # (every candidate still has to decode the whole file).
 _SCORED_CHARS = 50_000
@@ -172,7 +177,7 @@ def _legacy(data: bytes, where: str) -> Decoded:
     if ranked:
         best = ranked[0]
         non_ascii = len(best.text[:_SCORED_CHARS].translate(_DROP_ASCII))
-        allowed = max(_MIN_ODD_ALLOWED, _MAX_ODD_SHARE * non_ascii)
+        allowed = 2 * max(_MIN_ODD_ALLOWED, _MAX_ODD_SHARE * non_ascii)  # two alphabets
         clear = len(ranked) == 1 or ranked[1].odd > best.odd
         if clear and best.odd <= allowed:
             return Decoded(best.text, best.encoding)
@@ -191,6 +196,8 @@ def _candidates(data: bytes) -> list[_Candidate]:
     from translate.detect import detect
 
     names = [match.encoding for match in from_bytes(data)][:_MAX_CANDIDATES]
+    skeleton = detect(data[:20000].decode("ascii", "ignore"))
+    hint = skeleton.language if skeleton.confidence >= _SKELETON_MIN_CONFIDENCE else None
     seen: set[str] = set()
     out: dict[str, _Candidate] = {}
     # The common code pages first: when several codecs give the same text, the first
@@ -207,17 +214,16 @@ def _candidates(data: bytes) -> list[_Candidate]:
         if text not in out:
             sample = text[:_SCORED_CHARS]
             language = detect(sample[:20000]).language
-            out[text] = _Candidate(codec, text, language, _odd_characters(sample, language))
+            odd = (_odd_characters(sample, language) + _odd_shapes(sample)
+                   + _odd_characters(sample, hint or language))
+            out[text] = _Candidate(codec, text, language, odd)
     return list(out.values())
 
 
 def _odd_characters(text: str, language: str) -> int:
-    """How unlikely ``text`` is as ``language``: a count of odd characters.
+    """Count the non-ASCII characters ``language`` does not write.
 
-    Non-ASCII characters the language does not write (letters of other alphabets,
-    control characters, combining marks, rare symbols), plus lower-to-upper case flips
-    onto a non-ASCII capital (``рТБЧЙФЕМШ``: KOI8-R read as Windows-1251 stays in the
-    alphabet, but not in the right case).
+    Letters of other alphabets, control characters, combining marks, rare symbols.
     """
     alphabet = _ALPHABETS.get(language, "")
     allowed = set(alphabet) | set(alphabet.upper())
@@ -230,9 +236,22 @@ def _odd_characters(text: str, language: str) -> int:
         if scripts and unicodedata.name(ch, "").startswith(scripts):
             continue
         odd += count
-    upper = "".join(ch for ch in counts if ch.isupper())
-    if upper:
-        lower = "a-z" + re.escape("".join(ch for ch in counts if ch.islower()))
-        flips = re.compile(f"[{lower}][{re.escape(upper)}]")
-        odd += len(flips.findall(text))
     return odd
+
+
+def _odd_shapes(text: str) -> int:
+    """Letter pairs real text rarely has, whatever its language.
+
+    A lower-case letter before a non-ASCII capital (``рТБЧЙФЕМШ``: KOI8-R read as
+    Windows-1251 stays in the alphabet, not in the right case), and an ASCII letter next
+    to a letter of another script (``Perchй``: Italian read as Windows-1251).
+    """
+    letters = {ch for ch in text.translate(_DROP_ASCII) if ch.isalpha()}
+    upper = re.escape("".join(ch for ch in letters if ch.isupper()))
+    lower = re.escape("".join(ch for ch in letters if ch.islower()))
+    other = re.escape("".join(ch for ch in letters
+                              if not unicodedata.name(ch, "").startswith("LATIN")))
+    patterns = [f"[a-z{lower}][{upper}]"] if upper else []
+    if other:
+        patterns.append(f"[a-zA-Z][{other}]|[{other}][a-zA-Z]")
+    return sum(len(re.findall(p, text)) for p in patterns)
