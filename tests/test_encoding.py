@@ -59,14 +59,15 @@ def test_utf8_with_a_stray_byte_names_the_offset() -> None:
     data = good[:40] + b"\xe9" + good[40:]
     with pytest.raises(InputError) as err:
         decode_bytes(data, "a.txt")
-    assert err.value.message == "a.txt: UTF-8 with errors: 1 invalid byte(s) at offset(s) 40"
+    assert err.value.message == ("a.txt: UTF-8 with errors: 1 invalid sequence(s) at byte "
+                                 "offset(s) 40")
     assert "--encoding" in (err.value.hint or "")
 
 
 def test_utf8_with_many_stray_bytes_lists_the_first_few() -> None:
     good = (ITALIAN * 3).encode()
     data = b"".join(good[i:i + 20] + b"\x92" for i in range(0, 140, 20)) + good[140:]
-    with pytest.raises(InputError, match=r"7 invalid byte\(s\) at offset\(s\) "
+    with pytest.raises(InputError, match=r"7 invalid sequence\(s\) at byte offset\(s\) "
                                          r"20, 41, 62, 83, 104 and 2 more"):
         decode_bytes(data, "a.txt")
 

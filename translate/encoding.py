@@ -46,15 +46,6 @@ _SKELETON_MIN_CONFIDENCE = 0.25
 # (every candidate still has to decode the whole file).
 _SCORED_CHARS = 50_000
 _SHOWN_OFFSETS = 5
-# A well-formed multi-byte UTF-8 sequence; with the alternative, else one non-ASCII byte
-# that is not part of one.
-_VALID_UTF8 = (
-    rb"[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}"
-    rb"|\xed[\x80-\x9f][\x80-\xbf]|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}"
-    rb"|\xf4[\x80-\x8f][\x80-\xbf]{2}")
-_UTF8_VALID = re.compile(_VALID_UTF8)
-_UTF8_OR_BAD = re.compile(rb"(" + _VALID_UTF8 + rb")|[\x80-\xff]")
-_ASCII_BYTES = bytes(range(128))
 _DROP_ASCII = dict.fromkeys(range(128))
 _CYRILLIC_RU = "абвгдеёжзийклмнопрстуфхцчшщъыьэюя"
 # Non-ASCII letters each language writes (upper case added below); ASCII is always fine.
@@ -159,15 +150,26 @@ def _strict(data: bytes, where: str, name: str, bom: bytes, what: str) -> Decode
 
 def _reject_broken_utf8(data: bytes, where: str) -> None:
     """Raise when ``data`` is UTF-8 with a few bad bytes rather than a legacy encoding."""
-    sequences = _UTF8_VALID.findall(data)
-    non_ascii = len(data.translate(None, _ASCII_BYTES))
-    if len(sequences) <= non_ascii - sum(map(len, sequences)):
+    text = data.decode("utf-8", "replace")  # one U+FFFD per invalid sequence
+    replaced = text.count("\ufffd")
+    bad = replaced - data.count("\ufffd".encode())
+    valid = len(text) - len(text.encode("ascii", "ignore")) - replaced
+    if valid <= bad:
         return  # more stray bytes than UTF-8 characters: a legacy encoding
-    bad = [m.start() for m in _UTF8_OR_BAD.finditer(data) if m.group(1) is None]
-    shown = ", ".join(str(offset) for offset in bad[:_SHOWN_OFFSETS])
-    more = f" and {len(bad) - _SHOWN_OFFSETS} more" if len(bad) > _SHOWN_OFFSETS else ""
+    offsets: list[int] = []
+    view = memoryview(data)
+    while len(offsets) < _SHOWN_OFFSETS:
+        start = offsets[-1] + 1 if offsets else 0
+        try:
+            codecs.utf_8_decode(view[start:], "strict", True)
+            break
+        except UnicodeDecodeError as exc:
+            offsets.append(start + exc.start)
+    shown = ", ".join(map(str, offsets))
+    more = f" and {bad - len(offsets)} more" if bad > len(offsets) else ""
     raise InputError(
-        f"{where}: UTF-8 with errors: {len(bad)} invalid byte(s) at offset(s) {shown}{more}",
+        f"{where}: UTF-8 with errors: {bad} invalid sequence(s) at byte offset(s) "
+        f"{shown}{more}",
         "fix or remove those bytes (the rest of the file is UTF-8), or force a reading "
         "with --encoding NAME")
 
