@@ -9,7 +9,15 @@ from typer.testing import CliRunner
 from tests.fakes import LOG, FakeEngine
 from translate.cli import app
 from translate.config import load_registry
-from translate.detect import detect, detect_paragraphs, is_ambiguous
+from translate.detect import (
+    DOCUMENT_MIN_CONFIDENCE,
+    detect,
+    detect_paragraphs,
+    document_language,
+    is_ambiguous,
+    mask,
+)
+from translate.inputs import segment_languages
 from translate.routing import Router
 from translate.translator import RunSettings
 
@@ -133,3 +141,68 @@ def test_models_list_and_pull(registry_file, tiny_marian) -> None:
     assert pulled.exit_code == 0 and str(tiny_marian) in pulled.output
     bad = run("models", "pull", "xx-yy", "--models", str(registry_file))
     assert bad.exit_code == 2 and "valid choices" in bad.output
+
+
+# -- URLs, e-mails and numbers; confidence floors -----------------------------------------
+
+URL_HEAVY_ITALIAN = (
+    "Il modulo si trova qui: https://www.gov.pl/web/wzory-dokumentow/wniosek-2024-wzw "
+    "https://bit.ly/3xKzQwY\n\n"
+    "Per le iscrizioni scrivete entro venerdì a kzwy.wsparcie@xyzw.pl, oppure chiamate il "
+    "numero +48 22 123 45 67 dalle 9 alle 17.\n\n"
+    "Altri link: https://t.co/ZkWq9xYzQw https://www.wykop.pl/link/7123456/zwyk "
+    "http://www.szkolenia-krakow.pl/kursy/2024/11/zgloszenie.php?id=98231&wz=kk\n\n"
+    "Grazie a tutti per la pazienza.\n")
+POLISH = ("Rząd przyjął ustawę budżetową po długiej debacie w parlamencie. Studenci "
+          "protestowali przed ministerstwem, a policja zamknęła ulicę. Więcej: "
+          "https://www.gov.pl/web/finanse/budzet-2024 lub kontakt@mf.gov.pl, tel. 22 694 55 55.")
+LINKS_ONLY = "Contatti: kzwy.wsparcie@xyzw.pl, https://www.wykop.pl/link/7123456/zwyk\n"
+
+
+def test_mask_removes_urls_emails_and_numbers() -> None:
+    masked = mask("Scrivi a a.b+c@x-y.it o vai su https://x.pl/a?b=1, www.ansa.it; "
+                  "alle 9:30 del 6/11/2024 costa 10.000 euro.")
+    assert masked.split() == ["Scrivi", "a", "o", "vai", "su", "alle", "del", "costa",
+                              "euro."]
+
+
+def test_a_line_of_links_is_ambiguous() -> None:
+    line = URL_HEAVY_ITALIAN.split("\n\n")[2]
+    assert is_ambiguous(line)
+    assert detect_paragraphs([line], "it")[0].language == "it"
+
+
+def test_polish_paragraph_with_links_is_still_polish() -> None:
+    assert detect(POLISH).language == "pl" and detect(POLISH).confidence > 0.9
+    assert detect_paragraphs([POLISH], "it")[0].language == "pl"
+
+
+def test_url_heavy_italian_is_translated_as_italian(tmp_path, registry_file) -> None:
+    (tmp_path / "links.txt").write_text(URL_HEAVY_ITALIAN)
+    result = run(str(tmp_path / "links.txt"), "--models", str(registry_file), "--engine",
+                 "fake")
+    assert result.exit_code == 0, result.output  # was: no route from 'pl'
+    paragraphs = (tmp_path / "links.en.txt").read_text().strip().split("\n\n")
+    assert len(paragraphs) == 4
+    assert all(p.startswith("<it-en>[") for p in paragraphs)
+
+
+def test_unclear_document_fails_asking_for_from(tmp_path, registry_file) -> None:
+    assert document_language(LINKS_ONLY).confidence < DOCUMENT_MIN_CONFIDENCE
+    (tmp_path / "links.txt").write_text(LINKS_ONLY)
+    args = [str(tmp_path / "links.txt"), "--models", str(registry_file), "--engine", "fake"]
+    failed = run(*args)
+    assert failed.exit_code == 1
+    assert "cannot tell the language" in failed.output and "--from" in failed.output
+    assert not (tmp_path / "links.en.txt").exists()
+    assert run(*args, "--from", "it").exit_code == 0
+
+
+def test_unclear_document_takes_the_language_of_its_paragraphs() -> None:
+    # Italian, French and Spanish paragraphs: the whole text is below the floor.
+    doc = "\n\n".join([DETECTION[0][1], DETECTION[6][1], DETECTION[9][1]])
+    assert detect(doc).confidence < DOCUMENT_MIN_CONFIDENCE
+    found = document_language(doc)
+    assert found.language == "es" and found.confidence >= DOCUMENT_MIN_CONFIDENCE
+    _, langs = segment_languages(doc, "auto")
+    assert sorted(set(langs)) == ["es", "fr", "it"]

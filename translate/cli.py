@@ -109,6 +109,9 @@ MethodOpt = Annotated[str, typer.Option(
 MaxWordsOpt = Annotated[int, typer.Option("--max-words", min=1, help="Longest summary.")]
 MinWordsOpt = Annotated[int | None, typer.Option(
     "--min-words", min=1, help="Shortest abstractive summary (default: 30, or --max-words).")]
+EncodingOpt = Annotated[str | None, typer.Option(
+    "--encoding", help="Read inputs with this encoding (e.g. cp1252) instead of detecting "
+                       "one; outputs are UTF-8.")]
 
 
 @app.command("translate")
@@ -150,6 +153,7 @@ def translate_command(
     method: MethodOpt = "abstractive",
     max_words: MaxWordsOpt = 120,
     min_words: MinWordsOpt = None,
+    encoding: EncodingOpt = None,
 ) -> None:
     """Translate files and folders; write X.en.txt next to each X.txt."""
     from translate import service
@@ -163,7 +167,7 @@ def translate_command(
             paths=paths, target=to, source=source, models=models, overrides=overrides,
             device=device, engine=engine, compute_type=compute_type, glob=glob, force=force,
             use_cache=not no_cache, dry_run=dry_run, offline=offline, cluster=cluster,
-            actors=actors)
+            actors=actors, encoding=encoding)
         options = service.SummaryOptions(method, max_words, min_words) if summarize else None
         _execute(job, options, summary_model, report, quiet)
 
@@ -192,6 +196,7 @@ def summarize_command(
     quiet: QuietOpt = False,
     cluster: ClusterOpt = None,
     actors: ActorsOpt = 2,
+    encoding: EncodingOpt = None,
 ) -> None:
     """Summarise files (translating them first when needed): write X.en.summary.txt."""
     from translate import service
@@ -201,7 +206,7 @@ def summarize_command(
             paths=paths, target=to, source=source, models=models,
             overrides={"model": translation_model}, device=device, engine=engine,
             compute_type=compute_type, glob=glob, force=force, use_cache=not no_cache,
-            offline=offline, cluster=cluster, actors=actors)
+            offline=offline, cluster=cluster, actors=actors, encoding=encoding)
         _execute(job, service.SummaryOptions(method, max_words, min_words), model, report,
                  quiet)
 

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from translate.cli import echo_err, user_errors
+from translate.cli import EncodingOpt, echo_err, user_errors
 from translate.errors import TranslateError, UsageError
 
 cache_app = typer.Typer(help="Inspect or clear the cache next to the inputs.",
@@ -132,11 +132,16 @@ def detect_command(
                                                help="One line per paragraph.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="JSON lines.")] = False,
     glob: Annotated[str | None, typer.Option("--glob")] = None,
+    encoding: EncodingOpt = None,
 ) -> None:
     """Print the detected language of each file: path, language, confidence."""
     from translate.detect import detect_document
-    from translate.documents import read_document
+    from translate.documents import decode_bytes
+    from translate.encoding import check_encoding
     from translate.inputs import collect_inputs
+
+    with user_errors():
+        encoding = check_encoding(encoding) if encoding else None
 
     inputs = collect_inputs(paths, glob)
     code = 0
@@ -145,7 +150,11 @@ def detect_command(
         code = 1 if result.status == "failed" else code
     for path in inputs.files:
         try:
-            text = read_document(path).text
+            text = decode_bytes(path.read_bytes(), str(path), encoding).text
+        except OSError as exc:
+            echo_err(f"failed: {path}: cannot read: {exc.strerror or exc}")
+            code = 1
+            continue
         except TranslateError as exc:
             echo_err(f"failed: {exc.message}")
             code = 1

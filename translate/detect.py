@@ -2,12 +2,15 @@
 
 Documents get one language; paragraphs get their own only when they are long and
 clear enough. Short or ambiguous fragments (numbers, names, one-word lines, all-caps
-headings) inherit the document's language instead of being mis-detected.
+headings) inherit the document's language instead of being mis-detected. URLs, e-mail
+addresses and numbers are masked first: their letters (``wykop.pl/zwyk``) say nothing
+about the language of the text around them.
 """
 
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -18,7 +21,15 @@ DEFAULT_LANGUAGES = ("it", "en", "de", "fr", "es", "pt", "nl", "ru", "pl", "sv",
                      "cs", "fi", "hu", "el", "tr", "uk", "ar", "zh", "ja", "ko")
 MIN_LETTERS = 25
 MIN_WORDS = 4
+# Paragraphs detected below this keep the document's language.
 MIN_CONFIDENCE = 0.9
+# Documents detected below this take the language of their confident paragraphs; with
+# none, the language is unknown (the pipeline then asks for --from).
+DOCUMENT_MIN_CONFIDENCE = 0.5
+_MASK = re.compile(
+    r"(?:\b(?:https?|ftp)://|\bwww\.)\S+"          # URLs
+    r"|(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+"    # e-mails (tried once per word: linear)
+    r"|\d+(?:[.,:/-]\d+)*")                         # numbers, dates, times
 
 
 @dataclass(frozen=True)
@@ -38,14 +49,23 @@ def _identifier(languages: tuple[str, ...]) -> Any:
     return ident
 
 
+def mask(text: str) -> str:
+    """``text`` with URLs, e-mail addresses and numbers replaced by spaces."""
+    return _MASK.sub(" ", text)
+
+
 def detect(text: str, languages: Iterable[str] = DEFAULT_LANGUAGES) -> Detection:
-    """The language of ``text`` among ``languages``."""
-    lang, confidence = _identifier(tuple(sorted(set(languages)))).classify(text)
+    """The language of ``text`` among ``languages`` (URLs, e-mails, numbers masked)."""
+    lang, confidence = _identifier(tuple(sorted(set(languages)))).classify(mask(text))
     return Detection(str(lang), round(float(confidence), 4))
 
 
 def is_ambiguous(text: str) -> bool:
-    """Too short, or shaped like a name or heading, to trust a detection on its own."""
+    """Too short, or shaped like a name or heading, to trust a detection on its own.
+
+    Counted after masking, so a line of links with one word in front is ambiguous.
+    """
+    text = mask(text)
     letters = sum(ch.isalpha() for ch in text)
     words = len(text.split())
     return letters < MIN_LETTERS or words < MIN_WORDS or text.isupper()
@@ -65,6 +85,37 @@ def detect_paragraphs(paragraphs: Sequence[str], document: str,
     return out
 
 
+def document_language(text: str, languages: Iterable[str] = DEFAULT_LANGUAGES) -> Detection:
+    """The language of a whole document.
+
+    The whole text's detection when it reaches ``DOCUMENT_MIN_CONFIDENCE``; else the
+    language holding most letters among the paragraphs detected with ``MIN_CONFIDENCE``
+    (a document split evenly between two languages); else the whole text's best guess,
+    still below the floor, which callers must treat as unknown.
+    """
+    langs = tuple(languages)
+    whole = detect(text, langs)
+    if whole.confidence >= DOCUMENT_MIN_CONFIDENCE:
+        return whole
+    letters: dict[str, int] = {}
+    best: dict[str, float] = {}
+    for para in _paragraphs(text):
+        if is_ambiguous(para):
+            continue
+        found = detect(para, langs)
+        if found.confidence >= MIN_CONFIDENCE:
+            letters[found.language] = letters.get(found.language, 0) + len(para)
+            best[found.language] = max(best.get(found.language, 0.0), found.confidence)
+    if not letters:
+        return whole
+    language = max(letters, key=lambda lang: letters[lang])
+    return Detection(language, best[language])
+
+
+def _paragraphs(text: str) -> list[str]:
+    return [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
+
+
 def detect_document(text: str, by_paragraph: bool = False,
                     languages: Iterable[str] = DEFAULT_LANGUAGES,
                     ) -> list[tuple[int | None, Detection]]:
@@ -74,7 +125,7 @@ def detect_document(text: str, by_paragraph: bool = False,
         ``[(None, detection)]`` for the document, or ``[(line_number, detection), ...]``.
     """
     langs = tuple(languages)
-    document = detect(text, langs) if text.strip() else Detection("und", 0.0)
+    document = document_language(text, langs) if text.strip() else Detection("und", 0.0)
     if not by_paragraph:
         return [(None, document)]
     numbered = [(n, line.strip()) for n, line in enumerate(text.splitlines(), 1)

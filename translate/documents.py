@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import codecs
 import contextlib
 import errno
 import fnmatch
@@ -14,15 +13,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from translate.encoding import decode
 from translate.errors import InputError
 
-# Characters that never occur in real text files; a few are a sign of binary data.
-_CONTROL = {c for c in range(32) if c not in (9, 10, 12, 13)} | {127}
-_BOMS = (
-    (codecs.BOM_UTF8, "utf-8"),
-    (codecs.BOM_UTF16_LE, "utf-16-le"),
-    (codecs.BOM_UTF16_BE, "utf-16-be"),
-)
 SUMMARY_TAG = "summary"
 # What a folder contributes when no --glob is given: text files, not images or PDFs.
 TEXT_SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown", ".rst"})
@@ -49,37 +42,23 @@ class Document:
         return not self.text.strip()
 
 
-def decode_bytes(data: bytes, where: str = "<input>") -> Document:
-    """Decode file contents: a BOM, else strict UTF-8, else cp1252 for legacy text.
+def decode_bytes(data: bytes, where: str = "<input>", encoding: str | None = None) -> Document:
+    """Decode file contents; the rules are in ``translate.encoding``.
+
+    A BOM, else strict UTF-8, else a legacy encoding only when its guess is clear.
+
+    Args:
+        data: The file's bytes.
+        where: The file's name, for messages.
+        encoding: Force this codec (``--encoding``) instead of detecting one.
 
     Raises:
-        InputError: for binary data (NUL or other control bytes).
+        InputError: binary data, UTF-8 with errors, or an unclear or wrong encoding.
+        UsageError: ``encoding`` is not a known codec.
 
     """
-    for bom, encoding in _BOMS:
-        if data.startswith(bom):
-            try:
-                return Document(data[len(bom):].decode(encoding), encoding, bom)
-            except UnicodeDecodeError as exc:
-                raise InputError(
-                    f"{where}: starts with a {encoding} byte-order mark but is not valid "
-                    f"{encoding} ({exc.reason} at byte {exc.start})") from exc
-    sample = data[:65536]
-    controls = sum(1 for b in sample if b in _CONTROL)
-    if b"\x00" in sample or controls > max(2, len(sample) // 1000):
-        raise InputError(f"{where}: looks like a binary file, not text",
-                         "pass only text files, or narrow the selection with --glob '*.txt'")
-    try:
-        return Document(data.decode("utf-8"), "utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        # cp1252 is a superset of Latin-1's printable range: Windows and old Mac exports.
-        return Document(data.decode("cp1252"), "cp1252")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{where}: neither UTF-8 nor Windows-1252/Latin-1 text "
-                         f"(byte 0x{data[exc.start]:02x} at offset {exc.start})",
-                         "convert it to UTF-8, e.g. with iconv -f ENCODING -t UTF-8") from exc
+    decoded = decode(data, where, encoding)
+    return Document(decoded.text, decoded.encoding, decoded.bom)
 
 
 def read_document(path: Path) -> Document:

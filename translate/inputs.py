@@ -8,8 +8,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from translate.detect import detect, detect_paragraphs
+from translate.detect import DOCUMENT_MIN_CONFIDENCE, detect_paragraphs, document_language
 from translate.documents import entry_problem, iter_input_files
+from translate.errors import InputError
 from translate.outputs import LegacyManifests, is_recorded
 from translate.report import FileResult, Status
 from translate.segment import Segmented, segment
@@ -80,12 +81,22 @@ def segment_languages(text: str, source: str) -> tuple[Segmented, list[str]]:
     Args:
         text: The document.
         source: A language code, or ``auto``: detect the document's language, then each
-            paragraph's (ambiguous paragraphs inherit the document's).
+            paragraph's (ambiguous or unclear paragraphs inherit the document's).
+
+    Raises:
+        InputError: ``auto`` and the document's language is unclear (below
+            ``DOCUMENT_MIN_CONFIDENCE``): a guess would route it to the wrong model.
     """
     if source != "auto":
         seg = segment(text, source)
         return seg, [source] * len(seg.segments)
-    doc_lang = detect(text).language
+    document = document_language(text)
+    if document.confidence < DOCUMENT_MIN_CONFIDENCE:
+        raise InputError(
+            f"cannot tell the language (best guess '{document.language}' with confidence "
+            f"{document.confidence:.2f}, below {DOCUMENT_MIN_CONFIDENCE})",
+            "name it with --from LANG")
+    doc_lang = document.language
     seg = segment(text, doc_lang)
     paragraphs: dict[int, list[str]] = defaultdict(list)
     for sentence, para in zip(seg.segments, seg.paragraphs, strict=True):

@@ -32,7 +32,7 @@ _OVERRIDES = ("model", "num_beams", "max_new_tokens", "batch_size", "max_batch_t
               "max_input_tokens")
 _FLAGS = ("force", "use_cache", "offline", "summarize")
 _STRINGS = ("name", "to", "from", "glob", "device", "engine", "compute_type", "models",
-            "report", "summary_model", "method", "cluster")
+            "report", "summary_model", "method", "cluster", "encoding")
 _POSITIVE_INTS = ("max_words", "min_words", "actors")
 _KEYS = ("inputs", *_STRINGS, *_FLAGS, *_OVERRIDES, *_POSITIVE_INTS)
 
@@ -105,7 +105,8 @@ def load_jobs(path: Path) -> list[JobSpec]:
             compute_type=table.get("compute_type", "auto"),
             glob=table.get("glob"), force=table.get("force", False),
             use_cache=table.get("use_cache", True), offline=table.get("offline", False),
-            cluster=table.get("cluster"), actors=table.get("actors", 2))
+            cluster=table.get("cluster"), actors=table.get("actors", 2),
+            encoding=table.get("encoding"))
         summary = SummaryOptions(table.get("method", "abstractive"),
                                  table.get("max_words", 120), table.get("min_words")
                                  ) if table.get("summarize", False) else None

@@ -53,6 +53,7 @@ class JobOptions:
         force: Ignore cache hits and up-to-date outputs; translate and overwrite.
         dry_run: Plan only: count segments, hits and tokens; load no model, write nothing.
         chunk_segments: Segments gathered across files before the model runs.
+        encoding: Read inputs with this codec instead of detecting one (``--encoding``).
 
     """
 
@@ -63,6 +64,7 @@ class JobOptions:
     force: bool = False
     dry_run: bool = False
     chunk_segments: int = 4096
+    encoding: str | None = None
 
 
 @dataclass
@@ -154,7 +156,7 @@ class Pipeline:
 
     def translate_bytes(self, data: bytes) -> bytes:
         """Translate stdin bytes to stdout bytes, keeping a BOM and the encoding."""
-        doc = decode_bytes(data, "<stdin>")
+        doc = decode_bytes(data, "<stdin>", self.options.encoding)
         return encode_text(self.translate_text(doc.text), doc)
 
     # -- preparation ---------------------------------------------------------------------
@@ -195,13 +197,15 @@ class Pipeline:
         self._tidy(path.parent)
         try:
             data = read_regular(path)
-            doc = decode_bytes(data, str(path))
+            doc = decode_bytes(data, str(path), self.options.encoding)
         except OSError as exc:
             self._fail(result, f"cannot read: {exc.strerror or exc}")
             return None
         except InputError as exc:
             self._fail(result, exc.message.split(": ", 1)[-1], exc.hint)
             return None
+        if doc.encoding != "utf-8":
+            result.details["encoding"] = doc.encoding
         if doc.is_blank:
             result.status, result.reason = Status.SKIPPED, "empty or whitespace-only"
             self._finish(result)
@@ -216,7 +220,7 @@ class Pipeline:
             cache = self._cache_for(path)
             legacy = cache.manifest(out) if cache is not None else None
             plan = plan_output(out, input_sha, self.options.force, legacy)
-            if self._settled(plan, out, result):
+            if self._settled(plan, out, result, doc.encoding):
                 return None
             seg, seg_langs, routes = self._plan(doc)
             langs = sorted(set(seg_langs))
@@ -247,7 +251,8 @@ class Pipeline:
         return {t.spec.key: signature_id(t.signature()) for lang in languages
                 for t in self.router.route(lang, self.options.target)}
 
-    def _settled(self, plan: OutputPlan, out: Path, result: FileResult) -> bool:
+    def _settled(self, plan: OutputPlan, out: Path, result: FileResult,
+                 encoding: str = "utf-8") -> bool:
         """Finish ``result`` when ``plan`` needs no translation; return whether it did.
 
         Up to date is decided from the output's record alone: no detection,
@@ -258,6 +263,8 @@ class Pipeline:
             result.status, result.reason = Status.CONFLICT, plan.reason
         elif plan.decision == Decision.KEEP_EDITED or (
                 plan.decision == Decision.UP_TO_DATE
+                # the same bytes read another way (--encoding) are another text
+                and record.get("encoding", "utf-8") == encoding
                 and record.get("signatures") == self._signatures(record.get("languages", []))):
             result.status, result.reason = Status.UP_TO_DATE, plan.reason
             result.language = ",".join(record.get("languages", []))
@@ -355,7 +362,8 @@ class Pipeline:
                 "kind": "translation", "source": work.path.name,
                 "input_sha256": work.input_sha, "output_sha256": sha256(data),
                 "signatures": work.signature, "languages": work.languages,
-                "target": self.options.target, "segments": work.result.segments,
+                "target": self.options.target, "encoding": work.doc.encoding,
+                "segments": work.result.segments,
                 "cache_hits": work.result.cache_hits, "written": time.time()})
         except (OSError, InputError) as exc:
             reason = exc.message if isinstance(exc, InputError) else (exc.strerror or str(exc))

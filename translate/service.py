@@ -15,6 +15,7 @@ from typing import Any
 from translate.config import load_registry
 from translate.distributed import RayRunner
 from translate.documents import decode_bytes
+from translate.encoding import check_encoding
 from translate.engine import choose_engine
 from translate.errors import UsageError
 from translate.pipeline import JobOptions, Pipeline
@@ -49,11 +50,19 @@ class TranslateJob:
     max_loaded: int = 2
     cluster: str | None = None
     actors: int = 2
+    encoding: str | None = None
 
     def options(self) -> JobOptions:
-        """The pipeline options of this job."""
+        """The pipeline options of this job.
+
+        Raises:
+            UsageError: ``encoding`` is not a codec Python knows.
+
+        """
+        encoding = check_encoding(self.encoding) if self.encoding else None
         return JobOptions(target=self.target, source=self.source, glob=self.glob,
-                          use_cache=self.use_cache, force=self.force, dry_run=self.dry_run)
+                          use_cache=self.use_cache, force=self.force, dry_run=self.dry_run,
+                          encoding=encoding)
 
     def router(self) -> Router:
         """A router over the job's registry and overrides (loads no model).
@@ -124,7 +133,7 @@ def summarize_stdin(job: TranslateJob, options: SummaryOptions, model: str | Non
     """Summarise standard input (translated to the target language first if needed)."""
     router = job.router()
     pipeline = Pipeline(router, job.options())
-    doc = decode_bytes(data, "<stdin>")
+    doc = decode_bytes(data, "<stdin>", pipeline.options.encoding)
     english = pipeline.translate_text(doc.text)
     summary = Summarizer(router, options, model, force=job.force).summarize(english, None)
     return (summary.text + "\n").encode("utf-8")
