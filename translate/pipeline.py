@@ -302,6 +302,9 @@ class Pipeline:
         for cache in self._caches.values():
             if not self.options.dry_run:
                 cache.record_run(totals["cache_hits"], totals["model_segments"])
+            # a cache rebuilt mid-run warns after the warnings taken when it was opened
+            self.report.warnings.extend(w for w in cache.warnings
+                                        if w not in self.report.warnings)
             cache.close()
         self._caches.clear()
         self.report.elapsed_s = time.time() - self.report.started

@@ -6,8 +6,10 @@ chains two (through English), each leg cached under its own signature.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import functools
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +19,34 @@ from translate.engine import EngineInfo, choose_engine, resolve_device
 from translate.engine.base import BatchStats, Engine, iter_translations
 from translate.models import ResolvedModel, resolve_model
 from translate.segment import SEGMENTER_VERSION
+
+# Libraries whose version can change an output, per engine; tokenisers for every engine.
+ENGINE_LIBRARIES = {"transformers": ("transformers",), "ctranslate2": ("ctranslate2",)}
+TOKENIZER_LIBRARIES = ("sentencepiece", "tokenizers")
+
+
+@functools.cache
+def library_version(name: str) -> str | None:
+    """The installed version of a distribution (``None``: not installed); no import."""
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def library_versions(names: Iterable[str]) -> dict[str, str | None]:
+    """The installed versions of ``names`` (see ``library_version``)."""
+    return {name: library_version(name) for name in names}
+
+
+def signature_is_current(signature: Mapping[str, Any]) -> bool:
+    """Whether a stored signature's translate and library versions are today's.
+
+    Entries under a signature that is not current can never be hit again.
+    """
+    libraries = signature.get("libraries")
+    return (signature.get("version") == __version__ and isinstance(libraries, dict)
+            and library_versions(libraries) == libraries)
 
 
 @dataclass(frozen=True)
@@ -90,6 +120,8 @@ class Translator:
             "source_prefix": self.spec.source_prefix,
             "segmenter": SEGMENTER_VERSION,
             "version": __version__,
+            "libraries": library_versions(
+                (*ENGINE_LIBRARIES.get(self.info.name, ()), *TOKENIZER_LIBRARIES)),
         }
 
     @property
