@@ -25,12 +25,13 @@ from typing import Any, TypeVar
 from translate.cache_files import (
     CACHE_DIR,
     DB_NAME,
+    find_cache_root,
     is_corrupt,
     looks_like_sqlite,
     move_aside,
     refuse_links,
 )
-from translate.cache_schema import APP_ID, SchemaTooOld, prepare
+from translate.cache_schema import SchemaTooOld, prepare
 from translate.errors import CacheError
 
 __all__ = ["CACHE_DIR", "DB_NAME", "Cache", "find_cache_root", "signature_id", "text_hash"]
@@ -46,25 +47,6 @@ def signature_id(signature: Mapping[str, Any]) -> str:
 def text_hash(text: str) -> str:
     """The cache key of one source segment."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
-
-
-def find_cache_root(path: Path) -> Path:
-    """The folder whose ``.translate-cache`` serves ``path``.
-
-    The nearest ancestor that already has one (stopping at a repository root), else the
-    input folder itself (a file's parent folder). A symbolic link named
-    ``.translate-cache`` counts as one, so that opening it is refused rather than
-    silently skipped in favour of a cache further up.
-    """
-    start = path if path.is_dir() else path.parent
-    start = start.resolve()
-    for folder in (start, *start.parents):
-        entry = folder / CACHE_DIR
-        if entry.is_symlink() or entry.is_dir():
-            return folder
-        if (folder / ".git").exists():
-            break
-    return start
 
 
 class Cache:
@@ -259,34 +241,6 @@ class Cache:
             return str(output.resolve().relative_to(self.root))
         except ValueError:
             return str(output.resolve())
-
-
-def count_entries(root: Path) -> int | None:
-    """The number of entries in ``root``'s cache, read-only; ``None`` if unreadable.
-
-    Raises:
-        CacheError: the database is readable but belongs to another program.
-    """
-    path = root / CACHE_DIR / DB_NAME
-    if not path.is_file() or path.is_symlink():
-        return None
-    try:
-        conn = sqlite3.connect(path.absolute().as_uri() + "?mode=ro&nofollow=1", uri=True)
-    except sqlite3.Error:
-        return None
-    try:
-        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
-        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
-        if tables and app_id != APP_ID:
-            raise CacheError(f"{path} is a SQLite database that does not belong to translate",
-                             "move it away yourself; translate leaves it alone")
-        if "segments" not in tables:
-            return 0
-        return int(conn.execute("SELECT count(*) FROM segments").fetchone()[0])
-    except sqlite3.Error:
-        return None
-    finally:
-        conn.close()
 
 
 def _describe(sig_id: str, body: str, last_used: float, entries: int) -> dict[str, Any]:

@@ -1,5 +1,7 @@
 """The cache's files on disk: where they are, which are ours, moving and removing them.
 
+``translate cache clear`` works on these files alone (it never needs a healthy database).
+
 The cache folder holds only files the tool made: the database, SQLite's ``-wal``,
 ``-shm`` and ``-journal`` files beside it, and damaged databases moved aside
 (``cache.sqlite3.corrupt-<time>``). Nothing here follows a symbolic link: a linked
@@ -16,6 +18,7 @@ import sqlite3
 import time
 from pathlib import Path
 
+from translate.cache_schema import APP_ID
 from translate.errors import CacheError
 
 CACHE_DIR = ".translate-cache"
@@ -103,3 +106,50 @@ def remove_files(folder: Path) -> list[Path]:
                 path.unlink()
                 removed.append(path)
     return removed
+
+
+def find_cache_root(path: Path) -> Path:
+    """The folder whose ``.translate-cache`` serves ``path``.
+
+    The nearest ancestor that already has one (stopping at a repository root), else the
+    input folder itself (a file's parent folder). A symbolic link named
+    ``.translate-cache`` counts as one, so that opening it is refused rather than
+    silently skipped in favour of a cache further up.
+    """
+    start = path if path.is_dir() else path.parent
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        entry = folder / CACHE_DIR
+        if entry.is_symlink() or entry.is_dir():
+            return folder
+        if (folder / ".git").exists():
+            break
+    return start
+
+
+def count_entries(root: Path) -> int | None:
+    """The number of entries in ``root``'s cache, read-only; ``None`` if unreadable.
+
+    Raises:
+        CacheError: the database is readable but belongs to another program.
+    """
+    path = root / CACHE_DIR / DB_NAME
+    if not path.is_file() or path.is_symlink():
+        return None
+    try:
+        conn = sqlite3.connect(path.absolute().as_uri() + "?mode=ro&nofollow=1", uri=True)
+    except sqlite3.Error:
+        return None
+    try:
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        if tables and app_id != APP_ID:
+            raise CacheError(f"{path} is a SQLite database that does not belong to translate",
+                             "move it away yourself; translate leaves it alone")
+        if "segments" not in tables:
+            return 0
+        return int(conn.execute("SELECT count(*) FROM segments").fetchone()[0])
+    except sqlite3.Error:
+        return None
+    finally:
+        conn.close()

@@ -81,8 +81,8 @@ def cache_stats(path: PathArg = Path("."),
 @cache_app.command("clear")
 def cache_clear(path: PathArg = Path(".")) -> None:
     """Delete PATH's cache: the database and its side files, whatever state they are in."""
-    from translate.cache import CACHE_DIR, count_entries, find_cache_root
-    from translate.cache_files import refuse_links, remove_files
+    from translate.cache import CACHE_DIR, find_cache_root
+    from translate.cache_files import count_entries, refuse_links, remove_files
 
     root = find_cache_root(path)
     folder = root / CACHE_DIR
@@ -97,9 +97,10 @@ def cache_clear(path: PathArg = Path(".")) -> None:
         except OSError as exc:
             raise TranslateError(f"cannot delete the cache files in {folder}: {exc}",
                                  "check the folder's permissions") from exc
-    what = "entries" if count is None else f"{count} entries"
-    if count is None and removed:
-        what = "a cache that could not be read"
+    if not removed:
+        typer.echo(f"nothing to remove in {folder}")
+        return
+    what = "a cache that could not be read" if count is None else f"{count} entries"
     typer.echo(f"removed {what} from {folder} ({len(removed)} files)")
 
 
