@@ -29,6 +29,7 @@ from translate.cache_files import (
     is_corrupt,
     looks_like_sqlite,
     move_aside,
+    own_files,
     refuse_links,
 )
 from translate.cache_schema import SchemaTooOld, prepare
@@ -225,8 +226,10 @@ class Cache:
                              "ORDER BY s.last_used DESC").fetchall())
 
         entries, manifests, last, sigs = self._run(read)
-        size = sum(self.path.with_name(DB_NAME + suffix).stat().st_size
-                   for suffix in ("", "-wal") if self.path.with_name(DB_NAME + suffix).exists())
+        size = 0
+        for path in own_files(self.path.parent):
+            with contextlib.suppress(FileNotFoundError):  # a -wal removed meanwhile
+                size += path.stat().st_size
         hits, misses = last or (0, 0)
         return {
             "path": str(self.path), "entries": entries, "signatures": len(sigs),
@@ -283,10 +286,7 @@ def _connect_patiently(path: Path, patience: float = 120.0) -> sqlite3.Connectio
 
 
 def _connect(path: Path) -> sqlite3.Connection:
-    # nofollow: SQLite itself refuses a database file that is a symbolic link, even one
-    # made after ``refuse_links`` looked.
-    conn = sqlite3.connect(path.absolute().as_uri() + "?nofollow=1", uri=True, timeout=60,
-                           isolation_level=None)
+    conn = sqlite3.connect(path, timeout=60, isolation_level=None)
     try:
         conn.execute("PRAGMA busy_timeout = 60000")
         prepare(conn, path)

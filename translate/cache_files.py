@@ -100,12 +100,17 @@ def remove_files(folder: Path) -> list[Path]:
     """
     refuse_links(folder)
     removed = []
-    for path in sorted(folder.iterdir()):
-        if is_ours(path) and path.is_file() and not path.is_symlink():
-            with contextlib.suppress(FileNotFoundError):
-                path.unlink()
-                removed.append(path)
+    for path in own_files(folder):
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+            removed.append(path)
     return removed
+
+
+def own_files(folder: Path) -> list[Path]:
+    """The tool's own regular files in the cache folder (never a link), by name."""
+    return [path for path in sorted(folder.iterdir())
+            if is_ours(path) and not path.is_symlink() and path.is_file()]
 
 
 def find_cache_root(path: Path) -> Path:
@@ -137,7 +142,7 @@ def count_entries(root: Path) -> int | None:
     if not path.is_file() or path.is_symlink():
         return None
     try:
-        conn = sqlite3.connect(path.absolute().as_uri() + "?mode=ro&nofollow=1", uri=True)
+        conn = sqlite3.connect(path.absolute().as_uri() + "?mode=ro", uri=True)
     except sqlite3.Error:
         return None
     try:
