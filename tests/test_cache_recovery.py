@@ -228,3 +228,17 @@ def test_a_dangling_link_is_refused_not_skipped(docs, registry_file, tmp_path) -
     result = translate(docs, registry_file)
     assert result.exit_code == 1 and "is a symbolic link" in result.output
     assert not (tmp_path / "nowhere").exists()
+
+
+def test_a_database_another_process_already_replaced_is_not_moved(tmp_path) -> None:
+    from translate.cache_files import file_id, move_aside
+
+    db = tmp_path / DB_NAME
+    db.write_bytes(b"old, damaged")
+    seen = file_id(db)
+    (tmp_path / "new").write_bytes(b"the other process's new cache")
+    (tmp_path / "new").replace(db)  # as if another process moved it aside and rebuilt
+    assert move_aside(db, "is corrupt", seen) is None
+    assert db.read_bytes() == b"the other process's new cache"
+    assert move_aside(db, "is corrupt", file_id(db)) is not None
+    assert not db.exists() and len(list(tmp_path.glob(DB_NAME + ".corrupt-*"))) == 1

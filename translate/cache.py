@@ -25,6 +25,7 @@ from typing import Any, TypeVar
 from translate.cache_files import (
     CACHE_DIR,
     DB_NAME,
+    file_id,
     find_cache_root,
     is_corrupt,
     looks_like_sqlite,
@@ -63,7 +64,7 @@ class Cache:
         self.root = root
         self.path = root / CACHE_DIR / DB_NAME
         self._conn = conn
-        self._inode = _inode(self.path)
+        self._inode = file_id(self.path)
         self.warnings: list[str] = []
 
     @classmethod
@@ -82,19 +83,27 @@ class Cache:
         path = folder / DB_NAME
         warnings: list[str] = []
         refuse_links(folder)
+
+        def aside(why: str, seen: tuple[int, int] | None) -> None:
+            warning = move_aside(path, why, seen)
+            if warning:
+                warnings.append(warning)
+
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            if path.exists() and not looks_like_sqlite(path):
-                warnings.append(move_aside(path, "is not a SQLite database"))
+            seen = file_id(path)
+            if seen and not looks_like_sqlite(path):
+                aside("is not a SQLite database", seen)
+                seen = file_id(path)
             try:
                 conn = _connect_patiently(path)
             except SchemaTooOld as exc:  # ours, but too old to migrate: start again
-                warnings.append(move_aside(path, exc.message))
+                aside(exc.message, seen)
                 conn = _connect_patiently(path)
             except sqlite3.DatabaseError as exc:
                 if not is_corrupt(exc):
                     raise
-                warnings.append(move_aside(path, f"is corrupt ({exc})"))
+                aside(f"is corrupt ({exc})", seen)
                 conn = _connect_patiently(path)
         except (OSError, sqlite3.DatabaseError) as exc:
             raise CacheError(f"cannot open the cache at {path}: {exc}",
@@ -140,15 +149,16 @@ class Cache:
             self._conn.close()
         try:
             refuse_links(self.path.parent)
-            if _inode(self.path) == self._inode:
-                self.warnings.append(move_aside(self.path, f"is corrupt ({exc})"))
+            warning = move_aside(self.path, f"is corrupt ({exc})", self._inode)
+            if warning:
+                self.warnings.append(warning)
             self._conn = _connect_patiently(self.path)
         except (OSError, sqlite3.Error) as err:
             raise CacheError(f"the cache at {self.path} is corrupt ({exc}) and could not "
                              f"be rebuilt: {err}",
                              "run `translate cache clear` on this folder, or use --no-cache"
                              ) from err
-        self._inode = _inode(self.path)
+        self._inode = file_id(self.path)
 
     def register(self, signature: Mapping[str, Any]) -> str:
         """Record a signature (for ``cache stats``) and return its id."""
@@ -255,14 +265,6 @@ def _describe(sig_id: str, body: str, last_used: float, entries: int) -> dict[st
     keep = ("task", "pair", "model", "engine", "version", "libraries")
     return {"id": sig_id, "entries": entries, "last_used": last_used or None,
             **{key: signature.get(key) for key in keep}}
-
-
-def _inode(path: Path) -> tuple[int, int] | None:
-    try:
-        info = path.stat()
-    except OSError:
-        return None
-    return info.st_dev, info.st_ino
 
 
 def _connect_patiently(path: Path, patience: float = 120.0) -> sqlite3.Connection:

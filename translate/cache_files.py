@@ -73,8 +73,24 @@ def is_corrupt(exc: sqlite3.Error) -> bool:
     return "malformed" in text or "not a database" in text
 
 
-def move_aside(path: Path, why: str) -> str:
-    """Rename a damaged database to a fresh ``.corrupt-*`` name; return the warning."""
+def file_id(path: Path) -> tuple[int, int] | None:
+    """(device, inode) of ``path``, or ``None`` when it does not exist."""
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
+
+
+def move_aside(path: Path, why: str, seen: tuple[int, int] | None) -> str | None:
+    """Rename a damaged database to a fresh ``.corrupt-*`` name; return the warning.
+
+    ``seen`` is the ``file_id`` of the file found damaged: when ``path`` is another file
+    by now, another process has already moved the damaged one aside and made a new
+    one, which is left alone (``None`` is returned).
+    """
+    if file_id(path) != seen or seen is None:
+        return None
     stamp = int(time.time())
     aside = path.with_name(f"{path.name}.corrupt-{stamp}")
     number = 1
