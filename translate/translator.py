@@ -42,7 +42,7 @@ def library_versions(names: Iterable[str]) -> dict[str, str | None]:
 def signature_is_current(signature: Mapping[str, Any]) -> bool:
     """Whether a stored signature's translate and library versions are today's.
 
-    Entries under a signature that is not current can never be hit again.
+    Entries under a signature that is not current miss with what is installed now.
     """
     libraries = signature.get("libraries")
     return (signature.get("version") == __version__ and isinstance(libraries, dict)
