@@ -128,3 +128,13 @@ def test_a_schema_too_old_to_migrate_is_rebuilt_with_a_notice(tmp_path) -> None:
     with Cache.open(tmp_path) as cache:
         assert len(cache.warnings) == 1 and "cannot be migrated" in cache.warnings[0]
         assert cache.stats()["entries"] == 0
+
+
+def test_library_versions_agree_with_importlib_metadata() -> None:
+    from importlib import metadata
+
+    from translate.translator import library_version
+
+    names = ["transformers", "sentencepiece", "tokenizers", "huggingface-hub", "typer"]
+    assert [library_version(n) for n in names] == [metadata.version(n) for n in names]
+    assert library_version("no-such-library-here") is None

@@ -6,10 +6,13 @@ chains two (through English), each leg cached under its own signature.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import os
+import re
+import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -27,11 +30,31 @@ TOKENIZER_LIBRARIES = ("sentencepiece", "tokenizers")
 
 @functools.cache
 def library_version(name: str) -> str | None:
-    """The installed version of a distribution (``None``: not installed); no import."""
+    """The installed version of a distribution (``None``: not installed); no import.
+
+    Read from the name of its ``NAME-VERSION.dist-info`` folder on ``sys.path``, in the
+    order ``importlib.metadata`` searches: importing ``importlib.metadata`` (which
+    parses e-mail headers) would cost a fully cached re-run some 50 ms. Other layouts
+    (eggs, zips) fall back to it.
+    """
+    prefix = re.sub(r"[-_.]+", "_", name).lower() + "-"
+    for entry in sys.path:
+        for found in _dist_infos(entry):
+            if found.lower().startswith(prefix):
+                return found[len(prefix):-len(".dist-info")]
+    from importlib import metadata
+
     try:
         return metadata.version(name)
     except metadata.PackageNotFoundError:
         return None
+
+
+@functools.cache
+def _dist_infos(folder: str) -> tuple[str, ...]:
+    with contextlib.suppress(OSError):
+        return tuple(n for n in os.listdir(folder or ".") if n.lower().endswith(".dist-info"))
+    return ()
 
 
 def library_versions(names: Iterable[str]) -> dict[str, str | None]:
