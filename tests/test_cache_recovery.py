@@ -111,6 +111,9 @@ def test_json_report_carries_the_warning(docs, registry_file, tmp_path) -> None:
     assert result.exit_code == 0, result.output
     warnings = json.loads(report.read_text())["warnings"]
     assert len(warnings) == 1 and "moved it to" in warnings[0]
+    # the signature registered before the rebuild is in the new database too
+    stats = json.loads(run("cache", "stats", str(docs), "--json").output)
+    assert [s["entries"] for s in stats["by_signature"]] == [stats["entries"]] != [0]
 
 
 def test_second_process_does_not_move_aside_the_rebuilt_cache(tmp_path) -> None:

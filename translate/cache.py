@@ -65,6 +65,7 @@ class Cache:
         self.path = root / CACHE_DIR / DB_NAME
         self._conn = conn
         self._inode = file_id(self.path)
+        self._signatures: dict[str, str] = {}  # registered here: id -> body
         self.warnings: list[str] = []
 
     @classmethod
@@ -153,6 +154,10 @@ class Cache:
             if warning:
                 self.warnings.append(warning)
             self._conn = _connect_patiently(self.path)
+            with self._conn as conn:  # signatures registered before are still in use
+                now = time.time()
+                conn.executemany("INSERT OR IGNORE INTO signatures VALUES (?, ?, ?)",
+                                 [(k, v, now) for k, v in self._signatures.items()])
         except (OSError, sqlite3.Error) as err:
             raise CacheError(f"the cache at {self.path} is corrupt ({exc}) and could not "
                              f"be rebuilt: {err}",
@@ -163,15 +168,10 @@ class Cache:
     def register(self, signature: Mapping[str, Any]) -> str:
         """Record a signature (for ``cache stats``) and return its id."""
         sig_id = signature_id(signature)
-        row = (sig_id, json.dumps(signature, sort_keys=True), time.time())
-
-        def write(conn: sqlite3.Connection) -> None:
-            with conn:
-                conn.execute("INSERT INTO signatures (id, body, last_used) VALUES (?, ?, ?) "
-                             "ON CONFLICT (id) DO UPDATE SET last_used = excluded.last_used",
-                             row)
-
-        self._run(write)
+        self._signatures[sig_id] = json.dumps(signature, sort_keys=True)
+        self._write("INSERT INTO signatures (id, body, last_used) VALUES (?, ?, ?) "
+                    "ON CONFLICT (id) DO UPDATE SET last_used = excluded.last_used",
+                    [(sig_id, self._signatures[sig_id], time.time())])
         return sig_id
 
     def get_many(self, sig_id: str, texts: Iterable[str]) -> dict[str, str]:
