@@ -68,7 +68,7 @@ def is_corrupt(exc: sqlite3.Error) -> bool:
     """Whether a SQLite error means damaged bytes (not a lock, a full disk, permissions)."""
     code = getattr(exc, "sqlite_errorcode", None)
     if code is not None:
-        return code & 0xFF in _CORRUPT_CODES
+        return (code & 0xFF) in _CORRUPT_CODES
     text = str(exc)
     return "malformed" in text or "not a database" in text
 
