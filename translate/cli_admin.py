@@ -28,22 +28,36 @@ def register(app: typer.Typer) -> None:
 def cache_path(path: PathArg = Path(".")) -> None:
     """Print where the cache for PATH is (or would be)."""
     from translate.cache import CACHE_DIR, DB_NAME, find_cache_root
+    from translate.cache_files import refuse_links
 
-    typer.echo(find_cache_root(path) / CACHE_DIR / DB_NAME)
+    root = find_cache_root(path)
+    with user_errors():
+        refuse_links(root / CACHE_DIR)
+    typer.echo(root / CACHE_DIR / DB_NAME)
 
 
 @cache_app.command("stats")
 def cache_stats(path: PathArg = Path("."),
                 as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
-    """Entries, size on disk and the last run's hit rate."""
+    """Entries, size on disk, the last run's hit rate, and entries no run can hit."""
     from translate.cache import CACHE_DIR, Cache, find_cache_root
+    from translate.cache_files import refuse_links
+    from translate.translator import signature_is_current
 
     root = find_cache_root(path)
     with user_errors():
+        refuse_links(root / CACHE_DIR)
         if not (root / CACHE_DIR).is_dir():
             raise UsageError(f"no cache for {path} (looked for {root / CACHE_DIR})")
         with Cache.open(root) as cache:
             stats = cache.stats()
+            warnings = cache.warnings
+    for warning in warnings:
+        echo_err(f"warning: {warning}")
+    for sig in stats["by_signature"]:
+        sig["current"] = signature_is_current(sig)
+    stale = [sig for sig in stats["by_signature"] if not sig["current"]]
+    stats["outdated_entries"] = sum(sig["entries"] for sig in stale)
     if as_json:
         typer.echo(json.dumps(stats, indent=2))
         return
@@ -52,21 +66,42 @@ def cache_stats(path: PathArg = Path("."),
     typer.echo(f"cache:       {stats['path']}\nentries:     {stats['entries']}\n"
                f"signatures:  {stats['signatures']}\noutputs:     {stats['outputs']}\n"
                f"size:        {stats['size_bytes'] / 1024:.1f} KiB\n"
-               f"last run:    {last['hits']} hits, {last['misses']} misses (hit rate {rate})")
+               f"last run:    {last['hits']} hits, {last['misses']} misses (hit rate {rate})\n"
+               f"outdated:    {stats['outdated_entries']} entries under {len(stale)} "
+               f"signatures made with another translate or library version (they never "
+               f"hit; `translate cache clear` removes them)")
+    for sig in stats["by_signature"]:
+        libraries = ", ".join(f"{k} {v or 'absent'}" for k, v in (sig["libraries"] or {}).items())
+        typer.echo(f"  {sig['id']}  {sig['entries']:>8} entries  {sig['pair']} "
+                   f"{sig['engine']}  translate {sig['version']}; "
+                   f"{libraries or 'library versions not recorded'}"
+                   f"{'' if sig['current'] else '  (outdated)'}")
 
 
 @cache_app.command("clear")
 def cache_clear(path: PathArg = Path(".")) -> None:
-    """Delete every cached result in PATH's cache."""
-    from translate.cache import CACHE_DIR, Cache, find_cache_root
+    """Delete PATH's cache: the database and its side files, whatever state they are in."""
+    from translate.cache import CACHE_DIR, find_cache_root
+    from translate.cache_files import count_entries, refuse_links, remove_files
 
     root = find_cache_root(path)
-    if not (root / CACHE_DIR).is_dir():
-        echo_err(f"no cache at {root / CACHE_DIR}")
+    folder = root / CACHE_DIR
+    with user_errors():
+        refuse_links(folder)
+        if not folder.is_dir():
+            echo_err(f"no cache at {folder}")
+            return
+        count = count_entries(root)
+        try:
+            removed = remove_files(folder)
+        except OSError as exc:
+            raise TranslateError(f"cannot delete the cache files in {folder}: {exc}",
+                                 "check the folder's permissions") from exc
+    if not removed:
+        typer.echo(f"nothing to remove in {folder}")
         return
-    with user_errors(), Cache.open(root) as cache:
-        count = cache.clear()
-    typer.echo(f"removed {count} entries from {root / CACHE_DIR}")
+    what = "a cache that could not be read" if count is None else f"{count} entries"
+    typer.echo(f"removed {what} from {folder} ({len(removed)} files)")
 
 
 models_app = typer.Typer(help="List and download the models in the registry.",

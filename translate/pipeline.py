@@ -391,6 +391,9 @@ class Pipeline:
                 continue
             if not self.options.dry_run:
                 cache.record_run(totals["cache_hits"], totals["model_segments"])
+            # a cache rebuilt mid-run warns after the warnings taken when it was opened
+            self.report.warnings.extend(w for w in cache.warnings
+                                        if w not in self.report.warnings)
             cache.close()
         self._caches.clear()
         self.report.elapsed_s = time.time() - self.report.started

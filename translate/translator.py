@@ -6,7 +6,12 @@ chains two (through English), each leg cached under its own signature.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import contextlib
+import functools
+import os
+import re
+import sys
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,6 +22,54 @@ from translate.engine import EngineInfo, choose_engine, resolve_device
 from translate.engine.base import BatchStats, Engine, iter_translations
 from translate.models import ResolvedModel, resolve_model
 from translate.segment import SEGMENTER_VERSION
+
+# Libraries whose version can change an output, per engine; tokenisers for every engine.
+ENGINE_LIBRARIES = {"transformers": ("transformers",), "ctranslate2": ("ctranslate2",)}
+TOKENIZER_LIBRARIES = ("sentencepiece", "tokenizers")
+
+
+@functools.cache
+def library_version(name: str) -> str | None:
+    """The installed version of a distribution (``None``: not installed); no import.
+
+    Read from the name of its ``NAME-VERSION.dist-info`` folder on ``sys.path``, in the
+    order ``importlib.metadata`` searches: importing ``importlib.metadata`` (which
+    parses e-mail headers) would cost a fully cached re-run some 50 ms. Other layouts
+    (eggs, zips) fall back to it.
+    """
+    prefix = re.sub(r"[-_.]+", "_", name).lower() + "-"
+    for entry in sys.path:
+        for found in _dist_infos(entry):
+            if found.lower().startswith(prefix):
+                return found[len(prefix):-len(".dist-info")]
+    from importlib import metadata
+
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+@functools.cache
+def _dist_infos(folder: str) -> tuple[str, ...]:
+    with contextlib.suppress(OSError):
+        return tuple(n for n in os.listdir(folder or ".") if n.lower().endswith(".dist-info"))
+    return ()
+
+
+def library_versions(names: Iterable[str]) -> dict[str, str | None]:
+    """The installed versions of ``names`` (see ``library_version``)."""
+    return {name: library_version(name) for name in names}
+
+
+def signature_is_current(signature: Mapping[str, Any]) -> bool:
+    """Whether a stored signature's translate and library versions are today's.
+
+    Entries under a signature that is not current miss with what is installed now.
+    """
+    libraries = signature.get("libraries")
+    return (signature.get("version") == __version__ and isinstance(libraries, dict)
+            and library_versions(libraries) == libraries)
 
 
 @dataclass(frozen=True)
@@ -90,6 +143,8 @@ class Translator:
             "source_prefix": self.spec.source_prefix,
             "segmenter": SEGMENTER_VERSION,
             "version": __version__,
+            "libraries": library_versions(
+                (*ENGINE_LIBRARIES.get(self.info.name, ()), *TOKENIZER_LIBRARIES)),
         }
 
     @property

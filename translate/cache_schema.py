@@ -1,0 +1,92 @@
+"""The cache database's layout, its version (``PRAGMA user_version``) and migrations.
+
+A database made by an older translate is migrated in place; one made by a newer
+translate is refused and left alone (its entries are valid for that version). Bump
+``SCHEMA_VERSION`` whenever what is stored changes, and add the step from the previous
+version to ``MIGRATIONS``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from pathlib import Path
+
+from translate.errors import CacheError
+
+APP_ID = 0x7472_6E73  # "trns": marks the file as ours
+SCHEMA_VERSION = 2
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS signatures (
+    id TEXT PRIMARY KEY, body TEXT NOT NULL, last_used REAL NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS segments (
+    signature TEXT NOT NULL, source TEXT NOT NULL, output TEXT NOT NULL,
+    created REAL NOT NULL, PRIMARY KEY (signature, source)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS manifests (output TEXT PRIMARY KEY, body TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY, finished REAL NOT NULL, hits INTEGER NOT NULL,
+    misses INTEGER NOT NULL);
+"""
+# version -> statements that bring a database of that version to the next one
+MIGRATIONS: dict[int, tuple[str, ...]] = {
+    # 2: when each signature was last used, so `cache stats` can tell old ones apart
+    1: ("ALTER TABLE signatures ADD COLUMN last_used REAL NOT NULL DEFAULT 0",),
+}
+
+
+def prepare(conn: sqlite3.Connection, path: Path) -> None:
+    """Create, check or migrate the database in one write transaction.
+
+    One transaction, so that a run starting at the same moment sees either no tables
+    or all of them, at the current version, with our application id.
+
+    Raises:
+        CacheError: the database belongs to another program or to a newer translate.
+        sqlite3.Error: the database cannot be read (a damaged one among others).
+    """
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if tables and app_id != APP_ID:
+            raise CacheError(
+                f"{path} is a SQLite database that does not belong to translate",
+                f"move it away, or delete the folder {path.parent} if it is not needed")
+        if not tables:
+            conn.execute(f"PRAGMA application_id = {APP_ID}")
+            for statement in filter(str.strip, SCHEMA.split(";")):
+                conn.execute(statement)
+        elif version > SCHEMA_VERSION:
+            raise CacheError(
+                f"the cache at {path} was made by a newer translate (cache schema "
+                f"{version}; this one knows up to {SCHEMA_VERSION}); it was left as it is",
+                "upgrade translate, run with --no-cache, or run `translate cache clear` "
+                "to start a new cache here")
+        else:
+            migrate(conn, version)
+        if version != SCHEMA_VERSION:
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        conn.execute("COMMIT")
+    except BaseException:
+        with contextlib.suppress(sqlite3.Error):
+            conn.execute("ROLLBACK")
+        raise
+
+
+class SchemaTooOld(CacheError):
+    """The database is ours but older than any version a migration starts from."""
+
+
+def migrate(conn: sqlite3.Connection, version: int) -> None:
+    """Bring a database from ``version`` to ``SCHEMA_VERSION`` (inside a transaction).
+
+    Raises:
+        SchemaTooOld: no migration is known from ``version``.
+    """
+    while version < SCHEMA_VERSION:
+        if version not in MIGRATIONS:
+            raise SchemaTooOld(f"has cache schema {version}, which cannot be migrated")
+        for statement in MIGRATIONS[version]:
+            conn.execute(statement)
+        version += 1
