@@ -374,7 +374,7 @@ class Pipeline:
 
     def _fail(self, result: FileResult, reason: str, hint: str | None = None) -> None:
         result.status = Status.FAILED
-        result.reason = f"{reason} ({hint})" if hint else reason
+        result.reason = f"{reason} (hint: {hint})" if hint else reason
         self._finish(result)
 
     def _finish(self, result: FileResult) -> None:
