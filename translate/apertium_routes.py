@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from translate.errors import ModelUnavailableError, UsageError
 
@@ -180,19 +181,50 @@ def install_hint(source: str, target: str) -> str:
             "see `apt-cache search apertium`")
 
 
-def missing_model_hint(source: str, target: str) -> str:
-    """What the missing-model error adds: ``--engine apertium`` or how to install it."""
+def missing_model_hint(key: str) -> str:
+    """What a missing model's error adds for pair ``key``: a flag, or how to install."""
+    if key.count("-") != 1:
+        return ""
+    source, target = key.split("-")
     try:
         if shutil.which("apertium"):
             find_route(source, target, installed_modes())
             return "; or translate offline now with the rule-based engine: --engine apertium"
     except UsageError:
         pass
-    if packages_for(source, target):
-        return (f"; or, for rule-based translation with nothing downloaded: sudo apt-get "
-                f"install apertium {' '.join(packages_for(source, target) or [])}, then "
-                "--engine apertium")
-    return ""
+    packages = packages_for(source, target)
+    if not packages:
+        return ""
+    return (f"; or, for rule-based translation with nothing downloaded: sudo apt-get "
+            f"install apertium {' '.join(packages)}, then --engine apertium")
+
+
+def route_rows(keys: Iterable[str]) -> list[dict[str, Any]]:
+    """``models list`` rows: the Apertium routes of ``keys`` and of every installed mode.
+
+    Each row has the route's legs and the packages (and versions) they come from.
+    """
+    if not shutil.which("apertium"):
+        return []
+    modes = installed_modes()
+    versions = package_versions()
+    rows: list[dict[str, Any]] = []
+    for key in dict.fromkeys([*keys, *(m.key for m in modes.values())]):
+        if key.count("-") != 1:
+            continue
+        source, target = key.split("-")
+        try:
+            legs = find_route(source, target, modes)
+        except UsageError:
+            continue
+        rows.append({
+            "key": key, "engine": "apertium",
+            "model": PREFIX + ">".join(m.name for m in legs), "local": True,
+            "route": ">".join([legs[0].source, *(m.target for m in legs)]),
+            "path": str(data_dir() / "modes"), "size_bytes": 0,
+            "legs": [{"mode": m.name, "package": m.package,
+                      "version": versions.get(m.package)} for m in legs]})
+    return rows
 
 
 @cache

@@ -90,6 +90,8 @@ class RunReport:
             "truncated_tokens": self.batch.truncated_tokens,
             "length_limited_outputs": self.batch.length_limited,
             "generate_calls": self.batch.batches,
+            "unknown_words": self.batch.unknown_words,
+            "redone_segments": self.batch.redone_segments,
         }
 
     def as_dict(self) -> dict[str, Any]:
