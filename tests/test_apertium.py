@@ -354,3 +354,23 @@ def test_signature_records_apertium_version_and_mode_hash() -> None:
     it_en = next(r for r in rows if r["key"] == "it-en")
     assert [leg["package"] for leg in it_en["legs"]] == ["apertium-cat-ita", "apertium-eng-cat"]
     assert "it>ca>en" in run("models", "list").output
+
+
+@pytest.mark.usefixtures("needs_apertium")
+def test_ray_run_equals_a_local_run(tmp_path: Path) -> None:
+    ray = pytest.importorskip("ray")  # CI installs the ray extra
+    local, remote = tmp_path / "local", tmp_path / "remote"
+    for folder in (local, remote):
+        folder.mkdir()
+        shutil.copy(ARTICLE, folder / "article.txt")
+    assert run(str(local), "--engine", "apertium", "--to", "en").exit_code == 0
+    report = tmp_path / "r.json"
+    try:
+        done = run(str(remote), "--engine", "apertium", "--to", "en", "--cluster", "local",
+                   "--actors", "1", "--report", str(report))
+    finally:
+        ray.shutdown()
+    assert done.exit_code == 0, done.output
+    assert (remote / "article.en.txt").read_bytes() == (local / "article.en.txt").read_bytes()
+    data = json.loads(report.read_text())
+    assert data["distributed"]["workers_seen"] >= 1 and data["models_loaded"] == []
