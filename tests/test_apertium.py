@@ -111,8 +111,10 @@ model = "Helsinki-NLP/opus-mt-de-en"
     assert forced[0].spec.batch_size == 50 and forced[0].spec.generation.num_beams == 4
     with pytest.raises(UsageError, match="--model"):
         Router(registry, {"model": "x/y"}, RunSettings(engine="apertium")).route("it", "en")
-    with pytest.raises(Exception, match="unknown engine 'bogus'"):
+    with pytest.raises(UsageError, match="unknown engine 'bogus'"):
         parse_registry(tmp_path / "models.toml", '[pairs.it-en]\nengine = "bogus"\n')
+    with pytest.raises(UsageError, match="only translates"):
+        parse_registry(tmp_path / "models.toml", '[summarizer]\nengine = "apertium"\n')
 
 
 # -- marks, separators, batching ----------------------------------------------------------
@@ -315,6 +317,11 @@ def test_italian_article_becomes_english_with_layout_numbers_and_cache(tmp_path:
     assert summary.exit_code == 0, summary.output
     text = (work / "article.en.summary.txt").read_text(encoding="utf-8").strip()
     assert _made_of(text, segment(english, "en").segments) >= 2, text
+    (work / "article.en.summary.txt").unlink()
+    command = run("summarize", str(work), "--engine", "apertium", "--method", "extractive",
+                  "--max-words", "40")
+    assert command.exit_code == 0, command.output
+    assert (work / "article.en.summary.txt").read_text(encoding="utf-8").strip() == text
 
 
 def _made_of(text: str, sentences: list[str]) -> int:

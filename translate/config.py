@@ -149,6 +149,8 @@ def _build_spec(path: Path, key: str, where: str, table: Any, defaults: Mapping[
     if values.get("engine", ENGINE_NAMES[0]) not in ENGINE_NAMES:
         raise _fail(path, where, f"unknown engine '{values['engine']}'", ENGINE_NAMES)
     if values.get("engine") == "apertium":  # routes come from the installed modes
+        if key == "summarizer":
+            raise _fail(path, where, "the apertium engine only translates", ENGINE_NAMES[:2])
         values.setdefault("model", "apertium")
     if "model" not in values:
         raise _fail(path, where, "missing required key 'model' (a hub id or a local directory)")
