@@ -104,7 +104,10 @@ def models_list(models: ModelsOpt = None,
         where = f"{row['size_bytes'] / 1e6:.0f} MB at {row['path']}" if row["local"] else "-"
         typer.echo(f"{row['key']:<12} {row['model']:<40} "
                    f"{'cached' if row['local'] else 'missing':<8} {where}")
-    if rule_based:
+    if not rule_based:
+        typer.echo("\nApertium routes: none installed (rule-based, nothing to download: "
+                   "sudo apt-get install apertium apertium-cat-ita apertium-eng-cat)")
+    else:
         typer.echo("\nApertium routes (--engine apertium; rule-based, installed with apt-get):")
     for row in rule_based:
         legs = ", ".join(f"{leg['mode']} ({leg['package']} {leg['version'] or '?'})"
