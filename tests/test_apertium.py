@@ -126,6 +126,8 @@ model = "Helsinki-NLP/opus-mt-de-en"
     ("#elezioni2024 e *stelle*", "#elezioni2024 and *stars*", "#elezioni2024 and *stars*", 0),
     ("succeït e gratitud", "*succeït and #gratitud @x", "succeït and gratitud x", 3),
     ("nulla", "nothing", "nothing", 0),
+    ("#a e Kizlov", "#a and *Kizlov", "#a and Kizlov", 1),
+    ("#a e Kizlov", "#a and #Kizlov", "#a and #Kizlov", 1),  # kept, but counted
 ])
 def test_marks_removed_only_where_the_source_lacked_them(source: str, output: str,
                                                          expected: str, marks: int) -> None:

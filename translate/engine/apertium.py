@@ -37,15 +37,18 @@ def count_words(texts: Sequence[str]) -> list[int]:
 def strip_marks(source: str, output: str) -> tuple[str, int]:
     """Remove Apertium's marks that ``source`` did not have; count the marked words.
 
+    A mark character the source has is kept (it may be Markdown or an address); marks
+    of that kind beyond the source's own count are still counted.
+
     Returns:
         The cleaned text and the number of marked words (runs of mark characters).
     """
+    kept = sum(max(0, output.count(c) - source.count(c)) for c in MARKS if c in source)
     absent = "".join(c for c in MARKS if c not in source)
     if not absent or not any(c in output for c in absent):
-        return output, 0
-    pattern = re.compile(f"[{re.escape(absent)}]+")
-    cleaned, count = pattern.subn("", output)
-    return cleaned, count
+        return output, kept
+    cleaned, count = re.subn(f"[{re.escape(absent)}]+", "", output)
+    return cleaned, count + kept
 
 
 def separator(texts: Sequence[str]) -> str:
