@@ -11,6 +11,11 @@ ratios to naive transformers from the same run.
 
     python benchmarks/engines.py --quick     # < 5 minutes on 2 cores
     python benchmarks/engines.py             # 256 sentences for every engine
+    python benchmarks/engines.py --apertium  # only the Apertium row (seconds)
+
+The Apertium row (rule-based, when the Debian packages are installed) runs the same
+Italian sentences through it -> ca -> en with no forced length (it has no decoder to
+force) and no beams, so its figure is sentences/s only.
 
 The last line is ``speedup greedy=<x> beam4=<y> rss_ratio=<z>`` (the default engine
 against naive transformers; rss_ratio = default peak RSS / naive peak RSS).
@@ -233,11 +238,35 @@ def rerun_seeds(model: Path, work: Path, fresh: bool) -> tuple[float, float]:
     return times[0], times[1]
 
 
+def apertium_row(count: int) -> str | None:
+    """The Apertium table row: it -> ca -> en over ``workload(count)``, or ``None``."""
+    if shutil.which("apertium") is None:
+        return None
+    from translate.config import Registry
+    from translate.routing import Router
+    from translate.translator import RunSettings
+
+    sentences = workload(count)
+    router = Router(Registry(("bench",), {}), settings=RunSettings(engine="apertium"))
+    t0 = time.perf_counter()
+    current = {s: s for s in sentences}
+    for leg in router.route("it", "en"):
+        done: dict[str, str] = {}
+        for batch in router.translate(leg, sorted(set(current.values()))):
+            done.update(batch)
+        current = {s: done[m] for s, m in current.items()}
+    seconds = time.perf_counter() - t0
+    legs = "+".join(leg.spec.model.removeprefix("apertium:") for leg in router.route("it", "en"))
+    return (f"| apertium {legs} (rule-based; no forced length, no beams) | {count} | "
+            f"{count / seconds:.2f} | - | - | - | - | - | - | - |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="fewer sentences (< 5 min)")
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/translate-bench"))
+    parser.add_argument("--apertium", action="store_true", help="only the Apertium row")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--model", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--count", type=int, help=argparse.SUPPRESS)
@@ -245,6 +274,9 @@ def main() -> None:
     args = parser.parse_args()
     if args.worker:
         worker(args.worker, args.model, args.count, args.out)
+        return
+    if args.apertium:
+        print(apertium_row(64 if args.quick else 256) or "apertium is not installed")
         return
     args.workdir.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
@@ -274,6 +306,9 @@ def report(results: dict[str, dict[str, Any]], model: Path, work: Path) -> None:
               f"{rate[name]['1'] / rate[NAIVE]['1']:.1f} | "
               f"{rate[name]['4'] / rate[NAIVE]['4']:.1f} | {r['load_s']:.1f} | "
               f"{r['rss_mb']:.0f} |")
+    row = apertium_row(max(r["count"] for r in results.values()))
+    print(row or "| apertium: not installed (apt-get install apertium apertium-cat-ita "
+          "apertium-eng-cat) |")
     print("\ntokens generated per sentence (must all equal the forced count):")
     for name, r in results.items():
         per = {b: (sum(r[b]["tokens"]) / len(r[b]["tokens"]) if "output_tokens" not in r[b]

@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 TOTALS = {"files", "translated", "up-to-date", "skipped", "failed", "planned", "segments",
           "cache_hits", "cache_hit_rate", "model_segments", "model_tokens", "resplit_segments",
           "truncated_tokens", "length_limited_outputs", "generate_calls", "conflict",
-          "interrupted", "own_outputs"}
+          "interrupted", "own_outputs", "unknown_words", "redone_segments"}
 FILE_FIELDS = {"path", "status", "output", "reason", "language", "segments", "cache_hits",
                "model_segments", "model_tokens", "details"}
 

@@ -83,7 +83,8 @@ ModelsOpt = Annotated[Path | None, typer.Option(
     "--models", help="A models.toml that replaces the built-in registry.")]
 DeviceOpt = Annotated[str, typer.Option("--device", help="auto, cpu or cuda.")]
 EngineOpt = Annotated[str, typer.Option(
-    "--engine", help="auto (CTranslate2 when installed), transformers or ctranslate2.")]
+    "--engine", help="auto (CTranslate2 when installed), transformers, ctranslate2, or "
+                     "apertium (rule-based, Debian packages, nothing to download).")]
 ComputeOpt = Annotated[str, typer.Option(
     "--compute-type", help="auto (ctranslate2: int8 on CPU; float16 on CUDA), int8, "
                            "float32, float16, ...")]

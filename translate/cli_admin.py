@@ -127,15 +127,27 @@ def models_list(models: ModelsOpt = None,
 
     with user_errors():
         registry = load_registry(models)
+    from translate.apertium_routes import route_rows
+
     specs = [*registry.pairs.values(), *([registry.summarizer] if registry.summarizer else [])]
-    rows = [model_status(spec) for spec in specs]
+    rows = [model_status(spec) for spec in specs if spec.engine != "apertium"]
+    rule_based = route_rows(registry.pairs)
     if as_json:
-        typer.echo(json.dumps(rows, indent=2))
+        typer.echo(json.dumps(rows + rule_based, indent=2))
         return
     for row in rows:
         where = f"{row['size_bytes'] / 1e6:.0f} MB at {row['path']}" if row["local"] else "-"
         typer.echo(f"{row['key']:<12} {row['model']:<40} "
                    f"{'cached' if row['local'] else 'missing':<8} {where}")
+    if not rule_based:
+        typer.echo("\nApertium routes: none installed (rule-based, nothing to download: "
+                   "sudo apt-get install apertium apertium-cat-ita apertium-eng-cat)")
+    else:
+        typer.echo("\nApertium routes (--engine apertium; rule-based, installed with apt-get):")
+    for row in rule_based:
+        legs = ", ".join(f"{leg['mode']} ({leg['package']} {leg['version'] or '?'})"
+                         for leg in row["legs"])
+        typer.echo(f"{row['key']:<12} {row['route']:<16} {legs}")
 
 
 @models_app.command("pull")

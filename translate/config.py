@@ -59,6 +59,8 @@ class ModelSpec:
             tokenizer's ``model_max_length``. Longer segments are split, never truncated.
         batch_size: Most segments in one ``generate()`` call.
         max_batch_tokens: Most padded input tokens in one ``generate()`` call.
+        engine: The engine this pair always uses (``apertium``: rule-based, routed
+            through installed Apertium modes, no ``model``); ``None``: the run's engine.
 
     """
 
@@ -70,6 +72,7 @@ class ModelSpec:
     batch_size: int = 32
     max_batch_tokens: int = 4096
     source_prefix: str | None = None
+    engine: str | None = None
 
     def replace(self, **changes: Any) -> ModelSpec:
         """Return a copy with fields (or generation fields) replaced; ``None`` keeps a value."""
@@ -104,6 +107,7 @@ class Registry:
 _SPEC_KEYS = ("model", "revision", "source_prefix", "max_input_tokens", "batch_size",
               "max_batch_tokens")
 _GEN_KEYS = tuple(f.name for f in fields(GenerationOptions))
+ENGINE_NAMES = ("transformers", "ctranslate2", "apertium")
 _INT_KEYS = {"max_input_tokens", "batch_size", "max_batch_tokens", "num_beams",
              "max_new_tokens", "min_new_tokens", "no_repeat_ngram_size"}
 
@@ -140,7 +144,14 @@ def _build_spec(path: Path, key: str, where: str, table: Any, defaults: Mapping[
                 ) -> ModelSpec:
     if not isinstance(table, dict):
         raise _fail(path, where, "must be a table with at least a 'model' key")
-    values = {**defaults, **_check_settings(path, where, table, _SPEC_KEYS + _GEN_KEYS)}
+    values = {**defaults,
+              **_check_settings(path, where, table, (*_SPEC_KEYS, "engine", *_GEN_KEYS))}
+    if values.get("engine", ENGINE_NAMES[0]) not in ENGINE_NAMES:
+        raise _fail(path, where, f"unknown engine '{values['engine']}'", ENGINE_NAMES)
+    if values.get("engine") == "apertium":  # routes come from the installed modes
+        if key == "summarizer":
+            raise _fail(path, where, "the apertium engine only translates", ENGINE_NAMES[:2])
+        values.setdefault("model", "apertium")
     if "model" not in values:
         raise _fail(path, where, "missing required key 'model' (a hub id or a local directory)")
     model = values["model"]

@@ -147,8 +147,14 @@ def _missing(spec: ModelSpec, why: str) -> ModelUnavailableError:
         "download it on a connected machine with `translate models pull "
         f"{spec.key}` (or `huggingface-cli download {spec.model}`) and copy the cache "
         "folder over, or pass a local directory with --model PATH; set HF_HUB_OFFLINE=1 "
-        "to never wait for the network",
+        "to never wait for the network" + _rule_based_hint(spec.key),
     )
+
+
+def _rule_based_hint(key: str) -> str:
+    from translate.apertium_routes import missing_model_hint  # never a silent switch
+
+    return missing_model_hint(key)
 
 
 def resolve_model(spec: ModelSpec, offline: bool = False) -> ResolvedModel:

@@ -56,6 +56,12 @@ def render_report(report: RunReport, quiet: bool = False, kind: str = "files",
     if t["length_limited_outputs"]:
         echo(f"warning: {t['length_limited_outputs']} outputs stopped at --max-new-tokens "
              "and may be incomplete; raise --max-new-tokens")
+    if t["unknown_words"]:
+        echo(f"{t['unknown_words']} words the rule-based engine did not know (its marks "
+             "removed; the words are left as they were)")
+    if t["redone_segments"]:
+        echo(f"warning: {t['redone_segments']} segments were redone one at a time after "
+             "their batch came back with a different count")
     if report.models_loaded:
         echo(f"models loaded: {', '.join(report.models_loaded)}")
     if report.interrupted:

@@ -99,6 +99,8 @@ class RunReport:
             "length_limited_outputs": self.batch.length_limited,
             "generate_calls": self.batch.batches,
             "own_outputs": self.own_outputs,
+            "unknown_words": self.batch.unknown_words,
+            "redone_segments": self.batch.redone_segments,
         }
 
     def as_dict(self) -> dict[str, Any]:

@@ -4,6 +4,10 @@ Routes, in order: a pair in ``models.toml``; the opus-mt naming convention
 (``Helsinki-NLP/opus-mt-{src}-{tgt}``) when that model is in the local cache; a pivot
 through English (two legs, each cached on its own); else an error listing the routes
 that exist. Loaded models are kept in a small LRU so a mixed folder loads each once.
+
+With ``--engine apertium`` (or ``engine = "apertium"`` on a pair), routes come from the
+installed Apertium modes instead: the shortest chain of modes, pivoting through any
+language (``apertium_routes``); every leg is a translator cached on its own.
 """
 
 from __future__ import annotations
@@ -13,7 +17,9 @@ from collections import OrderedDict
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
+from translate import apertium_routes
 from translate.config import ModelSpec, Registry
+from translate.engine import APERTIUM
 from translate.errors import UsageError
 from translate.models import find_cached_snapshot
 from translate.translator import RunSettings, Translator
@@ -21,6 +27,10 @@ from translate.translator import RunSettings, Translator
 PIVOT = "en"
 CONVENTION = "Helsinki-NLP/opus-mt-{src}-{tgt}"
 Route = tuple[Translator, ...]
+# Apertium starts one process per batch (about half a second): big batches; it has no
+# padding, so the token budget is only a bound on one process's input (in words).
+APERTIUM_BATCH_SIZE, APERTIUM_BATCH_WORDS = 1000, 100_000
+APERTIUM_OVERRIDES = ("batch_size", "max_batch_tokens")  # the only settings it has
 
 
 class Router:
@@ -41,18 +51,37 @@ class Router:
         self.overrides = {k: v for k, v in (overrides or {}).items() if v is not None}
         self.settings = settings or RunSettings()
         self.max_loaded = max_loaded
-        self._translators: dict[str, Translator] = {}
+        self._translators: dict[tuple[str, str | None], Translator] = {}
         self._loaded: OrderedDict[str, Translator] = OrderedDict()
+        self._modes: dict[tuple[str, str], apertium_routes.Mode] | None = None
         self.loads: list[str] = []
 
     def _translator(self, spec: ModelSpec) -> Translator:
-        spec = spec.replace(**self.overrides)
-        if spec.key not in self._translators:
-            self._translators[spec.key] = Translator(spec, self.settings)
-        return self._translators[spec.key]
+        overrides = self.overrides
+        if spec.engine == APERTIUM:
+            overrides = {k: v for k, v in overrides.items() if k in APERTIUM_OVERRIDES}
+        spec = spec.replace(**overrides)
+        if (spec.key, spec.engine) not in self._translators:
+            self._translators[(spec.key, spec.engine)] = Translator(spec, self.settings)
+        return self._translators[(spec.key, spec.engine)]
+
+    def _apertium_route(self, src: str, tgt: str) -> Route:
+        if "model" in self.overrides:
+            raise UsageError("--model names a neural model, but the apertium engine takes its "
+                             "routes from the installed Apertium modes",
+                             "drop --model, or choose another --engine")
+        if self._modes is None:
+            self._modes = apertium_routes.installed_modes()
+        legs = apertium_routes.find_route(src, tgt, self._modes)
+        return tuple(self._translator(ModelSpec(
+            key=mode.key, model=apertium_routes.PREFIX + mode.name, engine=APERTIUM,
+            batch_size=APERTIUM_BATCH_SIZE, max_batch_tokens=APERTIUM_BATCH_WORDS))
+            for mode in legs)
 
     def _spec(self, src: str, tgt: str) -> ModelSpec | None:
         spec = self.registry.pair(src, tgt)
+        if spec is not None and spec.engine == APERTIUM:
+            return None  # routed by _apertium_route only
         if spec is not None or "model" in self.overrides:
             return spec or ModelSpec(key=f"{src}-{tgt}", model=self.overrides["model"])
         name = CONVENTION.format(src=src, tgt=tgt)
@@ -69,6 +98,9 @@ class Router:
         """
         if src == tgt:
             return ()
+        configured = self.registry.pair(src, tgt)
+        if APERTIUM in (self.settings.engine, configured and configured.engine):
+            return self._apertium_route(src, tgt)
         direct = self._spec(src, tgt)
         if direct is not None:
             return (self._translator(direct),)
@@ -88,6 +120,11 @@ class Router:
                   ) -> Iterator[dict[str, str]]:
         """Run ``translator`` on ``texts``, loading it (and evicting the LRU model) if needed."""
         key = translator.spec.key
+        if translator.info.name == APERTIUM:  # a program, no weights: outside the LRU
+            if not translator.loaded:
+                translator.engine  # noqa: B018  (checks the mode is installed)
+                self.loads.append(key)
+            return translator.translate(texts)
         if key in self._loaded:
             self._loaded.move_to_end(key)
         else:

@@ -63,7 +63,8 @@ class Summarizer:
         low, high = options.token_limits()
         spec = summarizer_spec(router, model) if not options.extractive else None
         self.translator = (Translator(spec.replace(min_new_tokens=low, max_new_tokens=high),
-                                      router.settings, task="summarize") if spec else None)
+                                      router.settings.for_models(), task="summarize")
+                           if spec else None)
 
     def signature(self) -> dict[str, Any]:
         """Everything that changes a summary."""

@@ -18,7 +18,7 @@ from typing import Any
 
 from translate import __version__
 from translate.config import ModelSpec
-from translate.engine import EngineInfo, choose_engine, resolve_device
+from translate.engine import APERTIUM, EngineInfo, choose_engine, resolve_device
 from translate.engine.base import BatchStats, Engine, iter_translations
 from translate.models import ResolvedModel, resolve_model
 from translate.segment import SEGMENTER_VERSION
@@ -81,6 +81,25 @@ class RunSettings:
     offline: bool = False
     compute_type: str = "auto"
 
+    def for_models(self) -> RunSettings:
+        """These settings for a neural model such as the summariser.
+
+        Apertium only translates: with ``--engine apertium`` the summariser keeps ``auto``.
+        """
+        if self.engine != "apertium":
+            return self
+        return RunSettings(device=self.device, offline=self.offline)
+
+
+def _apertium_mode(spec: ModelSpec) -> ResolvedModel:
+    """An Apertium leg located: the mode file, and the identity its outputs are cached under."""
+    from translate import apertium_routes
+
+    mode = apertium_routes.locate(apertium_routes.mode_of(spec.model))
+    identity = (f"{apertium_routes.apertium_version()}; {mode.name} "
+                f"{apertium_routes.mode_identity(mode)}")
+    return ResolvedModel(spec, str(mode.path), identity)
+
 
 @dataclass(eq=False)  # identity semantics: translators are dict keys in the pipeline
 class Translator:
@@ -107,24 +126,28 @@ class Translator:
     def info(self) -> EngineInfo:
         """The chosen backend (``auto`` resolved)."""
         if self._info is None:
-            self._info = choose_engine(self.settings.engine)
+            self._info = choose_engine(self.spec.engine or self.settings.engine)
         return self._info
 
     @property
     def device(self) -> str:
         """The device (``auto`` resolved without importing torch where possible)."""
         if self._device is None:
-            self._device = resolve_device(self.settings.device)
+            apertium = self.info.name == APERTIUM  # a CPU program: no GPU probe
+            self._device = "cpu" if apertium else resolve_device(self.settings.device)
         return self._device
 
     @property
     def compute_type(self) -> str:
         """The numeric type outputs are computed in (``auto`` resolved per engine)."""
-        return self.info.compute_type(self.device, self.settings.compute_type)
+        own = self.spec.engine in (None, self.settings.engine)  # else the pair's engine
+        return self.info.compute_type(self.device, self.settings.compute_type if own else "auto")
 
     @property
     def resolved(self) -> ResolvedModel:
         """The model located on disk (no weights loaded)."""
+        if self._resolved is None and self.info.name == APERTIUM:
+            self._resolved = _apertium_mode(self.spec)
         if self._resolved is None:
             self._resolved = resolve_model(self.spec, self.settings.offline)
         return self._resolved
@@ -168,6 +191,8 @@ class Translator:
         """
         if self._engine is not None:
             return self._engine.count_tokens(texts)
+        if self.info.counter is not None:
+            return self.info.counter(texts)
         if self._tokenizer is None:
             from translate.engine.codecs import load_codec
 

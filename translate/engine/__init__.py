@@ -1,13 +1,15 @@
 """Translation backends, in a small registry (tests plug fakes into the same one).
 
 ``base`` holds the model-independent batching logic; ``hf`` the transformers backend;
-``ct2`` the CTranslate2 backend (optional extra).
+``ct2`` the CTranslate2 backend (optional extra); ``apertium`` the rule-based Apertium
+command (a Debian package, chosen only by name, never by ``auto``).
 """
 
 from __future__ import annotations
 
 import importlib.util
-from collections.abc import Callable
+import shutil
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +32,8 @@ class EngineInfo:
         default_compute_type: The compute type ``auto`` means, given the device.
         compute_types: The compute types it accepts.
         available: Whether its package is installed.
+        install: How to install it (the hint when it is missing).
+        counter: Counts input units without a model (engines with no tokenizer).
     """
 
     name: str
@@ -37,6 +41,8 @@ class EngineInfo:
     default_compute_type: Callable[[str], str]
     compute_types: tuple[str, ...]
     available: Callable[[], bool]
+    install: str = ""
+    counter: Callable[[Sequence[str]], list[int]] | None = None
 
     def compute_type(self, device: str, requested: str = "auto") -> str:
         """Resolve ``auto``; refuse a type this engine does not have.
@@ -86,6 +92,21 @@ def _load_ct2(resolved: ResolvedModel, spec: ModelSpec, device: str, compute_typ
     return engine
 
 
+def _load_apertium(resolved: ResolvedModel, spec: ModelSpec, device: str, compute_type: str,
+                   ) -> Engine:
+    from translate.engine.apertium import ApertiumEngine
+
+    engine: Engine = ApertiumEngine(resolved, spec, device, compute_type)
+    return engine
+
+
+def _count_words(texts: Sequence[str]) -> list[int]:
+    from translate.engine.apertium import count_words
+
+    return count_words(texts)
+
+
+APERTIUM = "apertium"
 ENGINES: dict[str, EngineInfo] = {
     "transformers": EngineInfo(
         "transformers", _load_transformers,
@@ -97,6 +118,12 @@ ENGINES: dict[str, EngineInfo] = {
         ("int8", "int8_float32", "int8_float16", "int8_bfloat16", "float32", "float16",
          "bfloat16"),
         lambda: importlib.util.find_spec("ctranslate2") is not None),
+    APERTIUM: EngineInfo(
+        APERTIUM, _load_apertium, lambda device: "none", ("none",),
+        lambda: shutil.which("apertium") is not None,
+        install="sudo apt-get install apertium apertium-cat-ita apertium-eng-cat (apertium "
+                "and the pair packages of your languages)",
+        counter=_count_words),
 }
 # `auto` takes the first installed engine in this order: CTranslate2 is several times
 # faster on CPU at half the memory (docs/benchmarks.md).
@@ -118,5 +145,5 @@ def choose_engine(name: str) -> EngineInfo:
     info = ENGINES[name]
     if not info.available():
         raise UsageError(f"engine '{name}' is not installed",
-                         f"pip install 'folder-translate[{name}]'")
+                         info.install or f"pip install 'folder-translate[{name}]'")
     return info

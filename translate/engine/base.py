@@ -44,11 +44,15 @@ class Generated:
         text: The decoded text.
         hit_length_limit: Whether generation stopped at ``max_new_tokens``.
         tokens: How many tokens were generated (special tokens excluded).
+        marks: Unknown-word and generation marks removed from the text (Apertium).
+        redone: Whether the text was redone alone after its batch came back miscounted.
     """
 
     text: str
     hit_length_limit: bool = False
     tokens: int = 0
+    marks: int = 0
+    redone: bool = False
 
 
 @dataclass
@@ -63,6 +67,8 @@ class BatchStats:
     output_tokens: int = 0
     truncated_tokens: int = 0
     length_limited: int = 0
+    unknown_words: int = 0
+    redone_segments: int = 0
 
     def add(self, other: BatchStats) -> None:
         """Add another run's counters to these."""
@@ -144,6 +150,8 @@ def iter_translations(engine: Engine, texts: Sequence[str], batch_size: int,
             job.outputs[piece] = result.text
             stats.length_limited += result.hit_length_limit
             stats.output_tokens += result.tokens
+            stats.unknown_words += result.marks
+            stats.redone_segments += result.redone
             if len(job.outputs) == len(job.pieces):
                 done[job.text] = " ".join(job.outputs[i] for i in range(len(job.pieces)))
         if done:
