@@ -22,7 +22,13 @@ from translate.config import ModelSpec
 from translate.engine.base import Generated
 from translate.engine.codecs import load_codec, position_limit
 from translate.engine.hf import thread_count
-from translate.models import ResolvedModel
+from translate.models import (
+    ResolvedModel,
+    load_failure,
+    read_config,
+    require_weights,
+    unsafe_pickle,
+)
 
 ENV_CACHE = "TRANSLATE_CT2_CACHE"
 
@@ -42,7 +48,7 @@ def _conversion_source(location: Path, scratch: Path) -> Path:
     converter reads it. A shadow folder of links with a patched config.json fixes that
     without touching the original files.
     """
-    config = json.loads((location / "config.json").read_text())
+    config = read_config(location)
     if config.get("model_type") not in {"bart", "mbart"} or "normalize_before" in config:
         return location
     shadow = scratch / "source"
@@ -55,22 +61,43 @@ def _conversion_source(location: Path, scratch: Path) -> Path:
     return shadow
 
 
-def _convert(source: Path, out: Path, quantization: str) -> None:
+# The child reports a failure as one JSON line after this marker; its traceback would
+# only repeat transformers' internals at the user.
+_FAILED = "translate-conversion-failed:"
+_CHILD = f"""import json, sys
+try:
+    from ctranslate2.converters import TransformersConverter
+    TransformersConverter(sys.argv[1]).convert(sys.argv[2], quantization=sys.argv[3])
+except Exception as exc:
+    print({_FAILED!r} + json.dumps([type(exc).__name__, str(exc)]), file=sys.stderr)
+    sys.exit(1)
+"""
+
+
+def _convert(source: Path, out: Path, quantization: str, folder: Path) -> None:
     """Convert a model in a child process.
 
     The converter loads the full model with torch; in a child, that memory goes back to
     the system when it exits, and the translating process never imports torch.
-    """
-    code = ("import sys; from ctranslate2.converters import TransformersConverter; "
-            "TransformersConverter(sys.argv[1]).convert(sys.argv[2], quantization=sys.argv[3])")
-    done = subprocess.run([sys.executable, "-c", code, str(source), str(out), quantization],
-                          capture_output=True, text=True)
-    if done.returncode != 0:
-        from translate.errors import ModelUnavailableError
 
-        tail = "\n".join(done.stderr.strip().splitlines()[-3:])
-        raise ModelUnavailableError(f"CTranslate2 could not convert {source}: {tail}",
-                                    "use --engine transformers for this model")
+    Raises:
+        ModelUnavailableError: naming ``folder`` (the model as the user gave it).
+
+    """
+    done = subprocess.run([sys.executable, "-c", _CHILD, str(source), str(out), quantization],
+                          capture_output=True, text=True)
+    if done.returncode == 0:
+        return
+    for line in reversed(done.stderr.splitlines()):
+        if line.startswith(_FAILED):
+            kind, detail = json.loads(line[len(_FAILED):])
+            break
+    else:  # killed, or died before reporting (e.g. out of memory)
+        kind, detail = f"exit status {done.returncode}", "".join(done.stderr.splitlines()[-1:])
+    error = load_failure(folder, "model for CTranslate2 conversion", kind, detail)
+    if not unsafe_pickle(kind, detail):  # an unsafe pickle fails in any engine
+        error.hint = f"{error.hint}; or use --engine transformers for this model"
+    raise error
 
 
 def converted_model(resolved: ResolvedModel, quantization: str) -> Path:
@@ -85,8 +112,10 @@ def converted_model(resolved: ResolvedModel, quantization: str) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=target.parent, prefix=".convert-") as tmp:
         scratch = Path(tmp)
-        source = _conversion_source(Path(resolved.location), scratch)
-        _convert(source, scratch / "out", quantization)
+        folder = Path(resolved.location)
+        require_weights(folder)
+        source = _conversion_source(folder, scratch)
+        _convert(source, scratch / "out", quantization, folder)
         try:
             os.replace(scratch / "out", target)
         except OSError:  # another process converted it first
