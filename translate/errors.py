@@ -44,3 +44,4 @@ class InputError(TranslateError):
 
 class CacheError(TranslateError):
     """The cache database is corrupt, foreign or unusable."""
+
