@@ -22,6 +22,7 @@ from translate.config import ModelSpec
 from translate.engine.base import Generated
 from translate.engine.codecs import load_codec, position_limit
 from translate.engine.hf import thread_count
+from translate.errors import ModelUnavailableError
 from translate.models import (
     ResolvedModel,
     load_failure,
@@ -74,14 +75,23 @@ except Exception as exc:
 """
 
 
-def _convert(source: Path, out: Path, quantization: str, folder: Path) -> None:
+class _ConversionFailed(Exception):
+    """The child's exception: its type name and message."""
+
+    def __init__(self, kind: str, detail: str) -> None:
+        super().__init__(kind, detail)
+        self.kind = kind
+        self.detail = detail
+
+
+def _convert(source: Path, out: Path, quantization: str) -> None:
     """Convert a model in a child process.
 
     The converter loads the full model with torch; in a child, that memory goes back to
     the system when it exits, and the translating process never imports torch.
 
     Raises:
-        ModelUnavailableError: naming ``folder`` (the model as the user gave it).
+        _ConversionFailed: the child's exception (or exit status), for one message.
 
     """
     done = subprocess.run([sys.executable, "-c", _CHILD, str(source), str(out), quantization],
@@ -90,14 +100,17 @@ def _convert(source: Path, out: Path, quantization: str, folder: Path) -> None:
         return
     for line in reversed(done.stderr.splitlines()):
         if line.startswith(_FAILED):
-            kind, detail = json.loads(line[len(_FAILED):])
-            break
-    else:  # killed, or died before reporting (e.g. out of memory)
-        kind, detail = f"exit status {done.returncode}", "".join(done.stderr.splitlines()[-1:])
-    error = load_failure(folder, "model for CTranslate2 conversion", kind, detail)
-    if not unsafe_pickle(kind, detail):  # an unsafe pickle fails in any engine
+            raise _ConversionFailed(*json.loads(line[len(_FAILED):]))
+    # killed, or died before reporting (e.g. out of memory)
+    raise _ConversionFailed(f"exit status {done.returncode}",
+                            "".join(done.stderr.splitlines()[-1:]))
+
+
+def _conversion_error(folder: Path, failed: _ConversionFailed) -> ModelUnavailableError:
+    error = load_failure(folder, "model for CTranslate2 conversion", failed.kind, failed.detail)
+    if not unsafe_pickle(failed.kind, failed.detail):  # an unsafe pickle fails in any engine
         error.hint = f"{error.hint}; or use --engine transformers for this model"
-    raise error
+    return error
 
 
 def converted_model(resolved: ResolvedModel, quantization: str) -> Path:
@@ -115,7 +128,10 @@ def converted_model(resolved: ResolvedModel, quantization: str) -> Path:
         folder = Path(resolved.location)
         require_weights(folder)
         source = _conversion_source(folder, scratch)
-        _convert(source, scratch / "out", quantization, folder)
+        try:
+            _convert(source, scratch / "out", quantization)
+        except _ConversionFailed as failed:  # name the folder the user gave, not the shadow
+            raise _conversion_error(folder, failed) from None
         try:
             os.replace(scratch / "out", target)
         except OSError:  # another process converted it first
