@@ -44,4 +44,3 @@ class InputError(TranslateError):
 
 class CacheError(TranslateError):
     """The cache database is corrupt, foreign or unusable."""
-
