@@ -92,3 +92,23 @@ def test_overrides_replace_generation_settings() -> None:
     assert changed.generation.num_beams == 1 and changed.batch_size == 2
     assert changed.generation.max_new_tokens == spec.generation.max_new_tokens
     assert spec.replace(model="/some/dir").revision is None
+
+
+def test_relative_model_path_beside_the_registry_is_local(tmp_path: Path, tiny_marian: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+
+    from translate.models import resolve_model
+
+    folder = tmp_path / "conf"
+    shutil.copytree(tiny_marian, folder / "sub" / "mymodel")
+    registry = folder / "models.toml"
+    registry.write_text('[pairs.it-en]\nmodel = "sub/mymodel"\n'
+                        '[pairs.de-en]\nmodel = "Helsinki-NLP/opus-mt-de-en"\n'
+                        '[pairs.fr-en]\nmodel = "./missing/model"\n')
+    monkeypatch.chdir(tmp_path)  # relative to the file, not to the working directory
+    loaded = load_registry(registry)
+    assert loaded.pairs["it-en"].model == str((folder / "sub" / "mymodel").resolve())
+    assert resolve_model(loaded.pairs["it-en"]).location == loaded.pairs["it-en"].model
+    assert loaded.pairs["de-en"].model == "Helsinki-NLP/opus-mt-de-en"  # not here: a hub id
+    assert loaded.pairs["fr-en"].model == "./missing/model"  # kept: fails as a missing path

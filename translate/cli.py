@@ -1,7 +1,8 @@
 """The command line: parse, call the library, render, exit code. Nothing else.
 
 Exit codes: 0 every file succeeded, 1 any file failed, 2 usage or configuration error,
-130 interrupted (Ctrl-C). torch and transformers are imported only when a model runs.
+70 internal error (a bug), 130 interrupted (Ctrl-C), 143 terminated (SIGTERM). torch and
+transformers are imported only when a model runs.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from translate import __version__
+from translate import __version__, interrupts
+from translate.cli_errors import DEBUG_ENV, DEBUG_FLAG, report_internal_error, split_debug
 from translate.errors import TranslateError, UsageError
 from translate.report import REPORT_TOOL
 
@@ -35,9 +37,12 @@ class DefaultGroup(TyperGroup):
         return super().parse_args(ctx, args)
 
 
+# Pretty tracebacks would print local variables, which hold document text.
 app = typer.Typer(cls=DefaultGroup, no_args_is_help=True, add_completion=False,
+                  pretty_exceptions_enable=False, pretty_exceptions_show_locals=False,
                   help="Translate folders of documents locally; outputs and cache sit next "
                        "to the inputs. `translate PATH... --to en` is the main command.")
+_debug = False  # --debug, set by main() or the group callback
 
 
 def echo_err(message: str) -> None:
@@ -55,9 +60,11 @@ def user_errors() -> Iterator[None]:
         if exc.hint:
             echo_err(f"  hint: {exc.hint}")
         raise typer.Exit(exc.exit_code) from None
-    except KeyboardInterrupt:
-        echo_err("interrupted")
-        raise typer.Exit(130) from None
+    except KeyboardInterrupt as exc:
+        terminated = isinstance(exc, interrupts.Terminated) or interrupts.terminated()
+        echo_err("terminated" if terminated else "interrupted")
+        raise typer.Exit(interrupts.TERMINATED_EXIT if terminated
+                         else interrupts.INTERRUPTED_EXIT) from None
 
 
 def _version(value: bool) -> None:
@@ -69,8 +76,13 @@ def _version(value: bool) -> None:
 @app.callback()
 def _main(version: Annotated[bool, typer.Option(
         "--version", callback=_version, is_eager=True, help="Show the version.")] = False,
+          debug: Annotated[bool, typer.Option(
+        DEBUG_FLAG, envvar=DEBUG_ENV, help="Show the full traceback of an internal error "
+                                          "(it may quote document text).")] = False,
           ) -> None:
     """Translate folders of documents locally."""
+    global _debug
+    _debug = _debug or debug
 
 
 # Options shared by several commands: one definition, one name everywhere.
@@ -233,7 +245,7 @@ def run_command(
             try:
                 _execute(job, summary, spec.summary_model, spec.report, quiet)
             except typer.Exit as done:
-                if done.exit_code == 130:
+                if done.exit_code in {interrupts.INTERRUPTED_EXIT, interrupts.TERMINATED_EXIT}:
                     raise
                 code = max(code, done.exit_code)
     raise typer.Exit(code)
@@ -271,7 +283,7 @@ def _execute(job: Any, summary: Any, summary_model: str | None, report: Path | N
             render_report(result, quiet=quiet, kind="summaries" if index else "files",
                           failures_shown=not quiet and not index)
     if any(r.interrupted for r in reports):
-        raise typer.Exit(130)
+        raise typer.Exit(interrupts.interrupt_exit_code())
     raise typer.Exit(1 if any(r.failed for r in reports) else 0)
 
 
@@ -317,8 +329,24 @@ def write_report(report: Path, data: dict[str, Any], inputs: list[str]) -> None:
 
 
 def main() -> None:
-    """Console-script entry point of ``translate``."""
-    app()
+    """Console-script entry point of ``translate``.
+
+    ``--debug`` is accepted anywhere before ``--``. An exception that is not a
+    ``TranslateError`` is a bug: it becomes one line and exit code 70, and its traceback
+    (which may quote document text) is shown only with ``--debug``.
+    """
+    global _debug
+    _debug, sys.argv[1:] = split_debug(sys.argv[1:])
+    interrupts.install()
+    try:
+        app()
+    except SystemExit as done:
+        # Outside user_errors(), Typer turns any KeyboardInterrupt into exit code 130.
+        if done.code == interrupts.INTERRUPTED_EXIT and interrupts.terminated():
+            raise SystemExit(interrupts.TERMINATED_EXIT) from None
+        raise
+    except Exception as exc:
+        raise SystemExit(report_internal_error(exc, _debug)) from None
 
 
 def summarize_main() -> None:

@@ -11,8 +11,10 @@ import typer
 from translate.cli import EncodingOpt, echo_err, user_errors
 from translate.errors import TranslateError, UsageError
 
+# No pretty tracebacks: their local variables would show document text.
 cache_app = typer.Typer(help="Inspect or clear the cache next to the inputs.",
-                        no_args_is_help=True)
+                        no_args_is_help=True, pretty_exceptions_enable=False,
+                        pretty_exceptions_show_locals=False)
 PathArg = Annotated[Path, typer.Argument(help="An input file or folder.")]
 
 
@@ -105,7 +107,8 @@ def cache_clear(path: PathArg = Path(".")) -> None:
 
 
 models_app = typer.Typer(help="List and download the models in the registry.",
-                         no_args_is_help=True)
+                         no_args_is_help=True, pretty_exceptions_enable=False,
+                         pretty_exceptions_show_locals=False)
 ModelsOpt = Annotated[Path | None, typer.Option(
     "--models", help="A models.toml that replaces the built-in registry.")]
 

@@ -154,9 +154,11 @@ def _build_spec(path: Path, key: str, where: str, table: Any, defaults: Mapping[
         values.setdefault("model", "apertium")
     if "model" not in values:
         raise _fail(path, where, "missing required key 'model' (a hub id or a local directory)")
-    model = values["model"]
-    local = (path.parent / model).expanduser()
-    if model.startswith((".", "/", "~")) and local.exists():
+    # A path that exists (relative ones beside this file) is a local model; otherwise
+    # `org/name` is a hub id. So `sub/mymodel` next to models.toml never goes to the hub.
+    local = Path(values["model"]).expanduser()
+    local = local if local.is_absolute() else path.parent / local
+    if local.exists():
         values["model"] = str(local.resolve())
     gen = GenerationOptions(**{k: values.pop(k) for k in _GEN_KEYS if k in values})
     return ModelSpec(key=key, generation=gen, **values)

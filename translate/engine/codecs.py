@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
+from translate.models import load_errors, read_config
+
 SPIECE_UNDERLINE = "▁"
 
 
@@ -104,11 +106,16 @@ class HFCodec:
 
 
 def load_codec(folder: Path) -> MarianCodec | HFCodec:
-    """The lightest codec that reproduces the model's own tokenizer."""
-    return MarianCodec(folder) if MarianCodec.supports(folder) else HFCodec(folder)
+    """The lightest codec that reproduces the model's own tokenizer.
+
+    Raises:
+        ModelUnavailableError: the tokenizer files are missing or unreadable.
+
+    """
+    with load_errors(folder, "tokenizer"):
+        return MarianCodec(folder) if MarianCodec.supports(folder) else HFCodec(folder)
 
 
 def position_limit(folder: Path) -> int:
     """The model's position table size, from config.json (no transformers import)."""
-    config = json.loads((folder / "config.json").read_text())
-    return int(config.get("max_position_embeddings") or 512)
+    return int(read_config(folder).get("max_position_embeddings") or 512)

@@ -22,7 +22,14 @@ from translate.config import ModelSpec
 from translate.engine.base import Generated
 from translate.engine.codecs import load_codec, position_limit
 from translate.engine.hf import thread_count
-from translate.models import ResolvedModel
+from translate.errors import ModelUnavailableError
+from translate.models import (
+    ResolvedModel,
+    load_failure,
+    read_config,
+    require_weights,
+    unsafe_pickle,
+)
 
 ENV_CACHE = "TRANSLATE_CT2_CACHE"
 
@@ -42,7 +49,7 @@ def _conversion_source(location: Path, scratch: Path) -> Path:
     converter reads it. A shadow folder of links with a patched config.json fixes that
     without touching the original files.
     """
-    config = json.loads((location / "config.json").read_text())
+    config = read_config(location)
     if config.get("model_type") not in {"bart", "mbart"} or "normalize_before" in config:
         return location
     shadow = scratch / "source"
@@ -55,22 +62,55 @@ def _conversion_source(location: Path, scratch: Path) -> Path:
     return shadow
 
 
+# The child reports a failure as one JSON line after this marker; its traceback would
+# only repeat transformers' internals at the user.
+_FAILED = "translate-conversion-failed:"
+_CHILD = f"""import json, sys
+try:
+    from ctranslate2.converters import TransformersConverter
+    TransformersConverter(sys.argv[1]).convert(sys.argv[2], quantization=sys.argv[3])
+except Exception as exc:
+    print({_FAILED!r} + json.dumps([type(exc).__name__, str(exc)]), file=sys.stderr)
+    sys.exit(1)
+"""
+
+
+class _ConversionFailed(Exception):
+    """The child's exception: its type name and message."""
+
+    def __init__(self, kind: str, detail: str) -> None:
+        super().__init__(kind, detail)
+        self.kind = kind
+        self.detail = detail
+
+
 def _convert(source: Path, out: Path, quantization: str) -> None:
     """Convert a model in a child process.
 
     The converter loads the full model with torch; in a child, that memory goes back to
     the system when it exits, and the translating process never imports torch.
-    """
-    code = ("import sys; from ctranslate2.converters import TransformersConverter; "
-            "TransformersConverter(sys.argv[1]).convert(sys.argv[2], quantization=sys.argv[3])")
-    done = subprocess.run([sys.executable, "-c", code, str(source), str(out), quantization],
-                          capture_output=True, text=True)
-    if done.returncode != 0:
-        from translate.errors import ModelUnavailableError
 
-        tail = "\n".join(done.stderr.strip().splitlines()[-3:])
-        raise ModelUnavailableError(f"CTranslate2 could not convert {source}: {tail}",
-                                    "use --engine transformers for this model")
+    Raises:
+        _ConversionFailed: the child's exception (or exit status), for one message.
+
+    """
+    done = subprocess.run([sys.executable, "-c", _CHILD, str(source), str(out), quantization],
+                          capture_output=True, text=True)
+    if done.returncode == 0:
+        return
+    for line in reversed(done.stderr.splitlines()):
+        if line.startswith(_FAILED):
+            raise _ConversionFailed(*json.loads(line[len(_FAILED):]))
+    # killed, or died before reporting (e.g. out of memory)
+    raise _ConversionFailed(f"exit status {done.returncode}",
+                            "".join(done.stderr.splitlines()[-1:]))
+
+
+def _conversion_error(folder: Path, failed: _ConversionFailed) -> ModelUnavailableError:
+    error = load_failure(folder, "model for CTranslate2 conversion", failed.kind, failed.detail)
+    if not unsafe_pickle(failed.kind, failed.detail):  # an unsafe pickle fails in any engine
+        error.hint = f"{error.hint}; or use --engine transformers for this model"
+    return error
 
 
 def converted_model(resolved: ResolvedModel, quantization: str) -> Path:
@@ -85,8 +125,13 @@ def converted_model(resolved: ResolvedModel, quantization: str) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=target.parent, prefix=".convert-") as tmp:
         scratch = Path(tmp)
-        source = _conversion_source(Path(resolved.location), scratch)
-        _convert(source, scratch / "out", quantization)
+        folder = Path(resolved.location)
+        require_weights(folder)
+        source = _conversion_source(folder, scratch)
+        try:
+            _convert(source, scratch / "out", quantization)
+        except _ConversionFailed as failed:  # name the folder the user gave, not the shadow
+            raise _conversion_error(folder, failed) from None
         try:
             os.replace(scratch / "out", target)
         except OSError:  # another process converted it first

@@ -6,11 +6,12 @@ import logging
 import os
 import warnings
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from translate.config import ModelSpec
 from translate.engine.base import Generated
-from translate.models import ResolvedModel
+from translate.models import ResolvedModel, load_errors, require_weights
 
 
 def quiet_transformers() -> None:
@@ -68,8 +69,12 @@ class TransformersEngine:
         self.dtype = getattr(torch, compute_type)
         self.generation = spec.generation
         self.prefix = spec.source_prefix or ""
-        self.tokenizer: Any = AutoTokenizer.from_pretrained(resolved.location)
-        model = AutoModelForSeq2SeqLM.from_pretrained(resolved.location, dtype=self.dtype)
+        folder = Path(resolved.location)
+        require_weights(folder)
+        with load_errors(folder, "tokenizer"):
+            self.tokenizer: Any = AutoTokenizer.from_pretrained(folder)
+        with load_errors(folder, "model"):
+            model = AutoModelForSeq2SeqLM.from_pretrained(folder, dtype=self.dtype)
         self.model: Any = model.to(self.device).eval()
         self.max_input_tokens = input_limit(self.tokenizer, self.model.config,
                                             spec.max_input_tokens)

@@ -1,0 +1,60 @@
+"""Internal errors on the command line: one line by default, the traceback on request.
+
+An exception that is not a ``TranslateError`` is a bug. Its message and traceback may
+quote the document being translated, so by default the user sees only its type and
+where it was raised; ``--debug`` (or ``TRANSLATE_DEBUG=1``) shows the full traceback.
+Local variables are never printed.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from collections.abc import Sequence
+
+DEBUG_FLAG = "--debug"
+DEBUG_ENV = "TRANSLATE_DEBUG"
+
+
+# EX_SOFTWARE from sysexits.h: a bug in translate, distinct from 1 (a file failed).
+INTERNAL_ERROR_EXIT = 70
+# Messages of these types name files, modules or sizes, never a document's text.
+_TEXT_FREE = (OSError, MemoryError, ImportError, RecursionError)
+
+
+def describe_internal_error(exc: BaseException) -> str:
+    """One line for an unexpected exception, without the document text it may quote.
+
+    A ``ValueError`` raised deep in a tokenizer may carry the sentence it choked on, so
+    the message is shown only for types whose messages never hold text; the type and
+    the place it was raised in are always shown.
+    """
+    frames = traceback.extract_tb(exc.__traceback__)
+    where = f" in {frames[-1].filename.rsplit('/', 1)[-1]}:{frames[-1].lineno}" if frames else ""
+    if isinstance(exc, _TEXT_FREE):
+        detail = str(exc).strip().splitlines()[0] if str(exc).strip() else "no message"
+    else:
+        detail = "message not shown, it may quote your documents"
+    return f"internal error: {type(exc).__name__}{where} ({detail})"
+
+
+def split_debug(args: Sequence[str]) -> tuple[bool, list[str]]:
+    """Whether debugging is on (flag before ``--``, or the environment); args without it."""
+    args = list(args)
+    end = args.index("--") if "--" in args else len(args)
+    env = os.environ.get(DEBUG_ENV, "").strip().lower() in {"1", "true", "yes", "on"}
+    return (DEBUG_FLAG in args[:end] or env,
+            [a for a in args[:end] if a != DEBUG_FLAG] + args[end:])
+
+
+def report_internal_error(exc: BaseException, debug: bool) -> int:
+    """Print an unexpected exception for the user; return the exit code (70)."""
+    if debug:
+        traceback.print_exception(exc)
+    print(f"error: {describe_internal_error(exc)}", file=sys.stderr)
+    if not debug:
+        print(f"  hint: this is a bug in translate; run again with {DEBUG_FLAG} (or "
+              f"{DEBUG_ENV}=1) to see the traceback, which may show document text",
+              file=sys.stderr)
+    return INTERNAL_ERROR_EXIT
