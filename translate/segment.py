@@ -10,6 +10,9 @@ sentence, followed by an unmarked line that starts in lower case, continues it. 
 sentence that spans such a break reaches the model as one sentence, and its output is
 wrapped again at the same relative places (exactly the same places when the output
 is the input).
+
+Every step is linear in the document's length (the sentence splitter included: see
+``sentences.windows``), so an 8 MB file on a single line is segmented like any other.
 """
 
 from __future__ import annotations

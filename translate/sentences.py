@@ -1,7 +1,9 @@
 """Sentences: where they start and end, and how to cut one that is too long.
 
 ``sentence_spans`` uses pysbd's rule-based splitter, with URLs and e-mail addresses
-masked and wrong splits after abbreviations ("n. 5", "pag. 3") undone.
+masked and wrong splits after abbreviations ("n. 5", "pag. 3") undone; text longer than
+``SPLITTER_WINDOW`` characters is cut into windows first (``windows``), so the time is
+linear in the text's length.
 ``split_long`` cuts a sentence longer than the model's input limit at clause boundaries,
 then words, then characters; nothing is ever dropped.
 """
