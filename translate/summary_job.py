@@ -65,6 +65,7 @@ class Summarizer:
         spec = summarizer_spec(router, model) if not options.extractive else None
         self.translator = (Translator(spec.replace(min_new_tokens=low, max_new_tokens=high),
                                       router.settings, task="summarize") if spec else None)
+        self._input_limit: int | None = None
 
     def signature(self) -> dict[str, Any]:
         """Everything that changes a summary."""
@@ -82,6 +83,8 @@ class Summarizer:
         the loaded engine.
         """
         assert self.translator is not None
+        if self._input_limit is not None:
+            return self._input_limit
         translator = self.translator
         limits = [translator.spec.max_input_tokens]
         folder = Path(translator.resolved.location)
@@ -89,7 +92,8 @@ class Summarizer:
             limits.append(translator.engine.max_input_tokens)
         if (folder / "config.json").is_file():
             limits += [load_codec(folder).model_max_length, position_limit(folder)]
-        return min(limit for limit in limits if limit)
+        self._input_limit = min(limit for limit in limits if limit)
+        return self._input_limit
 
     def summarize(self, text: str, cache: Cache | None) -> Summary:
         """Summarise one English text (chunk summaries go through ``cache``)."""
