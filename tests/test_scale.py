@@ -24,7 +24,7 @@ from translate.engine.base import BatchStats
 from translate.render import render_report
 from translate.report import FileResult, RunReport, Status
 from translate.segment import Wrapped, reassemble, rewrap, segment
-from translate.sentences import SPLITTER_WINDOW, sentence_spans, windows
+from translate.sentences import SPLITTER_WINDOW, sentence_spans, split_long, windows
 from translate.summarize import _centrality, map_reduce, sentences
 
 SENTENCE = "Il governo ha approvato la legge n. 5 di bilancio dopo una lunga discussione. "
@@ -281,3 +281,18 @@ def test_summary_report_renders_real_counters(capsys: pytest.CaptureFixture[str]
     assert "1 chunk, at most 1 reduce level, 3 input tokens truncated" in err
     assert "warning: 2 summariser outputs stopped" in err
     assert "1 of the written summaries are extractive" in err
+
+
+def test_a_giant_word_is_cut_counting_only_short_prefixes() -> None:
+    counted: list[int] = []
+
+    def count(texts: Any) -> list[int]:
+        counted.extend(len(t) for t in texts)
+        return [len(t) // 3 + 2 for t in texts]
+
+    word = "".join(random.Random(4).choice("abcdefghij") for _ in range(50_000))
+    pieces = split_long(word, count, 100)
+    assert "".join(pieces) == word
+    assert all(len(p) // 3 + 2 <= 100 for p in pieces) and len(pieces) > 150
+    # apart from the whole word, counted once, only prefixes near a piece's length
+    assert sorted(counted)[-2] <= 4 * max(len(p) for p in pieces)

@@ -200,12 +200,23 @@ def _group(pieces: list[str], count_tokens: TokenCounter, limit: int) -> list[st
 
 
 def _split_chars(text: str, count_tokens: TokenCounter, limit: int) -> list[str]:
+    """Cut a run without spaces into the longest prefixes within ``limit`` tokens.
+
+    The search for each piece first doubles a bound from ``limit`` characters until it
+    is over the limit, then bisects below it: each piece costs time in its own length,
+    not the text's, so a megabyte-long "word" is cut in linear time.
+    """
     pieces: list[str] = []
-    while text:
-        lengths = range(1, len(text) + 1)
-        fits = bisect.bisect_right(lengths, False,
-                                   key=lambda n: count_tokens([text[:n]])[0] > limit)
+    start = 0
+    while start < len(text):
+        rest = len(text) - start
+        high = min(rest, max(1, limit))
+        while high < rest and count_tokens([text[start:start + high]])[0] <= limit:
+            high = min(rest, 2 * high)
+        lengths = range(1, high + 1)
+        fits = bisect.bisect_right(
+            lengths, False, key=lambda n: count_tokens([text[start:start + n]])[0] > limit)
         take = max(1, fits)
-        pieces.append(text[:take])
-        text = text[take:]
+        pieces.append(text[start:start + take])
+        start += take
     return pieces
