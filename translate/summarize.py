@@ -175,16 +175,24 @@ def fit_words(text: str, max_words: int) -> tuple[str, bool]:
     """
     if count_words(text) <= max_words:
         return text, False
+    # Words are counted piece by piece: joining with spaces never merges two words, so
+    # the sums equal counting the joined text, in linear time.
     kept: list[str] = []
+    total = 0
     for sentence in sentences(text):
-        if count_words(" ".join([*kept, sentence])) > max_words:
+        total += count_words(sentence)
+        if total > max_words:
             break
         kept.append(sentence)
     if not kept:
         words = text.split()
-        while count_words(" ".join(words)) > max_words:
-            words.pop()
-        return " ".join(words), True
+        total = cut = 0
+        for index, word in enumerate(words):
+            total += count_words(word)
+            if total > max_words:
+                break
+            cut = index + 1
+        return " ".join(words[:cut]), True
     return " ".join(kept), True
 
 
