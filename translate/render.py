@@ -69,11 +69,24 @@ def render_report(report: RunReport, quiet: bool = False, kind: str = "files",
     echo(f"time: {report.elapsed_s:.2f}s")
 
 
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" + ("" if count == 1 else "s")
+
+
 def _render_summaries(report: RunReport) -> None:
     written = [f for f in report.files if f.status == Status.TRANSLATED]
     chunks = sum(f.details.get("chunks", 0) for f in written)
     levels = max((f.details.get("reduce_levels", 0) for f in written), default=0)
-    echo(f"{len(report.files)} summaries: {len(written)} written, "
+    fallbacks = sum(1 for f in written if f.details.get("fallback"))
+    files = len(report.files)
+    echo(f"{files} {'summary' if files == 1 else 'summaries'}: {len(written)} written, "
          f"{report.count(Status.UP_TO_DATE)} up to date, {report.count(Status.FAILED)} failed; "
-         f"{chunks} chunks, at most {levels} reduce levels, 0 input tokens truncated")
+         f"{_plural(chunks, 'chunk')}, at most {_plural(levels, 'reduce level')}, "
+         f"{report.batch.truncated_tokens} input tokens truncated")
+    if report.batch.length_limited:
+        echo(f"warning: {report.batch.length_limited} summariser outputs stopped at their "
+             "token limit and may be incomplete; raise --max-words")
+    if fallbacks:
+        echo(f"warning: {fallbacks} of the written summaries are extractive (TextRank over "
+             "the chunk summaries): the model's summaries did not get shorter")
     echo(f"time: {report.elapsed_s:.2f}s")

@@ -10,10 +10,14 @@ sentence, followed by an unmarked line that starts in lower case, continues it. 
 sentence that spans such a break reaches the model as one sentence, and its output is
 wrapped again at the same relative places (exactly the same places when the output
 is the input).
+
+Every step is linear in the document's length (the sentence splitter included: see
+``sentences.windows``), so an 8 MB file on a single line is segmented like any other.
 """
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from collections.abc import Sequence
@@ -86,20 +90,30 @@ def reassemble(doc: Segmented, outputs: Sequence[str]) -> str:
 
 
 def rewrap(text: str, part: Wrapped) -> str:
-    """Put ``part``'s line breaks into ``text`` at the spaces nearest their places."""
+    """Put ``part``'s line breaks into ``text`` at the spaces nearest their places.
+
+    Each break takes the space nearest its place among those after the previous
+    break (the earlier one on a tie); with fewer spaces than breaks, the rest go at
+    the end. Linear in the text's length (plus a binary search per break).
+    """
     spaces = [i for i, ch in enumerate(text) if ch == " "]
     pieces: list[str] = []
     leftover: list[str] = []
     position = 0
+    first = 0  # index in `spaces` of the first space after `position`
     for fraction, joint in zip(part.breaks, part.joints, strict=True):
-        target = fraction * len(text)
-        usable = [i for i in spaces if i >= position]
-        if not usable:  # fewer spaces than breaks: keep the line count, at the end
+        if first >= len(spaces):  # fewer spaces than breaks: keep the line count, at the end
             leftover.append(joint)
             continue
-        best = min(usable, key=lambda i: abs(i - target))
+        target = fraction * len(text)
+        nearest = bisect.bisect_left(spaces, target, lo=first)
+        if nearest == len(spaces) or (nearest > first and
+                                      target - spaces[nearest - 1] <= spaces[nearest] - target):
+            nearest -= 1
+        best = spaces[nearest]
         pieces += [text[position:best], joint]
         position = best + 1
+        first = nearest + 1
     return "".join([*pieces, text[position:], *leftover])
 
 
@@ -161,14 +175,20 @@ class _Builder:
         self.parts: list[Part] = []
         self.segments: list[str] = []
         self.paragraphs: list[int] = []
+        self.pending: list[str] = []  # consecutive literals, joined once (no quadratic +=)
 
     def literal(self, text: str) -> None:
-        if not text:
-            return
-        if self.parts and isinstance(self.parts[-1], str):
-            self.parts[-1] += text
-        else:
-            self.parts.append(text)
+        if text:
+            self.pending.append(text)
+
+    def segment_part(self, part: int | Wrapped) -> None:
+        self.flush()
+        self.parts.append(part)
+
+    def flush(self) -> None:
+        if self.pending:
+            self.parts.append("".join(self.pending))
+            self.pending.clear()
 
     def block(self, block: list[_Line], lang: str) -> None:
         first = block[0]
@@ -177,31 +197,40 @@ class _Builder:
             return
         self.literal(first.prefix)
         # The block's text with each line break as one space; `joints` maps those
-        # spaces back to what really stood there.
-        joined, joints = first.core, {}
-        for previous, line in itertools.pairwise(block):
-            joints[len(joined)] = previous.trailing + previous.newline + line.prefix
-            joined += " " + line.core
+        # spaces (at the sorted offsets `where`) back to what really stood there.
+        cores = [line.core for line in block]
+        joined = " ".join(cores)
+        where: list[int] = list(itertools.accumulate(len(core) + 1 for core in cores[:-1]))
+        where = [offset - 1 for offset in where]
+        joints = [previous.trailing + previous.newline + line.prefix
+                  for previous, line in itertools.pairwise(block)]
         last = 0
         for start, end in sentence_spans(joined, lang):
-            self.literal(self._unjoin(joined, last, start, joints))
-            inner = [p for p in joints if start <= p < end]
+            self.literal(_unjoin(joined, last, start, where, joints))
+            low, high = bisect.bisect_left(where, start), bisect.bisect_left(where, end)
             index = len(self.segments)
             self.segments.append(joined[start:end])
             self.paragraphs.append(first.number)
-            if inner:
+            if high > low:
                 size = end - start
-                self.parts.append(Wrapped(index, tuple((p - start) / size for p in inner),
-                                          tuple(joints[p] for p in inner)))
+                self.segment_part(Wrapped(index, tuple((p - start) / size for p in where[low:high]),
+                                          tuple(joints[low:high])))
             else:
-                self.parts.append(index)
+                self.segment_part(index)
             last = end
-        self.literal(self._unjoin(joined, last, len(joined), joints))
+        self.literal(_unjoin(joined, last, len(joined), where, joints))
         self.literal(block[-1].trailing + block[-1].newline)
 
-    @staticmethod
-    def _unjoin(joined: str, start: int, end: int, joints: dict[int, str]) -> str:
-        return "".join(joints.get(i, joined[i]) for i in range(start, end))
+
+def _unjoin(joined: str, start: int, end: int, where: list[int], joints: list[str]) -> str:
+    """``joined[start:end]`` with the joining spaces at ``where`` put back as ``joints``."""
+    pieces: list[str] = []
+    position = start
+    for k in range(bisect.bisect_left(where, start), bisect.bisect_left(where, end)):
+        pieces += [joined[position:where[k]], joints[k]]
+        position = where[k] + 1
+    pieces.append(joined[position:end])
+    return "".join(pieces)
 
 
 def segment(text: str, lang: str = "it") -> Segmented:
@@ -209,4 +238,5 @@ def segment(text: str, lang: str = "it") -> Segmented:
     builder = _Builder()
     for block in _blocks(_lines(text)):
         builder.block(block, lang)
+    builder.flush()
     return Segmented(tuple(builder.parts), tuple(builder.segments), tuple(builder.paragraphs))

@@ -1,7 +1,9 @@
 """Sentences: where they start and end, and how to cut one that is too long.
 
 ``sentence_spans`` uses pysbd's rule-based splitter, with URLs and e-mail addresses
-masked and wrong splits after abbreviations ("n. 5", "pag. 3") undone.
+masked and wrong splits after abbreviations ("n. 5", "pag. 3") undone; text longer than
+``SPLITTER_WINDOW`` characters is cut into windows first (``windows``), so the time is
+linear in the text's length.
 ``split_long`` cuts a sentence longer than the model's input limit at clause boundaries,
 then words, then characters; nothing is ever dropped.
 """
@@ -59,26 +61,89 @@ def sentence_spans(text: str, lang: str = "it") -> list[tuple[int, int]]:
     """Spans of the sentences in ``text``, without surrounding whitespace.
 
     Uses pysbd's rule-based splitter for ``lang``, with URLs and e-mail addresses
-    masked and splits after abbreviations such as "n." or "pag." undone.
+    masked and splits after abbreviations such as "n." or "pag." undone. pysbd takes
+    time quadratic in its input, so a text longer than ``SPLITTER_WINDOW`` characters
+    is first cut into windows (see ``windows``) and each window is split on its own:
+    the time is linear in the text's length.
     """
     masked = _mask(text)
     spans: list[tuple[int, int]] = []
-    cursor = 0
-    for sentence in _sentence_splitter(lang).segment(masked):
+    for window in windows(masked):
+        for start, end in _window_spans(masked, *window, lang):
+            if spans and _continues(text[max(spans[-1][0], spans[-1][1] - 64):spans[-1][1]],
+                                    masked[start:end]):
+                spans[-1] = (spans[-1][0], end)
+            else:
+                spans.append((start, end))
+    return spans
+
+
+def _window_spans(masked: str, start: int, end: int, lang: str) -> list[tuple[int, int]]:
+    """Pysbd's sentences of ``masked[start:end]``, as spans of ``masked``."""
+    window = masked[start:end]
+    whole = [(start + len(window) - len(window.lstrip()), start + len(window.rstrip()))]
+    if not window.strip():
+        return []
+    if end - start > SPLITTER_WINDOW:  # one run without whitespace: a single "word"
+        return whole
+    spans: list[tuple[int, int]] = []
+    cursor = start
+    for sentence in _sentence_splitter(lang).segment(window):
         core = sentence.strip()
         if not core:
             continue
-        start = masked.find(core, cursor)
-        if start < 0:  # the splitter changed the text: keep the line whole
-            start_all = len(text) - len(text.lstrip())
-            return [(start_all, len(text.rstrip()))] if text.strip() else []
-        end = start + len(core)
-        if spans and _continues(text[spans[-1][0]:spans[-1][1]], core):
-            spans[-1] = (spans[-1][0], end)
-        else:
-            spans.append((start, end))
-        cursor = end
+        found = masked.find(core, cursor, end)
+        if found < 0:  # the splitter changed the text: keep the window whole
+            return whole
+        spans.append((found, found + len(core)))
+        cursor = found + len(core)
     return spans
+
+
+# Longest text given to pysbd at once (its time grows with the square of its input).
+SPLITTER_WINDOW = 2000
+# A window ends, preferably, after sentence punctuation (and closing quotes) followed by
+# whitespace and a capital letter or digit; else at the last whitespace.
+_WINDOW_END = re.compile(r"[.!?…][\"'»”’)\]]*(\s+)(?=[\"'«“‘(\[]*[A-ZÀ-ÖØ-Þ0-9])")
+_WHITESPACE = re.compile(r"\s+")
+
+
+def windows(text: str, size: int = SPLITTER_WINDOW) -> list[tuple[int, int]]:
+    """Cut ``text`` into consecutive windows of at most ``size`` characters.
+
+    A window ends in its second half at the last sentence end (``.`` ``!`` ``?`` ``…``,
+    closing quotes or brackets, whitespace, then a capital letter or digit) that does
+    not follow an abbreviation or a single letter; failing that, at its last run of
+    whitespace; failing that (a run of over ``size`` characters without whitespace),
+    at the first whitespace after it. Never inside a word. Windows cover ``text``
+    exactly; text of at most ``size`` characters is one window.
+    """
+    cuts: list[tuple[int, int]] = []
+    position = 0
+    while len(text) - position > size:
+        limit = position + size
+        cut = _sentence_cut(text, position + size // 2, limit)
+        if cut is None:
+            spaces = [m.end() for m in _WHITESPACE.finditer(text, position + 1, limit)]
+            cut = spaces[-1] if spaces else None
+        if cut is None or cut <= position:
+            after = _WHITESPACE.search(text, limit)
+            cut = after.end() if after else len(text)
+        cuts.append((position, cut))
+        position = cut
+    if position < len(text) or not cuts:
+        cuts.append((position, len(text)))
+    return cuts
+
+
+def _sentence_cut(text: str, start: int, end: int) -> int | None:
+    """The end of the last safe sentence boundary's whitespace in ``text[start:end]``."""
+    for match in reversed(list(_WINDOW_END.finditer(text, start, end))):
+        word = text[max(0, match.start() - 32):match.start()].rsplit(None, 1)[-1:]
+        last = word[0].lower().lstrip("\"'«“‘([") if word else ""
+        if len(last) > 1 and last not in _ABBREVIATIONS:
+            return match.end(1)
+    return None
 
 
 # Clause boundaries, tried in order, for sentences longer than the model accepts.
@@ -135,12 +200,23 @@ def _group(pieces: list[str], count_tokens: TokenCounter, limit: int) -> list[st
 
 
 def _split_chars(text: str, count_tokens: TokenCounter, limit: int) -> list[str]:
+    """Cut a run without spaces into the longest prefixes within ``limit`` tokens.
+
+    The search for each piece first doubles a bound from ``limit`` characters until it
+    is over the limit, then bisects below it: each piece costs time in its own length,
+    not the text's, so a megabyte-long "word" is cut in linear time.
+    """
     pieces: list[str] = []
-    while text:
-        lengths = range(1, len(text) + 1)
-        fits = bisect.bisect_right(lengths, False,
-                                   key=lambda n: count_tokens([text[:n]])[0] > limit)
+    start = 0
+    while start < len(text):
+        rest = len(text) - start
+        high = min(rest, max(1, limit))
+        while high < rest and count_tokens([text[start:start + high]])[0] <= limit:
+            high = min(rest, 2 * high)
+        lengths = range(1, high + 1)
+        fits = bisect.bisect_right(
+            lengths, False, key=lambda n: count_tokens([text[start:start + n]])[0] > limit)
         take = max(1, fits)
-        pieces.append(text[:take])
-        text = text[take:]
+        pieces.append(text[start:start + take])
+        start += take
     return pieces

@@ -72,12 +72,26 @@ class SummaryOptions:
 
 @dataclass(frozen=True)
 class Summary:
-    """A summary and how it was made."""
+    """A summary and how it was made.
+
+    Attributes:
+        text: The summary.
+        chunks: Chunks the document was cut into for the model.
+        reduce_levels: Times the summaries were summarised again.
+        trimmed: Whether the model's output was cut to ``max_words`` (``fit_words``).
+        fallback: ``"extractive"`` when a reduce level did not shrink the text and the
+            summary was taken from the last level's summaries by TextRank instead.
+        length_limited: Model outputs that stopped at ``max_new_tokens`` (this run).
+        truncated_tokens: Input tokens the model did not see (this run; should be 0).
+    """
 
     text: str
     chunks: int = 1
     reduce_levels: int = 0
     trimmed: bool = False
+    fallback: str | None = None
+    length_limited: int = 0
+    truncated_tokens: int = 0
 
 
 def count_words(text: str) -> int:
@@ -119,8 +133,14 @@ def chunk_units(units: Sequence[str], count_tokens: TokenCounter, limit: int) ->
 
 
 def map_reduce(text: str, summarize_all: Callable[[list[str]], list[str]],
-               count_tokens: TokenCounter, limit: int, max_levels: int = 8) -> Summary:
+               count_tokens: TokenCounter, limit: int, max_levels: int = 8,
+               max_words: int = 120) -> Summary:
     """Summarise chunks, then summaries of summaries, until one remains.
+
+    Terminates always: each reduce level must shrink the text (its total token count),
+    and there are at most ``max_levels`` of them. When a level's summaries are not
+    shorter than its input, or the levels run out, the summary is taken from the last
+    level's summaries by TextRank (``fallback="extractive"``) instead of an error.
 
     Args:
         text: The document.
@@ -128,15 +148,22 @@ def map_reduce(text: str, summarize_all: Callable[[list[str]], list[str]],
         count_tokens: The model's input token counter.
         limit: The model's input limit in tokens.
         max_levels: Safety bound on reduce levels.
+        max_words: Length of the extractive fallback, in words.
     """
     chunks = chunk_units(paragraphs(text), count_tokens, limit)
+    inputs = chunks
     summaries = summarize_all(chunks)
     levels = 0
     while len(summaries) > 1:
-        if levels >= max_levels:
-            raise RuntimeError(f"summaries did not converge after {max_levels} reduce levels")
+        if levels >= max_levels or sum(count_tokens(summaries)) >= sum(count_tokens(inputs)):
+            joined = "\n\n".join(s.strip() for s in summaries)
+            # Every sentence longer than max_words: keep them all (the caller's
+            # fit_words cuts, and says so), never an empty summary.
+            picked = textrank(joined, max_words) or joined
+            return Summary(picked, len(chunks), levels, fallback="extractive")
         levels += 1
-        summaries = summarize_all(chunk_units(summaries, count_tokens, limit))
+        inputs = chunk_units(summaries, count_tokens, limit)
+        summaries = summarize_all(inputs)
     return Summary(summaries[0].strip(), len(chunks), levels)
 
 
@@ -148,16 +175,24 @@ def fit_words(text: str, max_words: int) -> tuple[str, bool]:
     """
     if count_words(text) <= max_words:
         return text, False
+    # Words are counted piece by piece: joining with spaces never merges two words, so
+    # the sums equal counting the joined text, in linear time.
     kept: list[str] = []
+    total = 0
     for sentence in sentences(text):
-        if count_words(" ".join([*kept, sentence])) > max_words:
+        total += count_words(sentence)
+        if total > max_words:
             break
         kept.append(sentence)
     if not kept:
         words = text.split()
-        while count_words(" ".join(words)) > max_words:
-            words.pop()
-        return " ".join(words), True
+        total = cut = 0
+        for index, word in enumerate(words):
+            total += count_words(word)
+            if total > max_words:
+                break
+            cut = index + 1
+        return " ".join(words[:cut]), True
     return " ".join(kept), True
 
 
@@ -176,27 +211,65 @@ def lead(text: str, max_words: int) -> str:
     return " ".join(chosen)
 
 
-def _similarity(a: set[str], b: set[str]) -> float:
-    if len(a) < 2 or len(b) < 2:
-        return 0.0
-    return len(a & b) / (math.log(len(a)) + math.log(len(b)))
+def _centrality(bags: list[set[str]], damping: float, iterations: int) -> list[float]:
+    """PageRank scores of the word-overlap graph of ``bags`` (numpy, no Python pair loop).
+
+    The weight of an edge is ``|a & b| / (log |a| + log |b|)`` (bags of fewer than two
+    words have none). Overlaps are counted from an inverted index: each word adds one to
+    every pair of bags that holds it, so the work is the sum over words of the square
+    of their sentence counts, done by numpy (a matrix product for the most common
+    words). Memory: ``8 * n**2`` bytes for the graph.
+    """
+    import numpy as np
+
+    n = len(bags)
+    postings: dict[str, list[int]] = {}
+    for i, bag in enumerate(bags):
+        if len(bag) >= 2:
+            for word in bag:
+                postings.setdefault(word, []).append(i)
+    graph = np.zeros((n, n))
+    common = [ids for ids in postings.values() if len(ids) * 8 > n]
+    for ids in postings.values():
+        if len(ids) > 1 and len(ids) * 8 <= n:
+            index = np.array(ids)
+            graph[np.ix_(index, index)] += 1.0
+    if common:  # words in over an eighth of the sentences: a matrix product is faster
+        incidence = np.zeros((n, len(common)))
+        for column, ids in enumerate(common):
+            incidence[ids, column] = 1.0
+        for start in range(0, n, 512):
+            graph[start:start + 512] += incidence[start:start + 512] @ incidence.T
+    np.fill_diagonal(graph, 0.0)
+    logs = np.log(np.array([max(len(bag), 1) for bag in bags], dtype=float))
+    for row in range(n):  # row by row: no second n x n temporary
+        denominator = logs[row] + logs
+        np.divide(graph[row], denominator, out=graph[row], where=graph[row] > 0)
+    out_sum = graph.sum(axis=1)
+    out_sum[out_sum == 0] = 1.0
+    graph /= out_sum[:, None]
+    scores = np.full(n, 1.0 / n)
+    for _ in range(iterations):
+        updated = (1 - damping) / n + damping * (graph.T @ scores)
+        converged = float(np.abs(updated - scores).max()) < 1e-15
+        scores = updated
+        if converged:
+            break
+    return [float(score) for score in scores]
 
 
 def textrank(text: str, max_words: int, damping: float = 0.85, iterations: int = 50) -> str:
-    """The most central sentences (TextRank) within ``max_words``, in document order."""
+    """The most central sentences (TextRank) within ``max_words``, in document order.
+
+    Scores are rounded to 12 decimals before ranking, so that sentences the graph
+    cannot tell apart tie exactly (whatever the summation order) and the earlier wins.
+    """
     sents = list(dict.fromkeys(sentences(text)))
     if not sents:
         return ""
     bags = [{w.lower() for w in _WORD.findall(s)} for s in sents]
-    n = len(sents)
-    weights = [[_similarity(bags[i], bags[j]) if i != j else 0.0 for j in range(n)]
-               for i in range(n)]
-    out_sum = [sum(row) or 1.0 for row in weights]
-    scores = [1.0 / n] * n
-    for _ in range(iterations):
-        scores = [(1 - damping) / n + damping * sum(weights[j][i] / out_sum[j] * scores[j]
-                                                    for j in range(n)) for i in range(n)]
-    ranked = sorted(range(n), key=lambda i: (-scores[i], i))
+    scores = _centrality(bags, damping, iterations)
+    ranked = sorted(range(len(sents)), key=lambda i: (-round(scores[i], 12), i))
     chosen: list[int] = []
     total = 0
     for index in ranked:

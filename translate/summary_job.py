@@ -8,7 +8,7 @@ every summary setting, and each summary file has a manifest, so a re-run loads n
 from __future__ import annotations
 
 import time
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +24,8 @@ from translate.documents import (
     sha256,
     write_atomic,
 )
+from translate.engine.base import BatchStats
+from translate.engine.codecs import load_codec, position_limit
 from translate.errors import TranslateError, UsageError
 from translate.outputs import Decision, may_still_write, plan_output, write_record
 from translate.pipeline import JobOptions, Pipeline
@@ -65,6 +67,7 @@ class Summarizer:
         self.translator = (Translator(spec.replace(min_new_tokens=low, max_new_tokens=high),
                                       router.settings.for_models(), task="summarize")
                            if spec else None)
+        self._input_limit: int | None = None
 
     def signature(self) -> dict[str, Any]:
         """Everything that changes a summary."""
@@ -72,12 +75,34 @@ class Summarizer:
         return {"task": "summarize", "options": asdict(self.options), "model": model,
                 "version": __version__}
 
+    def input_limit(self) -> int:
+        """The chunk limit, in tokens.
+
+        The least of the registry's ``max_input_tokens`` and the model's own limits (its
+        tokenizer's length and position table), so that a ``--model`` with a shorter
+        input than the registry entry's gets chunks it reads whole. Read from the
+        model's folder when it has a ``config.json`` (no weights loaded), else from
+        the loaded engine.
+        """
+        assert self.translator is not None
+        if self._input_limit is not None:
+            return self._input_limit
+        translator = self.translator
+        limits = [translator.spec.max_input_tokens]
+        folder = Path(translator.resolved.location)
+        if translator.loaded or not (folder / "config.json").is_file():
+            limits.append(translator.engine.max_input_tokens)
+        if (folder / "config.json").is_file():
+            limits += [load_codec(folder).model_max_length, position_limit(folder)]
+        self._input_limit = min(limit for limit in limits if limit)
+        return self._input_limit
+
     def summarize(self, text: str, cache: Cache | None) -> Summary:
         """Summarise one English text (chunk summaries go through ``cache``)."""
         if self.translator is None:
             return summarize_extractive(text, self.options)
         translator = self.translator
-        limit = translator.spec.max_input_tokens or translator.engine.max_input_tokens
+        limit = self.input_limit()
         if limit < 2 * translator.spec.generation.max_new_tokens:
             raise UsageError(
                 f"the summariser's input limit ({limit} tokens) must be at least twice its "
@@ -89,10 +114,26 @@ class Summarizer:
                                   force=self.force)
             return [got.outputs[c] for c in chunks]
 
-        result = map_reduce(text, summarize_all, translator.count_tokens, limit)
+        before = self.stats()
+        result = map_reduce(text, summarize_all, translator.count_tokens, limit,
+                            max_words=self.options.max_words)
         fitted, trimmed = fit_words(result.text, self.options.max_words)
-        return Summary(fitted, result.chunks, result.reduce_levels, trimmed)
+        used = self.stats(since=before)
+        return replace(result, text=fitted, trimmed=trimmed,
+                       length_limited=used.length_limited,
+                       truncated_tokens=used.truncated_tokens)
 
+    def stats(self, since: BatchStats | None = None) -> BatchStats:
+        """The summariser model's counters (all zero for extractive methods).
+
+        Args:
+            since: Earlier counters to subtract: the result is what happened after them.
+        """
+        now = replace(self.translator.stats) if self.translator else BatchStats()
+        if since is not None:
+            for name, value in vars(since).items():
+                setattr(now, name, getattr(now, name) - value)
+        return now
 
 
 class SummaryJob:
@@ -110,6 +151,7 @@ class SummaryJob:
     def run(self, paths: list[str]) -> tuple[RunReport, RunReport]:
         """Return the translation report and the summary report."""
         translated = Pipeline(self.router, self.job, self.progress, self.runner).run(paths)
+        before = self.summarizer.stats()
         sig = self.summarizer.signature()
         caches: dict[Path, Cache] = {}
         try:
@@ -122,6 +164,7 @@ class SummaryJob:
             for cache in caches.values():
                 cache.close()
         self.report.interrupted |= translated.interrupted
+        self.report.batch = self.summarizer.stats(since=before)
         self.report.models_loaded = list(self.router.loads)
         self.report.elapsed_s = time.time() - self.report.started
         return translated, self.report
@@ -162,7 +205,10 @@ class SummaryJob:
                 result.reason = f"{out.name} changed while this run was working; not overwritten"
                 return
             details = {"chunks": summary.chunks, "reduce_levels": summary.reduce_levels,
-                       "trimmed": summary.trimmed, "words": len(summary.text.split())}
+                       "trimmed": summary.trimmed, "words": len(summary.text.split()),
+                       "fallback": summary.fallback,
+                       "length_limited_outputs": summary.length_limited,
+                       "truncated_tokens": summary.truncated_tokens}
             write_atomic(out, data)
             write_record(out, {"kind": "summary", "source": source.name,
                                "input_sha256": input_sha, "signature": sig_id,
