@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,7 +12,7 @@ from translate.documents import entry_problem, iter_input_files
 from translate.errors import InputError
 from translate.outputs import LegacyManifests, is_recorded
 from translate.report import FileResult, Status
-from translate.segment import Segmented, segment
+from translate.segment import Segmented, paragraph_texts, segment
 
 
 @dataclass
@@ -75,8 +74,16 @@ def _skip(path: Path, reason: str) -> FileResult:
     return FileResult(str(path), Status.SKIPPED, reason=reason)
 
 
-def segment_languages(text: str, source: str) -> tuple[Segmented, list[str]]:
-    """Segment ``text`` and give every segment a language.
+@dataclass(frozen=True)
+class Languages:
+    """A document's language and each paragraph's (keyed as ``Segmented.paragraphs``)."""
+
+    document: str
+    paragraphs: dict[int, str]
+
+
+def plan_languages(text: str, source: str) -> Languages:
+    """The languages of a document and its paragraphs, without segmenting it.
 
     Args:
         text: The document.
@@ -87,21 +94,27 @@ def segment_languages(text: str, source: str) -> tuple[Segmented, list[str]]:
         InputError: ``auto`` and the document's language is unclear (below
             ``DOCUMENT_MIN_CONFIDENCE``): a guess would route it to the wrong model.
     """
+    paragraphs = paragraph_texts(text)
     if source != "auto":
-        seg = segment(text, source)
-        return seg, [source] * len(seg.segments)
+        return Languages(source, dict.fromkeys(paragraphs, source))
     document = document_language(text)
     if document.confidence < DOCUMENT_MIN_CONFIDENCE:
         raise InputError(
             f"cannot tell the language (best guess '{document.language}' with confidence "
             f"{document.confidence:.2f}, below {DOCUMENT_MIN_CONFIDENCE})",
             "name it with --from LANG")
-    doc_lang = document.language
-    seg = segment(text, doc_lang)
-    paragraphs: dict[int, list[str]] = defaultdict(list)
-    for sentence, para in zip(seg.segments, seg.paragraphs, strict=True):
-        paragraphs[para].append(sentence)
     keys = sorted(paragraphs)
-    found = detect_paragraphs([" ".join(paragraphs[k]) for k in keys], doc_lang)
-    lang_of = {k: d.language for k, d in zip(keys, found, strict=True)}
-    return seg, [lang_of[p] for p in seg.paragraphs]
+    found = detect_paragraphs([paragraphs[k] for k in keys], document.language)
+    return Languages(document.language,
+                     {k: d.language for k, d in zip(keys, found, strict=True)})
+
+
+def segment_languages(text: str, source: str) -> tuple[Segmented, list[str]]:
+    """Segment ``text`` and give every segment its paragraph's language (``plan_languages``).
+
+    Raises:
+        InputError: as ``plan_languages``.
+    """
+    languages = plan_languages(text, source)
+    seg = segment(text, languages.document)
+    return seg, [languages.paragraphs[p] for p in seg.paragraphs]

@@ -87,6 +87,16 @@ def find_cached_snapshot(repo_id: str, revision: str | None) -> tuple[Path, str]
     return None
 
 
+def cached_convention_models() -> list[str]:
+    """Names (``opus-mt-SRC-TGT``) of the Helsinki-NLP opus-mt models in the local cache."""
+    prefix = "models--Helsinki-NLP--"
+    try:
+        names = [entry.name for entry in hub_cache_dir().iterdir()]
+    except OSError:
+        return []
+    return [name[len(prefix):] for name in names if name.startswith(prefix + "opus-mt-")]
+
+
 def _hash_memo_path() -> Path:
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "translate" / "model-hashes.json"

@@ -7,6 +7,7 @@ the cache before the next starts, so an interrupted run resumes where it stopped
 
 from __future__ import annotations
 
+import math
 import os
 import time
 from collections import defaultdict
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from translate.cache import CACHE_DIR, Cache, find_cache_root, signature_id
-from translate.cached import Runner, generate_cached
+from translate.cached import CachedOutputs, Runner, generate_cached
 from translate.documents import (
     Document,
     decode_bytes,
@@ -25,8 +26,14 @@ from translate.documents import (
     sha256,
     write_atomic,
 )
-from translate.errors import CacheError, InputError, ModelUnavailableError, TranslateError
-from translate.inputs import collect_inputs, segment_languages
+from translate.errors import (
+    CacheError,
+    InputError,
+    ModelUnavailableError,
+    TranslateError,
+    UsageError,
+)
+from translate.inputs import Languages, collect_inputs, plan_languages
 from translate.outputs import (
     Decision,
     OutputPlan,
@@ -35,9 +42,10 @@ from translate.outputs import (
     remove_stale_temporaries,
     write_record,
 )
+from translate.planning import Plan, find_languages, find_missing, missing_error, unavailable
 from translate.report import FileResult, NoProgress, Progress, RunReport, Status, relative
 from translate.routing import Route, Router
-from translate.segment import Segmented, reassemble
+from translate.segment import Segmented, reassemble, segment
 from translate.translator import Translator
 
 
@@ -96,6 +104,7 @@ class Pipeline:
         self._caches: dict[Path, Cache | CacheError] = {}
         self._tidied: set[Path] = set()
         self._in_flight = 0  # segments of the route in progress that the model finished
+        self._planned = Plan()
         self.report = RunReport()
 
     # -- public entry points -------------------------------------------------------------
@@ -103,6 +112,7 @@ class Pipeline:
     def run(self, paths: Sequence[str | Path]) -> RunReport:
         """Translate every input; return the report (also when interrupted)."""
         inputs = collect_inputs(paths, self.options.glob)
+        self._start(inputs.files)
         self.report.own_outputs = inputs.own_outputs
         self.progress.start(len(inputs.files) + len(inputs.skipped))
         for result in inputs.skipped:
@@ -186,11 +196,37 @@ class Pipeline:
             raise found
         return found
 
-    def _plan(self, doc: Document) -> tuple[Segmented, list[str], list[Route]]:
-        """Segment ``doc``; give each segment its language and route."""
-        seg, langs = segment_languages(doc.text, self.options.source)
+    def _plan(self, doc: Document, known: Languages | None = None,
+              ) -> tuple[Segmented, list[str], list[Route]]:
+        """Segment ``doc``; give each segment its language (``known``: found by the plan)."""
+        languages = known or plan_languages(doc.text, self.options.source)
+        seg = segment(doc.text, languages.document)
+        langs = [languages.paragraphs[p] for p in seg.paragraphs]
         routes = {lang: self.router.route(lang, self.options.target) for lang in set(langs)}
         return seg, langs, [routes[lang] for lang in langs]
+
+    def _start(self, files: list[Path]) -> None:
+        """Plan the run; fail before any work when a model it needs is missing.
+
+        Raises:
+            UsageError: no route leads to the target language, or from ``--from``.
+            ModelUnavailableError: every model the run needs that is missing (a dry
+                run lists them in the report instead).
+        """
+        target, source = self.options.target, self.options.source
+        targets = self.router.targets()
+        if targets is not None and target not in targets and target != source:
+            raise UsageError(
+                f"no model translates into '{target}'",
+                f"targets with a route: {', '.join(sorted(targets)) or 'none'}; add a "
+                f"[pairs.SRC-{target}] table to models.toml, or pass --model ID_OR_PATH")
+        if source != "auto":
+            self.router.route(source, target)
+        find_languages(self._planned, files, source=source, target=target,
+                       force=self.options.force, encoding=self.options.encoding)
+        find_missing(self._planned, self.router, target)
+        if self._planned.missing and not self.options.dry_run:
+            raise missing_error(self._planned)
 
     def _prepare(self, path: Path) -> _Work | None:
         result = FileResult(relative(path), Status.FAILED)
@@ -222,7 +258,9 @@ class Pipeline:
             plan = plan_output(out, input_sha, self.options.force, legacy)
             if self._settled(plan, out, result, doc.encoding):
                 return None
-            seg, seg_langs, routes = self._plan(doc)
+            detected = self._planned.detected.pop(path, None)
+            known = detected[1] if detected and detected[0] == input_sha else None
+            seg, seg_langs, routes = self._plan(doc, known)
             langs = sorted(set(seg_langs))
             signature = self._signatures(langs)
         except ModelUnavailableError:
@@ -248,8 +286,24 @@ class Pipeline:
 
     def _signatures(self, languages: Iterable[str]) -> dict[str, str]:
         """Signature ids of every model on the routes from ``languages`` to the target."""
-        return {t.spec.key: signature_id(t.signature()) for lang in languages
+        return {t.spec.key: self._signature_id(t) for lang in languages
                 for t in self.router.route(lang, self.options.target)}
+
+    def _signature_id(self, translator: Translator) -> str:
+        """The signature id of ``translator``; in a dry run, ``missing`` for a missing model."""
+        if self.options.dry_run and self._unavailable(translator):
+            return "missing"
+        return signature_id(translator.signature())
+
+    def _unavailable(self, translator: Translator) -> bool:
+        """Whether ``translator``'s model is missing (remembered for the report)."""
+        key = translator.spec.key
+        if key not in self._planned.missing:
+            problem = unavailable(translator)
+            if problem is None:
+                return False
+            self._planned.missing[key] = problem
+        return True
 
     def _settled(self, plan: OutputPlan, out: Path, result: FileResult,
                  encoding: str = "utf-8") -> bool:
@@ -308,9 +362,7 @@ class Pipeline:
             first_misses: set[str] = set()
             for leg_no, translator in enumerate(route):
                 step = {c: {current[t] for t in ts} for c, ts in by_cache.items()}
-                got = generate_cached(translator, step, self.runner,
-                                      force=self.options.force, dry_run=self.options.dry_run,
-                                      on_batch=self._batch_done if leg_no == 0 else None)
+                got = self._generate(translator, step, leg_no)
                 if leg_no == 0:
                     first_hits, first_misses = got.hits, got.misses
                 current = {src: got.outputs.get(mid, mid)
@@ -320,6 +372,15 @@ class Pipeline:
             self._account(docs, results, route, first_hits, first_misses)
             self._in_flight = 0
         return outputs
+
+    def _generate(self, translator: Translator, needs: dict[Cache | None, set[str]],
+                  leg_no: int) -> CachedOutputs:
+        if self.options.dry_run and self._unavailable(translator):
+            texts = set().union(*needs.values())  # no signature: nothing can be a hit
+            return CachedOutputs({}, set(), texts)
+        return generate_cached(translator, needs, self.runner, force=self.options.force,
+                               dry_run=self.options.dry_run,
+                               on_batch=self._batch_done if leg_no == 0 else None)
 
     def _batch_done(self, segments: int) -> None:
         self._in_flight += segments
@@ -343,6 +404,9 @@ class Pipeline:
 
     def _miss_tokens(self, translator: Translator, misses: set[str]) -> dict[str, int]:
         texts = sorted(misses)
+        if self._unavailable(translator):  # no tokenizer on this machine: estimate
+            self.report.tokens_estimated = True
+            return {text: estimate_tokens(text) for text in texts}
         return dict(zip(texts, translator.count_tokens(texts), strict=True)) if texts else {}
 
     # -- results -------------------------------------------------------------------------
@@ -382,6 +446,7 @@ class Pipeline:
         self.progress.file_done(result)
 
     def _close(self) -> None:
+        self.report.missing_models = self._planned.missing_report()
         for translator in self.router.translators():
             self.report.batch.add(translator.stats)
         self.report.models_loaded = list(self.router.loads)
@@ -407,3 +472,12 @@ def _outputs_of(seg: Segmented, routes: Sequence[Route],
     pairs = list(zip(routes, seg.segments, strict=True))
     missing = sum(1 for pair in pairs if pair not in outputs)
     return missing if missing else [outputs[pair] for pair in pairs]
+
+
+def estimate_tokens(text: str) -> int:
+    """A model-free guess of a text's input tokens (a dry run without the tokenizer).
+
+    SentencePiece vocabularies of opus-mt models give about 1.5 tokens per word of a
+    European language, plus the end-of-sentence token.
+    """
+    return math.ceil(len(text.split()) * 1.5) + 1

@@ -51,7 +51,9 @@ def render_report(report: RunReport, quiet: bool = False, kind: str = "files",
              "not inputs)")
     echo(f"{t['segments']} segments: {t['cache_hits']} from cache ({rate}), "
          f"{t['model_segments']} to the model"
-         + (f" ({t['model_tokens']} tokens)" if t["planned"] else "")
+         + (f" ({t['model_tokens']} tokens"
+            + (", estimated: no tokenizer here)" if report.tokens_estimated else ")")
+            if t["planned"] else "")
          + f"; {t['resplit_segments']} re-split, {t['truncated_tokens']} tokens truncated")
     if t["length_limited_outputs"]:
         echo(f"warning: {t['length_limited_outputs']} outputs stopped at --max-new-tokens "
@@ -64,6 +66,9 @@ def render_report(report: RunReport, quiet: bool = False, kind: str = "files",
              "their batch came back with a different count")
     if report.models_loaded:
         echo(f"models loaded: {', '.join(report.models_loaded)}")
+    for missing in report.missing_models:
+        echo(f"model missing for {missing['pair']}: fetch it with `{missing['fetch']}` "
+             "(or see --help for --model and --engine)")
     if report.interrupted:
         echo("interrupted: finished batches are cached; run the same command to resume")
     echo(f"time: {report.elapsed_s:.2f}s")

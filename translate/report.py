@@ -71,6 +71,8 @@ class RunReport:
     model_segments: int = 0  # distinct segments sent (or, dry run, to send) to a model
     model_tokens: int = 0  # their input tokens (counted in dry runs)
     own_outputs: int = 0  # files in the folders that the tool wrote (not inputs)
+    missing_models: list[dict[str, Any]] = field(default_factory=list)  # dry runs list them
+    tokens_estimated: bool = False  # a dry run counted without the tokenizer
     notices: list[str] = field(default_factory=list)
 
     def count(self, status: Status) -> int:
@@ -113,6 +115,8 @@ class RunReport:
             "models_loaded": self.models_loaded,
             "warnings": self.warnings,
             "notices": self.notices,
+            "missing_models": self.missing_models,
+            "tokens_estimated": self.tokens_estimated,
             "distributed": self.distributed,
             "files": [asdict(f) for f in self.files],
         }

@@ -21,7 +21,7 @@ from translate import apertium_routes
 from translate.config import ModelSpec, Registry
 from translate.engine import APERTIUM
 from translate.errors import UsageError
-from translate.models import find_cached_snapshot
+from translate.models import cached_convention_models, find_cached_snapshot
 from translate.translator import RunSettings, Translator
 
 PIVOT = "en"
@@ -136,6 +136,24 @@ class Router:
             self._loaded[key] = translator
             self.loads.append(key)
         return translator.translate(texts)
+
+    def targets(self) -> set[str] | None:
+        """The languages some route leads to (``None``: any, as ``--model`` allows).
+
+        Configured pairs, opus-mt models in the local cache and, when a route may use
+        Apertium, the installed Apertium modes; pivots end in one of these too.
+        """
+        if "model" in self.overrides:
+            return None
+        found = {key.split("-", 1)[1] for key in self.registry.pairs}
+        found |= {name.rsplit("-", 1)[1] for name in cached_convention_models()}
+        uses_apertium = self.settings.engine == APERTIUM or any(
+            spec.engine == APERTIUM for spec in self.registry.pairs.values())
+        if uses_apertium:
+            if self._modes is None:
+                self._modes = apertium_routes.installed_modes()
+            found |= {target for _, target in self._modes}
+        return found
 
     def translators(self) -> list[Translator]:
         """Every translator built so far (loaded or not)."""

@@ -240,3 +240,14 @@ def segment(text: str, lang: str = "it") -> Segmented:
         builder.block(block, lang)
     builder.flush()
     return Segmented(tuple(builder.parts), tuple(builder.segments), tuple(builder.paragraphs))
+
+
+def paragraph_texts(text: str) -> dict[int, str]:
+    """Each translatable paragraph's text, keyed as ``segment`` keys paragraphs.
+
+    The keys are the paragraphs' first line numbers and each text is its lines joined
+    by single spaces, without sentence splitting: cheap enough to plan a whole run
+    with (languages, routes, models) before ``segment`` runs.
+    """
+    return {block[0].number: " ".join(line.core for line in block)
+            for block in _blocks(_lines(text)) if block[0].translatable}

@@ -198,17 +198,21 @@ def fit_words(text: str, max_words: int) -> tuple[str, bool]:
 
 def lead(text: str, max_words: int) -> str:
     """The first sentences that fit within ``max_words`` (in document order)."""
-    chosen: list[str] = []
+    return " ".join(pick_sentences(sentences(text), "lead", max_words))
+
+
+def _lead_indices(sents: Sequence[str], max_words: int) -> list[int]:
+    chosen: list[int] = []
     total = 0
-    for sentence in dict.fromkeys(sentences(text)):  # a repeated title counts once
+    for index, sentence in enumerate(sents):
         words = count_words(sentence)
         if total + words > max_words:
             if chosen:
                 break
             continue
-        chosen.append(sentence)
+        chosen.append(index)
         total += words
-    return " ".join(chosen)
+    return chosen
 
 
 def _centrality(bags: list[set[str]], damping: float, iterations: int) -> list[float]:
@@ -259,14 +263,18 @@ def _centrality(bags: list[set[str]], damping: float, iterations: int) -> list[f
 
 
 def textrank(text: str, max_words: int, damping: float = 0.85, iterations: int = 50) -> str:
-    """The most central sentences (TextRank) within ``max_words``, in document order.
+    """The most central sentences (TextRank) within ``max_words``, in document order."""
+    return " ".join(pick_sentences(sentences(text), "textrank", max_words, damping,
+                                   iterations))
+
+
+def _textrank_indices(sents: Sequence[str], max_words: int, damping: float,
+                      iterations: int) -> list[int]:
+    """The chosen indices, most central first.
 
     Scores are rounded to 12 decimals before ranking, so that sentences the graph
     cannot tell apart tie exactly (whatever the summation order) and the earlier wins.
     """
-    sents = list(dict.fromkeys(sentences(text)))
-    if not sents:
-        return ""
     bags = [{w.lower() for w in _WORD.findall(s)} for s in sents]
     scores = _centrality(bags, damping, iterations)
     ranked = sorted(range(len(sents)), key=lambda i: (-round(scores[i], 12), i))
@@ -277,7 +285,29 @@ def textrank(text: str, max_words: int, damping: float = 0.85, iterations: int =
         if total + words <= max_words:
             chosen.append(index)
             total += words
-    return " ".join(sents[i] for i in sorted(chosen))
+    return chosen
+
+
+def pick_sentences(sents: Sequence[str], method: str, max_words: int, damping: float = 0.85,
+                   iterations: int = 50) -> list[str]:
+    """The sentences an extractive method keeps, within ``max_words``, in document order.
+
+    Args:
+        sents: The document's sentences in order (a repeated one, such as a title, is
+            counted once). They may be in any language: both methods look only at word
+            counts and shared words.
+        method: ``lead`` (the first sentences) or ``extractive``/``textrank`` (the most
+            central ones).
+        max_words: The longest summary, in words.
+        damping: TextRank's damping factor.
+        iterations: TextRank's most iterations.
+    """
+    unique = list(dict.fromkeys(sents))
+    if not unique:
+        return []
+    indices = (_lead_indices(unique, max_words) if method == "lead"
+               else _textrank_indices(unique, max_words, damping, iterations))
+    return [unique[i] for i in sorted(indices)]
 
 
 def summarize_extractive(text: str, options: SummaryOptions) -> Summary:
