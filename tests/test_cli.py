@@ -97,11 +97,29 @@ def test_usage_errors_exit_2(folder, registry_file, tmp_path) -> None:
     assert run(str(folder), "--models", str(registry_file), "--engine", "nope").exit_code == 2
 
 
-def test_no_route_is_a_clear_file_error(folder, registry_file) -> None:
+def test_no_route_from_the_named_language_is_a_usage_error(folder, registry_file) -> None:
     result = run(str(folder), "--models", str(registry_file), "--engine", "fake",
                  "--from", "sv")
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # before any work: nothing could be translated
     assert "no route from 'sv' to 'en'" in result.output
+    assert not list(folder.rglob("*.en.*"))
+
+
+def test_a_document_without_route_fails_alone(folder, registry_file) -> None:
+    (folder / "svensk.txt").write_text(
+        "Regeringen har godkänt den nya budgeten efter en lång debatt i riksdagen. "
+        "Ministern sade att landets ekonomi växer snabbare än väntat i år.\n", "utf-8")
+    result = run(str(folder), "--models", str(registry_file), "--engine", "fake")
+    assert result.exit_code == 1
+    assert "svensk.txt" in result.output and "no route from 'sv' to 'en'" in result.output
+    assert len(list(folder.rglob("*.en.*"))) == 2  # the Italian documents were done
+
+
+def test_unknown_target_is_a_usage_error_listing_targets(folder, registry_file) -> None:
+    result = run(str(folder), "--models", str(registry_file), "--engine", "fake", "--to", "xx")
+    assert result.exit_code == 2
+    assert "no model translates into 'xx'" in result.output and "en, it" in result.output
+    assert not list(folder.rglob("*.xx.*"))
 
 
 def test_missing_model_fails_fast_with_a_fix(folder, tmp_path, monkeypatch) -> None:

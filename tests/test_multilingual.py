@@ -103,9 +103,9 @@ def test_unknown_route_lists_what_exists(tmp_path, registry_file) -> None:
     (tmp_path / "a.txt").write_text(DETECTION[0][1])
     result = run(str(tmp_path / "a.txt"), "--to", "sv", "--models", str(registry_file),
                  "--engine", "fake")
-    assert result.exit_code == 1
-    assert "no route from 'it' to 'sv'" in result.output
-    assert "configured pairs: de-en, en-it, it-en" in result.output
+    assert result.exit_code == 2  # a usage error, before any work (issue 12)
+    assert "no model translates into 'sv'" in result.output
+    assert "targets with a route: en, it" in result.output
 
 
 def test_loaded_models_are_bounded(registry_file) -> None:

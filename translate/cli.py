@@ -221,7 +221,7 @@ def summarize_command(
             compute_type=compute_type, glob=glob, force=force, use_cache=not no_cache,
             offline=offline, cluster=cluster, actors=actors, encoding=encoding)
         _execute(job, service.SummaryOptions(method, max_words, min_words), model, report,
-                 quiet)
+                 quiet, translate_first=False)
 
 
 @app.command("run")
@@ -252,14 +252,14 @@ def run_command(
 
 
 def _execute(job: Any, summary: Any, summary_model: str | None, report: Path | None,
-             quiet: bool) -> None:
+             quiet: bool, translate_first: bool = True) -> None:
     from translate import service
     from translate.render import render_report
 
     if list(job.paths) == ["-"]:
         data = sys.stdin.buffer.read()
-        out = (service.summarize_stdin(job, summary, summary_model, data) if summary
-               else service.translate_stdin(job, data))
+        out = (service.summarize_stdin(job, summary, summary_model, data, echo_err)
+               if summary else service.translate_stdin(job, data))
         sys.stdout.buffer.write(out)
         sys.stdout.flush()
         raise typer.Exit(0)
@@ -272,16 +272,20 @@ def _execute(job: Any, summary: Any, summary_model: str | None, report: Path | N
     if summary is None:
         reports = [service.run_translate(job, progress)]
         data = reports[0].as_dict()
+        kinds = ["files"]
     else:
-        reports = list(service.run_summarize(job, summary, summary_model, progress))
-        data = {"tool": REPORT_TOOL, "translation": reports[0].as_dict(),
-                "summary": reports[1].as_dict()}
+        translated, summaries = service.run_summarize(job, summary, summary_model, progress,
+                                                      translate_first)
+        reports = [r for r in (translated, summaries) if r is not None]
+        kinds = ["files", "summaries"][-len(reports):]
+        data = {"tool": REPORT_TOOL, "summary": summaries.as_dict(),
+                "translation": translated.as_dict() if translated else None}
     if report is not None:
         write_report(report, data, [f.path for r in reports for f in r.files])
-    for index, result in enumerate(reports):
+    for kind, result in zip(kinds, reports, strict=True):
         if not quiet or result.failed:
-            render_report(result, quiet=quiet, kind="summaries" if index else "files",
-                          failures_shown=not quiet and not index)
+            render_report(result, quiet=quiet, kind=kind,
+                          failures_shown=not quiet and kind == "files")
     if any(r.interrupted for r in reports):
         raise typer.Exit(interrupts.interrupt_exit_code())
     raise typer.Exit(1 if any(r.failed for r in reports) else 0)

@@ -164,6 +164,37 @@ class Pipeline:
             raise TranslateError(f"the model returned no output for {texts} segments")
         return reassemble(seg, texts)
 
+    def translate_segments(self, texts: Sequence[str], languages: Sequence[str],
+                           cache: Cache | None = None) -> list[str]:
+        """Translate segments whose languages are known, through ``cache``.
+
+        Raises:
+            TranslateError: no route, a missing model, or a missing output.
+        """
+        target = self.options.target
+        routes = [self.router.route(lang, target) for lang in languages]
+        seg = Segmented(tuple(range(len(texts))), tuple(texts), tuple(range(len(texts))))
+        outputs = self._run_routes({id(seg): (seg, routes, cache)})
+        found = _outputs_of(seg, routes, outputs)
+        if isinstance(found, int):
+            raise TranslateError(f"the model returned no output for {found} segments")
+        return found
+
+    def cache_for(self, path: Path) -> Cache | None:
+        """The cache serving ``path`` (``None`` with ``--no-cache``).
+
+        Raises:
+            CacheError: that cache cannot be used.
+        """
+        return self._cache_for(path)
+
+    def close_caches(self) -> None:
+        """Close the caches this pipeline opened."""
+        for cache in self._caches.values():
+            if not isinstance(cache, CacheError):
+                cache.close()
+        self._caches.clear()
+
     def translate_bytes(self, data: bytes) -> bytes:
         """Translate stdin bytes to stdout bytes, keeping a BOM and the encoding."""
         doc = decode_bytes(data, "<stdin>", self.options.encoding)

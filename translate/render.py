@@ -84,10 +84,13 @@ def _render_summaries(report: RunReport) -> None:
     levels = max((f.details.get("reduce_levels", 0) for f in written), default=0)
     fallbacks = sum(1 for f in written if f.details.get("fallback"))
     files = len(report.files)
+    conflicts = report.count(Status.CONFLICT)
+    model = (f"; {_plural(chunks, 'chunk')}, at most {_plural(levels, 'reduce level')}, "
+             f"{report.batch.truncated_tokens} input tokens truncated") if chunks else ""
     echo(f"{files} {'summary' if files == 1 else 'summaries'}: {len(written)} written, "
-         f"{report.count(Status.UP_TO_DATE)} up to date, {report.count(Status.FAILED)} failed; "
-         f"{_plural(chunks, 'chunk')}, at most {_plural(levels, 'reduce level')}, "
-         f"{report.batch.truncated_tokens} input tokens truncated")
+         f"{report.count(Status.UP_TO_DATE)} up to date, {report.count(Status.SKIPPED)} "
+         f"skipped, " + (f"{conflicts} in conflict, " if conflicts else "")
+         + f"{report.count(Status.FAILED)} failed{model}")
     if report.batch.length_limited:
         echo(f"warning: {report.batch.length_limited} summariser outputs stopped at their "
              "token limit and may be incomplete; raise --max-words")

@@ -7,7 +7,7 @@ registry, router and pipeline from it and runs them.
 from __future__ import annotations
 
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,7 +18,10 @@ from translate.documents import decode_bytes
 from translate.encoding import check_encoding
 from translate.engine import choose_engine
 from translate.errors import UsageError
+from translate.extract_job import ExtractiveSummaries
+from translate.inputs import plan_languages
 from translate.pipeline import JobOptions, Pipeline
+from translate.planning import unavailable
 from translate.progress import LogProgress, RichProgress
 from translate.report import NoProgress, Progress, RunReport
 from translate.routing import Router
@@ -118,22 +121,62 @@ def translate_stdin(job: TranslateJob, data: bytes) -> bytes:
 
 
 def run_summarize(job: TranslateJob, options: SummaryOptions, model: str | None = None,
-                  progress: Progress | None = None) -> tuple[RunReport, RunReport]:
-    """Translate (where needed) and summarise every input; return both reports."""
+                  progress: Progress | None = None, translate_first: bool = True,
+                  ) -> tuple[RunReport | None, RunReport]:
+    """Summarise every input; return the translation report (if any) and the summary one.
+
+    Args:
+        job: The inputs and translation settings.
+        options: The summary method and length.
+        model: The summariser for this run (``--model``), abstractive methods only.
+        progress: Receives progress events.
+        translate_first: Translate whole documents too (``translate --summarize``).
+            Extractive methods need no whole translation: they choose sentences in the
+            source and translate only those (``extract_job``).
+
+    Raises:
+        ModelUnavailableError: the summariser is missing (before any work).
+    """
     router = job.router()
     runner = job.runner()
+    if options.extractive:
+        translated = (Pipeline(router, job.options(), progress, runner).run(job.paths)
+                      if translate_first else None)
+        pipeline = Pipeline(router, job.options(), None, runner)
+        summaries = ExtractiveSummaries(pipeline, options).run(list(job.paths))
+        if translated is not None:
+            summaries.interrupted |= translated.interrupted
+            _distributed(translated, runner)
+        return translated, _distributed(summaries, runner)
     summarizer = Summarizer(router, options, model, force=job.force, runner=runner)
+    if summarizer.translator is not None:
+        problem = unavailable(summarizer.translator)
+        if problem is not None:
+            raise problem
     translated, summaries = SummaryJob(router, job.options(), summarizer, progress,
                                        runner).run(list(job.paths))
     return _distributed(translated, runner), _distributed(summaries, runner)
 
 
 def summarize_stdin(job: TranslateJob, options: SummaryOptions, model: str | None,
-                    data: bytes) -> bytes:
-    """Summarise standard input (translated to the target language first if needed)."""
+                    data: bytes, notify: Callable[[str], None] | None = None) -> bytes:
+    """Summarise standard input (in the target language when a model can translate it).
+
+    Extractive methods follow the same rule as for files: chosen in the source, only the
+    chosen sentences translated, or left in the source language (``notify`` says so).
+    """
     router = job.router()
     pipeline = Pipeline(router, job.options())
     doc = decode_bytes(data, "<stdin>", pipeline.options.encoding)
+    if options.extractive:
+        languages = plan_languages(doc.text, job.source)
+        extract = ExtractiveSummaries(pipeline, options)
+        choice = extract.choose(languages)
+        text = extract.summarize_text(doc.text, languages, choice)
+        if choice.why_untranslated and notify:
+            notify(f"summary left in '{choice.language}' (no translation into "
+                   f"'{job.target}' here: {choice.why_untranslated})")
+        return (text + "\n").encode("utf-8")
     english = pipeline.translate_text(doc.text)
     summary = Summarizer(router, options, model, force=job.force).summarize(english, None)
     return (summary.text + "\n").encode("utf-8")
