@@ -58,6 +58,8 @@ class QualityOptions:
         length_min_chars: Sources shorter than this are not length-checked.
         length_ratio: Allowed output/source length band (characters), any pair.
         length_ratio_by_pair: Bands for given pairs, e.g. ``(("ru-en", 0.6, 2.2),)``.
+        check_min_chrf: Lowest chrF on the golden sentences for ``translate models
+            check`` to pass a model (``translate/model_check.py``).
     """
 
     repeat_max_n: int = 4
@@ -70,6 +72,7 @@ class QualityOptions:
     length_min_chars: int = 30
     length_ratio: tuple[float, float] = (0.45, 2.2)
     length_ratio_by_pair: tuple[tuple[str, float, float], ...] = ()
+    check_min_chrf: float = 40.0
 
     def length_band(self, source_lang: str, target_lang: str) -> tuple[float, float]:
         """The allowed length ratio band for one language pair."""
