@@ -36,7 +36,8 @@ code { font: .85rem/1.4 ui-monospace, "SFMono-Regular", Menlo, Consolas, monospa
 .edited p.notice { padding: 8px 12px; }
 .edited .file { white-space: pre-wrap; overflow-wrap: anywhere; border: 1px solid var(--line);
   border-radius: 8px; padding: 8px 12px; }
-.summary { padding: 4px 16px 12px; margin-top: 12px; }
+.summary { padding: 4px 16px 12px; max-width: 1368px;
+  margin: 12px max(16px, calc((100% - 1368px) / 2)) 0; }
 .summary ol { margin: 0; padding-left: 1.4em; }
 .summary a { color: var(--link); font-size: .85rem; margin-left: 4px; }
 .controls { margin: 12px auto; font-size: .95rem; }
