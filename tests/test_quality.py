@@ -168,3 +168,37 @@ def test_choose_prefers_fewer_flags_then_score() -> None:
 def test_retry_settings_use_generate_names() -> None:
     assert RetryOptions(num_beams=6).generation_kwargs() == {
         "num_beams": 6, "no_repeat_ngram_size": 4, "repetition_penalty": 1.2}
+
+
+def test_output_in_the_source_language_is_caught_even_when_not_a_copy() -> None:
+    src = "Il governo ha approvato la legge di bilancio dopo un lungo dibattito."
+    out = "Dopo una lunga discussione, l'esecutivo ha dato il via libera alla manovra."
+    assert check(src, out) == ("wrong-lang",)
+
+
+def test_options_from_models_toml_tables() -> None:
+    import tomllib
+
+    from translate.errors import ConfigError
+    from translate.quality_config import options_from_table
+
+    data = tomllib.loads("""
+[quality]
+repeat_min_run = 5
+length_ratio = [0.6, 1.8]
+length_ratio_by_pair = { "ru-en" = [0.7, 2.5] }
+[retry]
+num_beams = 6
+repetition_penalty = 1.3
+""")
+    quality = options_from_table(QualityOptions, data["quality"], "models.toml [quality]")
+    assert quality.repeat_min_run == 5 and quality.length_ratio == (0.6, 1.8)
+    assert quality.length_band("ru", "en") == (0.7, 2.5)
+    assert options_from_table(RetryOptions, data["retry"], "[retry]") == RetryOptions(
+        num_beams=6, repetition_penalty=1.3)
+    with pytest.raises(ConfigError, match="did you mean 'repeat_min_run'"):
+        options_from_table(QualityOptions, {"repeat_min_runs": 3}, "[quality]")
+    with pytest.raises(ConfigError, match="must be an integer"):
+        options_from_table(RetryOptions, {"num_beams": 2.5}, "[retry]")
+    with pytest.raises(ConfigError, match="low < high"):
+        options_from_table(QualityOptions, {"length_ratio": [2, 1]}, "[quality]")

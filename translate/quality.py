@@ -70,7 +70,7 @@ class QualityOptions:
     copy_max_overlap: float = 0.7
     wrong_lang_min_confidence: float = 0.9
     length_min_chars: int = 30
-    length_ratio: tuple[float, float] = (0.45, 2.2)
+    length_ratio: tuple[float, float] = (0.5, 2.0)
     length_ratio_by_pair: tuple[tuple[str, float, float], ...] = ()
     check_min_chrf: float = 40.0
 

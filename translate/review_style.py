@@ -67,7 +67,7 @@ label.controls::before { content: "\2610  "; }
 @media (max-width: 700px) {
   .seg, .colhead { grid-template-columns: minmax(0, 1fr); gap: 2px; }
   .colhead { display: none; }
-  .num { text-align: left; padding: 0; }
+  .num { text-align: left; padding: 0; display: flex; gap: 12px; }
   .src::before, .tgt::before { content: attr(data-label); display: block;
     font-size: .75rem; color: var(--muted); }
   .reasons { grid-column: 1; }
