@@ -203,3 +203,25 @@ repetition_penalty = 1.3
         options_from_table(RetryOptions, {"num_beams": 2.5}, "[retry]")
     with pytest.raises(ConfigError, match="low < high"):
         options_from_table(QualityOptions, {"length_ratio": [2, 1]}, "[quality]")
+
+
+def test_twelve_hour_clock_keeps_the_hour() -> None:
+    src = "Il museo è aperto tutti i giorni dalle 9 alle 18 e il sabato fino alle 22."
+    assert check(src, "The museum is open every day from 9 am to 6 pm and on Saturdays "
+                      "until 10 p.m.") == ()
+    assert "numbers" in check(src, "The museum is open every day from 9 am to 5 pm and on "
+                                   "Saturdays until 10 p.m.")
+
+
+def test_human_references_of_every_golden_pair_pass() -> None:
+    # 48 hand-written translations in 8 directions (Cyrillic, en -> it included).
+    from translate.model_check import golden_pair_names, golden_pairs
+
+    flagged = []
+    for pair in golden_pair_names():
+        src, tgt = pair.split("-")
+        flagged += [(pair, p, check_segment(p.source, p.reference, source_lang=src,
+                                            target_lang=tgt))
+                    for p in golden_pairs(pair)]
+    assert len(flagged) >= 48
+    assert [item for item in flagged if item[2]] == []

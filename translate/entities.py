@@ -19,6 +19,8 @@ _TRAILING = ".,;:!?)]}\"'»”’"
 # Digits joined by decimal or grouping marks form one number; a plain space does not
 # (``3 4`` is two numbers), but the no-break spaces used for grouping do.
 _NUMBER = re.compile(r"\d+(?:[.,'\u00a0\u202f]\d+)*")
+# "6 pm" is how English writes the 18 of a 24-hour clock.
+_PM = re.compile(r"\b(\d{1,2})(?:[:.]\d{2})?\s*p\.?\s?m\b", re.IGNORECASE)
 _PLACEHOLDER = re.compile(r"\{\w{0,30}\}|%(?:\d+\$)?[sdif]|\$\{\w{1,30}\}")
 
 _MONTHS = {
@@ -142,10 +144,14 @@ def numbers(text: str) -> Counter[str]:
     """The numbers in ``text`` as digit strings: marks and leading zeros removed.
 
     ``3,5`` and ``3.5`` are both ``35``: decimal and grouping marks swap between
-    languages, and what matters here is that no digit was lost or changed.
+    languages, and what matters here is that no digit was lost or changed. An hour
+    written ``6 pm`` also counts as ``18``, as a 24-hour source writes it.
     """
-    keys = (re.sub(r"\D", "", m.group()).lstrip("0") or "0" for m in _NUMBER.finditer(text))
-    return Counter(keys)
+    keys = Counter(re.sub(r"\D", "", m.group()).lstrip("0") or "0"
+                   for m in _NUMBER.finditer(text))
+    keys.update(str(int(m.group(1)) + 12) for m in _PM.finditer(text)
+                if 1 <= int(m.group(1)) <= 11)
+    return keys
 
 
 def missing_dates(source: list[list[Date]], output: list[list[Date]]) -> int:
