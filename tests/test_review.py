@@ -77,6 +77,11 @@ def test_rows_paragraphs_flags_and_counts() -> None:
 
 
 def test_header_shows_model_revision_and_signature() -> None:
+    page = hostile_page()
+    parsed = parse(render_review(type(page)(page.header, page.rows, notes=("2 segments cut",))))
+    assert "2 segments cut" in " ".join(parsed.text)
+    assert {a.get("lang") for a in classes(parsed, "src")} == {"it"}
+    assert {a.get("lang") for a in classes(parsed, "tgt")} == {"en"}
     text = " ".join(parse(render_review(hostile_page())).text)
     assert "0123456789abcdef0123456789abcdef01234567" in text
     assert "model:Helsinki-NLP/opus-mt-it-en|rev:01234567|beams:4" in text

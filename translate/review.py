@@ -155,14 +155,17 @@ def _reasons(row: ReviewRow) -> str:
     return f'<ul class="reasons">{"".join(items)}</ul>'
 
 
-def _row(number: int, row: ReviewRow, source_label: str, target_label: str) -> str:
+def _row(number: int, row: ReviewRow, header: ReviewHeader, source_label: str,
+         target_label: str) -> str:
     classes = "seg flagged" if row.flags else "seg"
     score = (f'<div class="score">score {row.score:.2f}</div>'
              if row.score is not None else "")
     return (f'<div class="{classes}" id="s{number}">'
             f'<div class="num"><a href="#s{number}">{number}</a>{score}</div>'
-            f'<div class="src" data-label="{_e(source_label)}">{_e(row.source)}</div>'
-            f'<div class="tgt" data-label="{_e(target_label)}">{_e(row.translation)}</div>'
+            f'<div class="src" lang="{_e(header.source_lang)}" data-label="{_e(source_label)}">'
+            f"{_e(row.source)}</div>"
+            f'<div class="tgt" lang="{_e(header.target_lang)}" data-label="{_e(target_label)}">'
+            f"{_e(row.translation)}</div>"
             f"{_reasons(row)}</div>")
 
 
@@ -175,7 +178,7 @@ def _rows(page: ReviewPage) -> str:
              f"<div>{_e(target_label)}</div></div>"]
     numbered: Iterable[tuple[int, ReviewRow]] = enumerate(page.rows, 1)
     for _, group in groupby(numbered, key=lambda item: item[1].paragraph):
-        rows = "".join(_row(n, row, source_label, target_label) for n, row in group)
+        rows = "".join(_row(n, row, h, source_label, target_label) for n, row in group)
         parts.append(f'<section class="para">{rows}</section>')
     return f"<main>{''.join(parts)}</main>"
 
