@@ -79,3 +79,10 @@ def test_unpairable_paths_are_errors(tmp_path: Path) -> None:
         evaluate([tmp_path / "hyp" / "x.txt"], [tmp_path / "ref"])
     with pytest.raises(EvaluationError, match="does not exist"):
         evaluate([tmp_path / "missing.txt"], [tmp_path / "ref"])
+
+
+def test_undecodable_file_is_an_error_not_a_traceback(tmp_path: Path) -> None:
+    bad = tmp_path / "h.txt"
+    bad.write_bytes(b"caf\xe9\n")
+    with pytest.raises(EvaluationError, match="not UTF-8"):
+        evaluate([bad], [write(tmp_path / "r.txt", "cafe\n")])

@@ -225,3 +225,8 @@ def test_human_references_of_every_golden_pair_pass() -> None:
                     for p in golden_pairs(pair)]
     assert len(flagged) >= 48
     assert [item for item in flagged if item[2]] == []
+
+
+def test_empty_output_for_words_is_flagged() -> None:
+    assert check("Ciao a tutti", "") == ("length",)
+    assert check("2024", "") == ("numbers",)

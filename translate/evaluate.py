@@ -109,9 +109,18 @@ def pair_files(hyp: Path, ref: Path) -> tuple[list[tuple[Path, Path]], list[Path
     return pairs, unmatched
 
 
+def _read_lines(path: Path) -> list[str]:
+    try:
+        return path.read_text(encoding="utf-8").splitlines()
+    except UnicodeDecodeError as exc:
+        raise EvaluationError(f"{path} is not UTF-8 text (byte {exc.start})",
+                              hint="convert it to UTF-8 first") from None
+    except OSError as exc:
+        raise EvaluationError(f"cannot read {path}: {exc.strerror}") from None
+
+
 def _aligned_lines(hyp: Path, ref: Path) -> tuple[list[str], list[str]]:
-    hyps = hyp.read_text(encoding="utf-8").splitlines()
-    refs = ref.read_text(encoding="utf-8").splitlines()
+    hyps, refs = _read_lines(hyp), _read_lines(ref)
     if len(hyps) != len(refs):
         raise EvaluationError(
             f"{hyp} has {len(hyps)} lines but its reference {ref} has {len(refs)}",

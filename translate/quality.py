@@ -31,7 +31,7 @@ CODES: dict[str, str] = {
     "emails": "an e-mail address of the source is missing or altered",
     "dates": "a date of the source is missing or altered",
     "placeholders": "a placeholder such as {name} or %s is missing or altered",
-    "length": "the output is much shorter or longer than usual for this language pair",
+    "length": "the output is empty, or much shorter or longer than usual for this pair",
     "truncated": "generation stopped at max_new_tokens: the output may be cut short",
 }
 
@@ -219,6 +219,8 @@ def _entity_codes(source: str, output: str, source_lang: str, target_lang: str) 
 def _bad_length(source: str, output: str, source_lang: str, target_lang: str,
                 options: QualityOptions) -> bool:
     src, out = len(source.strip()), len(output.strip())
+    if out == 0:  # nothing at all for a source with words is never a translation
+        return any(ch.isalpha() for ch in source)
     if src < options.length_min_chars:
         return False
     low, high = options.length_band(source_lang, target_lang)
