@@ -230,3 +230,8 @@ def test_human_references_of_every_golden_pair_pass() -> None:
 def test_empty_output_for_words_is_flagged() -> None:
     assert check("Ciao a tutti", "") == ("length",)
     assert check("2024", "") == ("numbers",)
+
+
+def test_punctuation_runs_are_not_loops() -> None:
+    assert check("Aspetta… davvero?! Non ci posso credere…",
+                 "Wait... really?!!! I can't believe it...") == ()

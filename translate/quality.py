@@ -35,7 +35,8 @@ CODES: dict[str, str] = {
     "truncated": "generation stopped at max_new_tokens: the output may be cut short",
 }
 
-_TOKEN = re.compile(r"\w+|[^\w\s]")
+# Words only: punctuation runs ("...", "!!!") are how many writers type, not loops.
+_TOKEN = re.compile(r"\w+")
 
 
 @dataclass(frozen=True)
