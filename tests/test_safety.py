@@ -107,7 +107,7 @@ def test_lookalike_names_are_inputs_and_own_outputs_survive_the_cache(
     assert second.exit_code == 0, second.output
     names = sorted(p.name for p in docs.iterdir() if p.is_file())
     assert not [n for n in names if ".en.en" in n or n.endswith(".en.en")], names
-    assert "outputs of earlier runs" in second.output
+    assert "written by earlier runs: outputs, not inputs" in second.output
 
 
 def test_outputs_from_version_0_1_are_not_inputs(docs, registry_file) -> None:

@@ -44,11 +44,11 @@ def render_report(report: RunReport, quiet: bool = False, kind: str = "files",
     verb = "would translate" if t["planned"] else "translated"
     extra = "".join(f"{t[key]} {label}, " for key, label in
                     (("conflict", "in conflict"), ("interrupted", "interrupted")) if t[key])
-    echo(f"{t['files']} files: {t['translated'] or t['planned']} {verb}, {t['up-to-date']} "
+    echo(f"{_plural(t['files'], 'file')}: {t['translated'] or t['planned']} {verb}, {t['up-to-date']} "
          f"up to date, {t['skipped']} skipped, {extra}{t['failed']} failed")
     if t["own_outputs"]:
-        echo(f"({t['own_outputs']} files in these folders are outputs of earlier runs, "
-             "not inputs)")
+        echo(f"({_plural(t['own_outputs'], 'file')} in these folders written by earlier runs: "
+             "outputs, not inputs)")
     echo(f"{t['segments']} segments: {t['cache_hits']} from cache ({rate}), "
          f"{t['model_segments']} to the model"
          + (f" ({t['model_tokens']} tokens"
