@@ -44,8 +44,8 @@ def render_report(report: RunReport, quiet: bool = False, kind: str = "files",
     verb = "would translate" if t["planned"] else "translated"
     extra = "".join(f"{t[key]} {label}, " for key, label in
                     (("conflict", "in conflict"), ("interrupted", "interrupted")) if t[key])
-    echo(f"{_plural(t['files'], 'file')}: {t['translated'] or t['planned']} {verb}, {t['up-to-date']} "
-         f"up to date, {t['skipped']} skipped, {extra}{t['failed']} failed")
+    echo(f"{_plural(t['files'], 'file')}: {t['translated'] or t['planned']} {verb}, "
+         f"{t['up-to-date']} up to date, {t['skipped']} skipped, {extra}{t['failed']} failed")
     if t["own_outputs"]:
         echo(f"({_plural(t['own_outputs'], 'file')} in these folders written by earlier runs: "
              "outputs, not inputs)")
