@@ -75,14 +75,17 @@ def rename_flags(hint: str, command: str, options: set[str]) -> str:
         command: The running command's name (``summarize``, ``run``, ...).
         options: That command's own option names.
 
-    A flag the command lacks but a job file has (``run``) becomes the job file's key.
+    A flag the command lacks becomes the job file's key under ``run``, and elsewhere
+    (``models pull``) the flag of the ``translate`` command, named as such.
     """
     renamed = _RENAMED.get(command, {})
 
     def one(match: re.Match[str]) -> str:
         flag = renamed.get(match.group(0), match.group(0))
-        if flag in options or command != "run":
+        if flag in options:
             return flag
-        return f"`{flag[2:].replace('-', '_')}` in the job file"
+        if command == "run":
+            return f"`{flag[2:].replace('-', '_')}` in the job file"
+        return f"`translate {flag}`"
 
     return _FLAG.sub(one, hint)
