@@ -116,19 +116,19 @@ def test_missing_model_fails_fast_with_a_fix(folder, tmp_path, monkeypatch) -> N
     started = time.monotonic()
     result = run(str(folder), "--from", "it")
     assert time.monotonic() - started < 20
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # a missing model is a configuration error
     assert result.output.count("error: model 'Helsinki-NLP/opus-mt-it-en'") == 1  # once, fatal
     assert "Helsinki-NLP/opus-mt-it-en" in result.output
     assert str(tmp_path / "hf" / "hub") in result.output
     assert "--model PATH" in result.output and "HF_HUB_OFFLINE=1" in result.output
     assert not list(folder.rglob("*.en.*"))
     offline = run(str(folder), "--from", "it", "--offline")
-    assert offline.exit_code == 1 and "offline mode is on" in offline.output
+    assert offline.exit_code == 2 and "offline mode is on" in offline.output
 
 
 def test_model_path_that_does_not_exist(folder) -> None:
     result = run(str(folder), "--from", "it", "--model", "./no/such/model")
-    assert result.exit_code == 1 and "does not exist" in result.output
+    assert result.exit_code == 2 and "does not exist" in result.output
 
 
 @pytest.mark.slow

@@ -19,8 +19,13 @@ import typer
 from typer.core import TyperGroup
 
 from translate import __version__, interrupts
-from translate.cli_errors import (DEBUG_ENV, DEBUG_FLAG, rename_flags, report_internal_error,
-                                  split_debug)
+from translate.cli_errors import (
+    DEBUG_ENV,
+    DEBUG_FLAG,
+    rename_flags,
+    report_internal_error,
+    split_debug,
+)
 from translate.errors import TranslateError, UsageError
 from translate.report import REPORT_TOOL
 
@@ -79,7 +84,7 @@ def command_hint(hint: str) -> str:
     ctx = click.get_current_context(silent=True)
     if ctx is None:
         return hint
-    names = {opt for param in ctx.command.params for opt in param.opts}
+    names = {opt for param in ctx.command.get_params(ctx) for opt in param.opts}
     return rename_flags(hint, ctx.command.name or "", names)
 
 

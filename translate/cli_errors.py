@@ -64,7 +64,7 @@ def report_internal_error(exc: BaseException, debug: bool) -> int:
 # Library hints name the flags of `translate translate`, where --model is the translation
 # model and --summary-model the summariser; `summarize` calls them otherwise.
 _RENAMED = {"summarize": {"--model": "--translation-model", "--summary-model": "--model"}}
-_FLAG = re.compile(r"(?<![\w-])--[a-z][a-z0-9-]*")
+_FLAG = re.compile(r"(?<![\w-])(--[a-z][a-z0-9-]*)(?: ([A-Z][A-Z_]*)\b)?")
 
 
 def rename_flags(hint: str, command: str, options: set[str]) -> str:
@@ -81,11 +81,12 @@ def rename_flags(hint: str, command: str, options: set[str]) -> str:
     renamed = _RENAMED.get(command, {})
 
     def one(match: re.Match[str]) -> str:
-        flag = renamed.get(match.group(0), match.group(0))
+        flag, metavar = renamed.get(match[1], match[1]), match[2]
         if flag in options:
-            return flag
+            return f"{flag} {metavar}" if metavar else flag
         if command == "run":
-            return f"`{flag[2:].replace('-', '_')}` in the job file"
-        return f"`translate {flag}`"
+            key = flag[2:].replace("-", "_")
+            return f"`{key} = {metavar}` in the job file" if metavar else f"the job key `{key}`"
+        return f"`translate {flag}`" + (f" {metavar}" if metavar else "")
 
     return _FLAG.sub(one, hint)
