@@ -183,6 +183,6 @@ def test_failed_download_is_a_clear_error(folder, tmp_path, monkeypatch) -> None
     monkeypatch.setattr(models, "_hub_reachable", lambda: True)
     monkeypatch.setattr(models, "download_model", refuse)
     result = run(str(folder), "--from", "it")
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # a model that cannot be had is a configuration error
     assert "the download failed (OSError: 404 Repository Not Found)" in result.output
     assert "Traceback" not in result.output
