@@ -269,3 +269,19 @@ def test_cache_stats_still_counts_real_hits(tmp_path, registry_file) -> None:
             "SELECT hits, misses FROM runs ORDER BY id DESC LIMIT 1").fetchone()
     assert entries == 2 and hits == 2 and misses == 0
 
+
+
+def test_missing_model_error_says_what_the_model_is_for(tmp_path, monkeypatch) -> None:
+    from translate.config import load_registry
+    from translate.errors import ModelUnavailableError
+    from translate.models import resolve_model
+
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "hub"))
+    monkeypatch.setattr("huggingface_hub.constants.HF_HUB_CACHE", str(tmp_path / "hub"))
+    registry = load_registry(None)
+    assert registry.summarizer is not None
+    for spec, role in ((registry.pairs["it-en"], "translation"),
+                       (registry.summarizer, "summarizer")):
+        with pytest.raises(ModelUnavailableError) as err:
+            resolve_model(spec, offline=True)
+        assert err.value.role == role and err.value.exit_code == 2
