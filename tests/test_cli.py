@@ -134,19 +134,19 @@ def test_missing_model_fails_fast_with_a_fix(folder, tmp_path, monkeypatch) -> N
     started = time.monotonic()
     result = run(str(folder), "--from", "it")
     assert time.monotonic() - started < 20
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # a missing model is a configuration error
     assert result.output.count("error: model 'Helsinki-NLP/opus-mt-it-en'") == 1  # once, fatal
     assert "Helsinki-NLP/opus-mt-it-en" in result.output
     assert str(tmp_path / "hf" / "hub") in result.output
     assert "--model PATH" in result.output and "HF_HUB_OFFLINE=1" in result.output
     assert not list(folder.rglob("*.en.*"))
     offline = run(str(folder), "--from", "it", "--offline")
-    assert offline.exit_code == 1 and "offline mode is on" in offline.output
+    assert offline.exit_code == 2 and "offline mode is on" in offline.output
 
 
 def test_model_path_that_does_not_exist(folder) -> None:
     result = run(str(folder), "--from", "it", "--model", "./no/such/model")
-    assert result.exit_code == 1 and "does not exist" in result.output
+    assert result.exit_code == 2 and "does not exist" in result.output
 
 
 @pytest.mark.slow
@@ -201,6 +201,6 @@ def test_failed_download_is_a_clear_error(folder, tmp_path, monkeypatch) -> None
     monkeypatch.setattr(models, "_hub_reachable", lambda: True)
     monkeypatch.setattr(models, "download_model", refuse)
     result = run(str(folder), "--from", "it")
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # a model that cannot be had is a configuration error
     assert "the download failed (OSError: 404 Repository Not Found)" in result.output
     assert "Traceback" not in result.output

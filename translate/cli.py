@@ -19,7 +19,13 @@ import typer
 from typer.core import TyperGroup
 
 from translate import __version__, interrupts
-from translate.cli_errors import DEBUG_ENV, DEBUG_FLAG, report_internal_error, split_debug
+from translate.cli_errors import (
+    DEBUG_ENV,
+    DEBUG_FLAG,
+    rename_flags,
+    report_internal_error,
+    split_debug,
+)
 from translate.errors import TranslateError, UsageError
 from translate.report import REPORT_TOOL
 
@@ -31,14 +37,18 @@ class DefaultGroup(TyperGroup):
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         """Insert the default command unless a subcommand or group option comes first."""
-        if args and args[0] not in self.commands and args[0] not in {"--help", "-h",
-                                                                     "--version"}:
+        options = {opt for param in self.get_params(ctx) for opt in param.opts}
+        if args and args[0] not in self.commands and args[0] not in options:
             args = [DEFAULT_COMMAND, *args]
         return super().parse_args(ctx, args)
 
 
+# -h as well as --help, on every command (subcommands inherit it from the group).
+HELP_OPTIONS = {"help_option_names": ["-h", "--help"]}
 # Pretty tracebacks would print local variables, which hold document text.
-app = typer.Typer(cls=DefaultGroup, no_args_is_help=True, add_completion=False,
+# add_completion: --install-completion/--show-completion; the shell calls back only then.
+app = typer.Typer(cls=DefaultGroup, no_args_is_help=True, add_completion=True,
+                  context_settings=HELP_OPTIONS,
                   pretty_exceptions_enable=False, pretty_exceptions_show_locals=False,
                   help="Translate folders of documents locally; outputs and cache sit next "
                        "to the inputs. `translate PATH... --to en` is the main command.")
@@ -58,13 +68,24 @@ def user_errors() -> Iterator[None]:
     except TranslateError as exc:
         echo_err(f"error: {exc.message}")
         if exc.hint:
-            echo_err(f"  hint: {exc.hint}")
+            echo_err(f"  hint: {command_hint(exc.hint)}")
         raise typer.Exit(exc.exit_code) from None
     except KeyboardInterrupt as exc:
         terminated = isinstance(exc, interrupts.Terminated) or interrupts.terminated()
         echo_err("terminated" if terminated else "interrupted")
         raise typer.Exit(interrupts.TERMINATED_EXIT if terminated
                          else interrupts.INTERRUPTED_EXIT) from None
+
+
+def command_hint(hint: str) -> str:
+    """A hint in the words of the running command (see ``cli_errors.rename_flags``)."""
+    import click
+
+    ctx = click.get_current_context(silent=True)
+    if ctx is None:
+        return hint
+    names = {opt for param in ctx.command.get_params(ctx) for opt in param.opts}
+    return rename_flags(hint, ctx.command.name or "", names)
 
 
 def _version(value: bool) -> None:
@@ -118,7 +139,8 @@ ClusterOpt = Annotated[str | None, typer.Option(
 ActorsOpt = Annotated[int, typer.Option("--actors", min=1,
                                         help="Ray actors, each holding one model copy.")]
 MethodOpt = Annotated[str, typer.Option(
-    "--method", help="abstractive (a model), extractive (TextRank, no model) or lead.")]
+    "--method", help="abstractive (a model), extractive (TextRank, no model; textrank is "
+                     "the same) or lead.")]
 MaxWordsOpt = Annotated[int, typer.Option("--max-words", min=1, help="Longest summary.")]
 MinWordsOpt = Annotated[int | None, typer.Option(
     "--min-words", min=1, help="Shortest abstractive summary (default: 30, or --max-words).")]
@@ -185,7 +207,7 @@ def translate_command(
         _execute(job, options, summary_model, report, quiet)
 
 
-@app.command("summarize")
+@app.command("summarize", context_settings=HELP_OPTIONS)  # run alone too
 def summarize_command(
     paths: PathsArg,
     model: Annotated[str | None, typer.Option(
@@ -339,11 +361,24 @@ def main() -> None:
     ``TranslateError`` is a bug: it becomes one line and exit code 70, and its traceback
     (which may quote document text) is shown only with ``--debug``.
     """
+    _run(app)
+
+
+def summarize_main() -> None:
+    """Console-script entry point of ``summarize`` (= ``translate summarize``).
+
+    The command runs under its own name, so its usage line reads ``summarize ...``.
+    """
+    command = typer.main.get_command(app).commands["summarize"]  # type: ignore[attr-defined]
+    _run(lambda: command.main(args=sys.argv[1:], prog_name="summarize"))
+
+
+def _run(entry: Any) -> None:
     global _debug
     _debug, sys.argv[1:] = split_debug(sys.argv[1:])
     interrupts.install()
     try:
-        app()
+        entry()
     except SystemExit as done:
         # Outside user_errors(), Typer turns any KeyboardInterrupt into exit code 130.
         if done.code == interrupts.INTERRUPTED_EXIT and interrupts.terminated():
@@ -351,12 +386,6 @@ def main() -> None:
         raise
     except Exception as exc:
         raise SystemExit(report_internal_error(exc, _debug)) from None
-
-
-def summarize_main() -> None:
-    """Console-script entry point of ``summarize`` (= ``translate summarize``)."""
-    sys.argv.insert(1, "summarize")
-    main()
 
 
 # The housekeeping subcommands live in their own module; it imports helpers from here.

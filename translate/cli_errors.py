@@ -9,6 +9,7 @@ Local variables are never printed.
 from __future__ import annotations
 
 import os
+import re
 import sys
 import traceback
 from collections.abc import Sequence
@@ -58,3 +59,34 @@ def report_internal_error(exc: BaseException, debug: bool) -> int:
               f"{DEBUG_ENV}=1) to see the traceback, which may show document text",
               file=sys.stderr)
     return INTERNAL_ERROR_EXIT
+
+
+# Library hints name the flags of `translate translate`, where --model is the translation
+# model and --summary-model the summariser; `summarize` calls them otherwise.
+_RENAMED = {"summarize": {"--model": "--translation-model", "--summary-model": "--model"}}
+_FLAG = re.compile(r"(?<![\w-])(--[a-z][a-z0-9-]*)(?: ([A-Z][A-Z_]*)\b)?")
+
+
+def rename_flags(hint: str, command: str, options: set[str]) -> str:
+    """Rewrite the flags a hint names into those of ``command``.
+
+    Args:
+        hint: A library hint, in the flags of ``translate translate``.
+        command: The running command's name (``summarize``, ``run``, ...).
+        options: That command's own option names.
+
+    A flag the command lacks becomes the job file's key under ``run``, and elsewhere
+    (``models pull``) the flag of the ``translate`` command, named as such.
+    """
+    renamed = _RENAMED.get(command, {})
+
+    def one(match: re.Match[str]) -> str:
+        flag, metavar = renamed.get(match[1], match[1]), match[2]
+        if flag in options:
+            return f"{flag} {metavar}" if metavar else flag
+        if command == "run":
+            key = flag[2:].replace("-", "_")
+            return f"`{key} = {metavar}` in the job file" if metavar else f"the job key `{key}`"
+        return f"`translate {flag}`" + (f" {metavar}" if metavar else "")
+
+    return _FLAG.sub(one, hint)

@@ -35,7 +35,22 @@ class ConfigError(UsageError):
 
 
 class ModelUnavailableError(TranslateError):
-    """A model could not be found locally and cannot be downloaded."""
+    """A model could not be found locally and cannot be downloaded (exit code 2).
+
+    A missing or broken model is a configuration problem, not a failed file.
+
+    Attributes:
+        role: What the model is for: ``"translation"`` (a pair), ``"summarizer"``, or
+            ``None`` when unknown. The CLI names the flag that sets that model.
+
+    """
+
+    exit_code = 2
+
+    def __init__(self, message: str, hint: str | None = None,
+                 role: str | None = None) -> None:
+        super().__init__(message, hint)
+        self.role = role
 
 
 class InputError(TranslateError):

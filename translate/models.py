@@ -25,9 +25,10 @@ from translate.errors import ModelUnavailableError, TranslateError
 _WEIGHT_SUFFIXES = (".safetensors", ".bin", ".spm", ".json", ".model", ".txt")
 _WEIGHT_FILES = ("*.safetensors", "pytorch_model*.bin")
 _TOKENIZER_FILES = ("tokenizer.json", "tokenizer_config.json", "*.spm", "*.model", "vocab.*")
-_INCOMPLETE_HINT = ("point --model (or `model` in models.toml) at a complete folder written "
-                    "by save_pretrained() (config.json, weights, tokenizer files), or "
-                    "download the model again with `translate models pull KEY`")
+# Which flag set this folder is not known here, so the hint names none.
+_INCOMPLETE_HINT = ("use a complete folder written by save_pretrained() (config.json, "
+                    "weights, tokenizer files) as the model, or download the model again "
+                    "with `translate models pull KEY`")
 
 
 @dataclass(frozen=True)
@@ -157,14 +158,44 @@ def _hub_reachable(timeout: float = 3.0) -> bool:
         return False
 
 
+def _role(spec: ModelSpec) -> str:
+    return "summarizer" if spec.key == "summarizer" else "translation"
+
+
+def _flag(spec: ModelSpec) -> str:
+    """The ``translate`` flag that replaces this model; other commands rename it."""
+    return "--summary-model" if spec.key == "summarizer" else "--model"
+
+
+def hub_download_command(repo_id: str) -> str | None:
+    """The installed huggingface-hub's download command for ``repo_id``, if it ships one.
+
+    Read from the package's metadata, so nothing is imported: huggingface-hub 1.0 renamed
+    ``huggingface-cli`` to ``hf``.
+    """
+    from importlib import metadata
+
+    try:
+        scripts = {e.name for e in metadata.distribution("huggingface_hub").entry_points
+                   if e.group == "console_scripts"}
+    except metadata.PackageNotFoundError:
+        return None
+    for name in ("hf", "huggingface-cli"):
+        if name in scripts:
+            return f"{name} download {repo_id}"
+    return None
+
+
 def _missing(spec: ModelSpec, why: str) -> ModelUnavailableError:
+    hub = hub_download_command(spec.model)
     return ModelUnavailableError(
         f"model '{spec.model}' (revision {spec.revision or 'main'}, for {spec.key}) is not "
         f"available: {why}; looked in {hub_cache_dir()}",
-        "download it on a connected machine with `translate models pull "
-        f"{spec.key}` (or `huggingface-cli download {spec.model}`) and copy the cache "
-        "folder over, or pass a local directory with --model PATH; set HF_HUB_OFFLINE=1 "
-        "to never wait for the network" + _rule_based_hint(spec.key),
+        f"run `translate models pull {spec.key}` on a connected machine"
+        f"{f' (or `{hub}`)' if hub else ''} and copy the cache folder over, or pass a "
+        f"local directory with {_flag(spec)} PATH; set HF_HUB_OFFLINE=1 to never wait for "
+        "the network" + _rule_based_hint(spec.key),
+        role=_role(spec),
     )
 
 
@@ -273,12 +304,14 @@ def resolve_model(spec: ModelSpec, offline: bool = False) -> ResolvedModel:
     if path.is_dir():
         if not (path / "config.json").exists():
             raise ModelUnavailableError(f"{path}: not a model directory (no config.json)",
-                                        "point --model at a folder made by save_pretrained")
+                                        f"point {_flag(spec)} at a folder made by "
+                                        "save_pretrained", role=_role(spec))
         require_weights(path)
         return ResolvedModel(spec, str(path.resolve()), directory_hash(path))
     if looks_like_path(spec.model) or path.exists():
         raise ModelUnavailableError(f"model directory '{spec.model}' does not exist",
-                                    "check the path given to --model or in models.toml")
+                                    f"check the path given to {_flag(spec)} or in "
+                                    "models.toml", role=_role(spec))
     cached = find_cached_snapshot(spec.model, spec.revision)
     if cached:
         return ResolvedModel(spec, str(cached[0]), cached[1])

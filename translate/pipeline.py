@@ -486,7 +486,9 @@ class Pipeline:
             if isinstance(cache, CacheError):
                 continue
             if not self.options.dry_run:
-                cache.record_run(totals["cache_hits"], totals["model_segments"])
+                cache.record_run(sum(f.cache_hits for f in self.report.files  # up to date:
+                                     if f.status != Status.UP_TO_DATE),  # no cache read
+                                 totals["model_segments"])
             # a cache rebuilt mid-run warns after the warnings taken when it was opened
             self.report.warnings.extend(w for w in cache.warnings
                                         if w not in self.report.warnings)
