@@ -136,7 +136,9 @@ def test_every_hint_names_flags_of_its_own_command(user, tmp_path, name, command
     done = user(name, *args)
     out = done.stdout + done.stderr
     assert "Traceback" not in out, out
-    assert done.returncode != 0, out
+    # An extractive summary without a translation model succeeds, in the source
+    # language, with a notice that names what to fetch (issue 12).
+    assert done.returncode != 0 or "summary left in" in out, out
     for line in advice(done):
         assert not foreign_flags(line, command), (command, line)
 
@@ -151,7 +153,7 @@ def test_situations_do_print_hints(user, tmp_path) -> None:
 
 def _missing_hint(done: subprocess.CompletedProcess[str]) -> str:
     assert done.returncode == 2, done.stderr  # a missing model is a configuration error
-    assert "is not available" in done.stderr
+    assert "not available" in done.stderr
     (hint,) = hints(done)
     return hint
 
@@ -159,7 +161,7 @@ def _missing_hint(done: subprocess.CompletedProcess[str]) -> str:
 def test_missing_translation_model_names_each_commands_flag(user, tmp_path) -> None:
     _setup(tmp_path)
     translate = _missing_hint(user("translate", "it", "--from", "it"))
-    summarize = _missing_hint(user("summarize", "it", "--from", "it", "--method", "extractive"))
+    summarize = _missing_hint(user("summarize", "it", "--from", "it"))
     assert "--model PATH" in translate
     assert "--translation-model PATH" in summarize and " --model " not in summarize
 

@@ -89,6 +89,9 @@ def command_for(words: list[str]) -> click.Command:
     assert isinstance(root, click.Group)
     command: click.Command = root
     args = words[1:] if words[0] == "translate" else ["summarize", *words[1:]]
+    group_options = {opt for param in root.params for opt in param.opts}
+    if args and args[0] in group_options:
+        return root
     if args and args[0] not in root.commands:
         args = ["translate", *args]
     while isinstance(command, click.Group) and args and args[0] in command.commands:

@@ -42,15 +42,19 @@ class ModelUnavailableError(TranslateError):
     Attributes:
         role: What the model is for: ``"translation"`` (a pair), ``"summarizer"``, or
             ``None`` when unknown. The CLI names the flag that sets that model.
+        fetchable: A hub model that is simply not downloaded yet (``translate models
+            pull`` fetches it); a dry run plans around it. A broken or absent local
+            folder is not: it is a configuration error even in a dry run.
 
     """
 
     exit_code = 2
 
     def __init__(self, message: str, hint: str | None = None,
-                 role: str | None = None) -> None:
+                 role: str | None = None, fetchable: bool = False) -> None:
         super().__init__(message, hint)
         self.role = role
+        self.fetchable = fetchable
 
 
 class InputError(TranslateError):

@@ -79,7 +79,7 @@ class ExtractiveSummaries:
             except UsageError as exc:
                 why = exc.message
                 break
-            missing = [t for t in route if unavailable(t) is not None]
+            missing = [t for t in route if unavailable(t, fetchable_only=True) is not None]
             if missing:
                 keys = " ".join(t.spec.key for t in missing)
                 why = (f"the model for {keys} is not on this machine; `translate models "

@@ -195,7 +195,7 @@ def _missing(spec: ModelSpec, why: str) -> ModelUnavailableError:
         f"{f' (or `{hub}`)' if hub else ''} and copy the cache folder over, or pass a "
         f"local directory with {_flag(spec)} PATH; set HF_HUB_OFFLINE=1 to never wait for "
         "the network" + _rule_based_hint(spec.key),
-        role=_role(spec),
+        role=_role(spec), fetchable=True,
     )
 
 

@@ -95,7 +95,8 @@ class Pipeline:
     """Translates documents with a ``Router``, the caches next to them and a progress sink."""
 
     def __init__(self, router: Router, options: JobOptions | None = None,
-                 progress: Progress | None = None, runner: Runner | None = None) -> None:
+                 progress: Progress | None = None, runner: Runner | None = None,
+                 also_needs: Sequence[Translator] = ()) -> None:
         self.router = router
         # Runs the model over misses: in this process (the router) or on a cluster.
         self.runner: Runner = runner or router.translate
@@ -105,6 +106,7 @@ class Pipeline:
         self._tidied: set[Path] = set()
         self._in_flight = 0  # segments of the route in progress that the model finished
         self._planned = Plan()
+        self._also_needs = also_needs  # e.g. the summariser: checked before any work too
         self.report = RunReport()
 
     # -- public entry points -------------------------------------------------------------
@@ -255,7 +257,11 @@ class Pipeline:
             self.router.route(source, target)
         find_languages(self._planned, files, source=source, target=target,
                        force=self.options.force, encoding=self.options.encoding)
-        find_missing(self._planned, self.router, target)
+        find_missing(self._planned, self.router, target, self.options.dry_run)
+        for translator in self._also_needs:
+            problem = unavailable(translator, fetchable_only=self.options.dry_run)
+            if problem is not None:
+                self._planned.missing[translator.spec.key] = problem
         if self._planned.missing and not self.options.dry_run:
             raise missing_error(self._planned)
 
@@ -330,7 +336,7 @@ class Pipeline:
         """Whether ``translator``'s model is missing (remembered for the report)."""
         key = translator.spec.key
         if key not in self._planned.missing:
-            problem = unavailable(translator)
+            problem = unavailable(translator, fetchable_only=True)
             if problem is None:
                 return False
             self._planned.missing[key] = problem

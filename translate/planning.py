@@ -77,7 +77,7 @@ def find_languages(plan: Plan, files: Iterable[Path], *, source: str, target: st
         plan.languages.update(languages.paragraphs.values())
 
 
-def find_missing(plan: Plan, router: Router, target: str) -> None:
+def find_missing(plan: Plan, router: Router, target: str, dry_run: bool = False) -> None:
     """Record in ``plan`` every model on the routes it needs that is not available.
 
     A language without any route is left to the run: it fails the files in that
@@ -90,16 +90,29 @@ def find_missing(plan: Plan, router: Router, target: str) -> None:
             continue
         for translator in route:
             if translator.spec.key not in plan.missing:
-                problem = unavailable(translator)
+                problem = unavailable(translator, fetchable_only=dry_run)
                 if problem is not None:
                     plan.missing[translator.spec.key] = problem
 
 
-def unavailable(translator: Translator) -> ModelUnavailableError | None:
-    """Why ``translator``'s model cannot be had, or ``None`` when it is here."""
+def unavailable(translator: Translator, fetchable_only: bool = False,
+                ) -> ModelUnavailableError | None:
+    """Why ``translator``'s model cannot be had, or ``None`` when it is here.
+
+    Args:
+        translator: The model's translator.
+        fetchable_only: Raise, instead of returning, for a model that fetching would not
+            fix (a broken local folder): a dry run plans only around models it can name
+            a download for.
+
+    Raises:
+        ModelUnavailableError: with ``fetchable_only``, for a model fetching cannot fix.
+    """
     try:
         translator.resolved  # noqa: B018  (locates the files; loads nothing)
     except ModelUnavailableError as exc:
+        if fetchable_only and not exc.fetchable:
+            raise
         return exc
     return None
 

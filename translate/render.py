@@ -24,6 +24,9 @@ def render_report(report: RunReport, quiet: bool = False, kind: str = "files",
     """
     for warning in report.warnings:
         echo(f"warning: {warning}")
+    for missing in report.missing_models:  # a dry run's plan: shown even with --quiet
+        echo(f"model missing for {missing['pair']}: fetch it with `{missing['fetch']}` "
+             "(or see --help for --model and --engine)")
     failed = [f for f in report.files if f.status in (Status.FAILED, Status.CONFLICT)]
     for result in [] if failures_shown else failed:
         echo(f"{result.status}: {result.path}: {result.reason}")
@@ -66,9 +69,6 @@ def render_report(report: RunReport, quiet: bool = False, kind: str = "files",
              "their batch came back with a different count")
     if report.models_loaded:
         echo(f"models loaded: {', '.join(report.models_loaded)}")
-    for missing in report.missing_models:
-        echo(f"model missing for {missing['pair']}: fetch it with `{missing['fetch']}` "
-             "(or see --help for --model and --engine)")
     if report.interrupted:
         echo("interrupted: finished batches are cached; run the same command to resume")
     echo(f"time: {report.elapsed_s:.2f}s")

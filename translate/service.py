@@ -21,7 +21,6 @@ from translate.errors import UsageError
 from translate.extract_job import ExtractiveSummaries
 from translate.inputs import plan_languages
 from translate.pipeline import JobOptions, Pipeline
-from translate.planning import unavailable
 from translate.progress import LogProgress, RichProgress
 from translate.report import NoProgress, Progress, RunReport
 from translate.routing import Router
@@ -149,10 +148,6 @@ def run_summarize(job: TranslateJob, options: SummaryOptions, model: str | None 
             _distributed(translated, runner)
         return translated, _distributed(summaries, runner)
     summarizer = Summarizer(router, options, model, force=job.force, runner=runner)
-    if summarizer.translator is not None:
-        problem = unavailable(summarizer.translator)
-        if problem is not None:
-            raise problem
     translated, summaries = SummaryJob(router, job.options(), summarizer, progress,
                                        runner).run(list(job.paths))
     return _distributed(translated, runner), _distributed(summaries, runner)

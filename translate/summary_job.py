@@ -150,7 +150,9 @@ class SummaryJob:
 
     def run(self, paths: list[str]) -> tuple[RunReport, RunReport]:
         """Return the translation report and the summary report."""
-        translated = Pipeline(self.router, self.job, self.progress, self.runner).run(paths)
+        needs = [self.summarizer.translator] if self.summarizer.translator else []
+        translated = Pipeline(self.router, self.job, self.progress, self.runner,
+                              also_needs=needs).run(paths)
         before = self.summarizer.stats()
         sig = self.summarizer.signature()
         caches: dict[Path, Cache] = {}
