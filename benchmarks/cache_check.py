@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from translate.cache import CACHE_DIR, DB_NAME, Cache
+from translate.cache.store import CACHE_DIR, DB_NAME, Cache
 
 
 def _best(action, repeats: int = 5) -> float:  # type: ignore[no-untyped-def]

@@ -154,9 +154,9 @@ def worker(name: str, model: Path, count: int, out: Path) -> None:
             results[str(beams)] = {"seconds": time.perf_counter() - t0, "texts": texts,
                                    "tokens": tokens}
     else:
-        from translate.config import GenerationOptions, ModelSpec
-        from translate.engine.base import BatchStats, iter_translations
-        from translate.translator import RunSettings, Translator
+        from translate.models.engines.base import BatchStats, iter_translations
+        from translate.models.registry import GenerationOptions, ModelSpec
+        from translate.models.translator import RunSettings, Translator
 
         settings = RunSettings(engine=engine_name, device="cpu", compute_type=compute)
         load = 0.0
@@ -195,9 +195,10 @@ def convert(model: Path, work: Path) -> dict[str, float]:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "TRANSLATE_CT2_CACHE": str(work / "ct2")}
     times = {}
     for compute in ("int8", "float32"):
-        code = ("import sys, time; from translate.config import ModelSpec; "
-                "from translate.models import resolve_model; "
-                "from translate.engine.ct2 import converted_model; t = time.perf_counter(); "
+        code = ("import sys, time; from translate.models.registry import ModelSpec; "
+                "from translate.models.hub import resolve_model; "
+                "from translate.models.engines.ct2 import converted_model; "
+                "t = time.perf_counter(); "
                 f"converted_model(resolve_model(ModelSpec('it-en', {str(model)!r})), "
                 f"{compute!r}); print(time.perf_counter() - t)")
         out = subprocess.run([sys.executable, "-c", code], check=True, env=env,
@@ -242,9 +243,9 @@ def apertium_row(count: int) -> str | None:
     """The Apertium table row: it -> ca -> en over ``workload(count)``, or ``None``."""
     if shutil.which("apertium") is None:
         return None
-    from translate.config import Registry
-    from translate.routing import Router
-    from translate.translator import RunSettings
+    from translate.models.registry import Registry
+    from translate.models.routing import Router
+    from translate.models.translator import RunSettings
 
     sentences = workload(count)
     router = Router(Registry(("bench",), {}), settings=RunSettings(engine="apertium"))

@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 
 from tests.system_tools import apertium_it_en  # noqa: E402
 from tests.test_quality import sentences  # noqa: E402
-from translate.quality import check_segment  # noqa: E402
+from translate.quality.checks import check_segment  # noqa: E402
 
 
 def loop(src: str, out: str) -> str | None:

@@ -19,8 +19,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.cdp import Browser  # noqa: E402
-from translate.quality import check_segment  # noqa: E402
-from translate.review import (  # noqa: E402
+from translate.quality.checks import check_segment  # noqa: E402
+from translate.review.links import exact_links  # noqa: E402
+from translate.review.page import (  # noqa: E402
     ReviewHeader,
     ReviewPage,
     ReviewRow,
@@ -28,9 +29,8 @@ from translate.review import (  # noqa: E402
     readable_signature,
     render_review,
 )
-from translate.review_links import exact_links  # noqa: E402
-from translate.segment import segment  # noqa: E402
-from translate.summarize import textrank  # noqa: E402
+from translate.text.segment import segment  # noqa: E402
+from translate.text.summarize import textrank  # noqa: E402
 
 APERTIUM = "apertium -u ita-cat | apertium -u cat-eng"
 

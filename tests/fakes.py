@@ -12,10 +12,10 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from translate.config import ModelSpec
-from translate.engine import ENGINES, EngineInfo
-from translate.engine.base import Generated
-from translate.models import ResolvedModel
+from translate.models.engines import ENGINES, EngineInfo
+from translate.models.engines.base import Generated
+from translate.models.hub import ResolvedModel
+from translate.models.registry import ModelSpec
 
 
 @dataclass
@@ -82,7 +82,7 @@ def register() -> None:
 def main() -> None:
     """Run the real CLI in a subprocess with the fakes registered."""
     register()
-    from translate.cli import main as cli_main
+    from translate.cli.app import main as cli_main
 
     sys.argv = ["translate", *sys.argv[1:]]
     cli_main()

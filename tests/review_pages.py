@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from translate.review import ReviewHeader, ReviewPage, ReviewRow, ReviewSummary, SummarySentence
+from translate.review.page import (
+    ReviewHeader,
+    ReviewPage,
+    ReviewRow,
+    ReviewSummary,
+    SummarySentence,
+)
 
 HOSTILE_SOURCE = "Titolo <script>document.title='pwned'</script> & \"virgolette\""
 HOSTILE_OUTPUT = "Title <img src=x onerror=\"document.title='pwned'\"> & 'quotes'"

@@ -17,20 +17,20 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from translate import apertium_routes
-from translate.apertium_routes import find_route, installed_modes, mode_identity
-from translate.cli import app
-from translate.config import ModelSpec, Registry, parse_registry
-from translate.engine import choose_engine
-from translate.engine.apertium import ApertiumEngine, separator, strip_marks
-from translate.engine.base import BatchStats, iter_translations
+from translate.cli.app import app
 from translate.errors import ModelUnavailableError, UsageError
-from translate.models import resolve_model
-from translate.routing import Router
-from translate.segment import segment
-from translate.summarize import SummaryOptions
-from translate.summary_job import Summarizer
-from translate.translator import RunSettings, Translator
+from translate.models import apertium_routes
+from translate.models.apertium_routes import find_route, installed_modes, mode_identity
+from translate.models.engines import choose_engine
+from translate.models.engines.apertium import ApertiumEngine, separator, strip_marks
+from translate.models.engines.base import BatchStats, iter_translations
+from translate.models.hub import resolve_model
+from translate.models.registry import ModelSpec, Registry, parse_registry
+from translate.models.routing import Router
+from translate.models.translator import RunSettings, Translator
+from translate.run.summary import Summarizer
+from translate.text.segment import segment
+from translate.text.summarize import SummaryOptions
 
 ARTICLE = Path(__file__).parent / "data" / "apertium_it.txt"
 PAIRS = ("ita-cat", "cat-eng")
@@ -194,7 +194,7 @@ def test_without_apertium_the_errors_name_the_packages(monkeypatch: pytest.Monke
         choose_engine("apertium")
     assert "apt-get install apertium apertium-cat-ita apertium-eng-cat" in str(err.value.hint)
     # A Ray node without Apertium: the actor fails with the same clear message.
-    from translate.distributed import TranslateActor
+    from translate.run.distributed import TranslateActor
 
     spec = ModelSpec("it-ca", "apertium:ita-cat", engine="apertium")
     with pytest.raises(UsageError, match="engine 'apertium' is not installed"):

@@ -15,9 +15,9 @@ from typer.testing import CliRunner
 from tests.conftest import SEED_DIR
 from tests.fakes import LOG
 from tests.helpers import wait_for_entries
-from translate.cache import CACHE_DIR, DB_NAME, Cache
-from translate.cli import app
-from translate.outputs import read_record
+from translate.cache.outputs import read_record
+from translate.cache.store import CACHE_DIR, DB_NAME, Cache
+from translate.cli.app import app
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -90,8 +90,8 @@ def test_generation_settings_and_model_change_the_signature(docs, registry_file,
 def test_revision_is_part_of_the_signature(tmp_path, monkeypatch) -> None:
     import huggingface_hub.constants as constants
 
-    from translate.config import ModelSpec
-    from translate.translator import Translator
+    from translate.models.registry import ModelSpec
+    from translate.models.translator import Translator
 
     hub = tmp_path / "hub"
     repo = hub / "models--org--m"
@@ -243,7 +243,7 @@ def test_sigkill_mid_run_then_resume(tmp_path, registry_file) -> None:
 
 
 def test_local_model_hash_follows_content(tmp_path, tiny_marian) -> None:
-    from translate.models import directory_hash
+    from translate.models.hub import directory_hash
 
     model = tmp_path / "model"
     shutil.copytree(tiny_marian, model)
@@ -258,7 +258,7 @@ def test_local_model_hash_follows_content(tmp_path, tiny_marian) -> None:
 
 
 def test_many_processes_create_one_cache_at_once(tmp_path) -> None:
-    code = ("import sys; from pathlib import Path; from translate.cache import Cache; "
+    code = ("import sys; from pathlib import Path; from translate.cache.store import Cache; "
             "c = Cache.open(Path(sys.argv[1])); c.put_many('sig', {sys.argv[2]: 'x'}); "
             "c.close()")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}

@@ -10,8 +10,8 @@ import pytest
 from typer.testing import CliRunner
 
 from tests.fakes import LOG
-from translate.cache import CACHE_DIR, DB_NAME, Cache
-from translate.cli import app
+from translate.cache.store import CACHE_DIR, DB_NAME, Cache
+from translate.cli.app import app
 
 EXPECTED = ("<it-en>[Prima frase breve.] <it-en>[Seconda frase.]\n\n"
             "<it-en>[Terzo paragrafo qui.]\n")
@@ -234,7 +234,7 @@ def test_a_dangling_link_is_refused_not_skipped(docs, registry_file, tmp_path) -
 
 
 def test_a_database_another_process_already_replaced_is_not_moved(tmp_path) -> None:
-    from translate.cache_files import file_id, move_aside
+    from translate.cache.files import file_id, move_aside
 
     db = tmp_path / DB_NAME
     db.write_bytes(b"old, damaged")

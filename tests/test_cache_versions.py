@@ -10,9 +10,9 @@ import pytest
 
 from tests.fakes import LOG
 from tests.test_cache_recovery import SCHEMA_1, run, translate
-from translate import translator as translator_module
-from translate.cache import CACHE_DIR, DB_NAME, Cache
-from translate.cache_schema import SCHEMA_VERSION
+from translate.cache.schema import SCHEMA_VERSION
+from translate.cache.store import CACHE_DIR, DB_NAME, Cache
+from translate.models import translator as translator_module
 
 
 @pytest.fixture
@@ -50,8 +50,8 @@ def test_a_new_tokenizer_library_misses_the_cache(docs, registry_file, monkeypat
 
 
 def test_the_engine_library_is_in_the_signature(tiny_marian, monkeypatch) -> None:
-    from translate.config import ModelSpec
-    from translate.translator import RunSettings, Translator
+    from translate.models.registry import ModelSpec
+    from translate.models.translator import RunSettings, Translator
 
     spec = ModelSpec("it-en", str(tiny_marian))
     signature = Translator(spec, RunSettings(engine="transformers")).signature()
@@ -133,7 +133,7 @@ def test_a_schema_too_old_to_migrate_is_rebuilt_with_a_notice(tmp_path) -> None:
 def test_library_versions_agree_with_importlib_metadata() -> None:
     from importlib import metadata
 
-    from translate.translator import library_version
+    from translate.models.translator import library_version
 
     names = ["transformers", "sentencepiece", "tokenizers", "huggingface-hub", "typer"]
     assert [library_version(n) for n in names] == [metadata.version(n) for n in names]

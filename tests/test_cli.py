@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from tests.conftest import SEED_DIR
 from tests.fakes import LOG
-from translate.cli import app
+from translate.cli.app import app
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -176,7 +176,7 @@ def test_help_does_not_import_torch() -> None:
 
 def test_summarize_console_script_is_the_summarize_command() -> None:
     code = ("import sys\nsys.argv = ['summarize', '--help']\n"
-            "from translate.cli import summarize_main\n"
+            "from translate.cli.app import summarize_main\n"
             "try:\n    summarize_main()\nexcept SystemExit:\n    pass\n")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=60)
@@ -192,7 +192,7 @@ def test_a_file_named_twice_is_translated_once(folder, registry_file) -> None:
 
 
 def test_failed_download_is_a_clear_error(folder, tmp_path, monkeypatch) -> None:
-    from translate import models
+    from translate.models import hub as models
 
     def refuse(spec):  # type: ignore[no-untyped-def]
         raise OSError("404 Repository Not Found")

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from translate.config import builtin_registry_path, load_registry, parse_registry
 from translate.errors import ConfigError
+from translate.models.registry import builtin_registry_path, load_registry, parse_registry
 
 
 def test_builtin_registry_has_the_pairs_and_summarizer() -> None:
@@ -98,7 +98,7 @@ def test_relative_model_path_beside_the_registry_is_local(tmp_path: Path, tiny_m
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     import shutil
 
-    from translate.models import resolve_model
+    from translate.models.hub import resolve_model
 
     folder = tmp_path / "conf"
     shutil.copytree(tiny_marian, folder / "sub" / "mymodel")

@@ -9,12 +9,12 @@ from typer.testing import CliRunner
 
 from tests.conftest import SAMPLES
 from tests.fakes import LOG
-from translate.cli import app
-from translate.config import GenerationOptions, ModelSpec
-from translate.engine import ENGINES, choose_engine
-from translate.engine.base import iter_translations
-from translate.models import resolve_model
-from translate.segment import segment
+from translate.cli.app import app
+from translate.models.engines import ENGINES, choose_engine
+from translate.models.engines.base import iter_translations
+from translate.models.hub import resolve_model
+from translate.models.registry import GenerationOptions, ModelSpec
+from translate.text.segment import segment
 
 ctranslate2 = pytest.importorskip("ctranslate2")  # CI installs the extra, so these run
 
@@ -37,7 +37,7 @@ def test_auto_picks_ctranslate2_when_installed() -> None:
 
 
 def test_conversion_is_cached(tiny_marian, ct2_cache, monkeypatch) -> None:
-    from translate.engine import ct2
+    from translate.models.engines import ct2
 
     calls = []
     original = ct2._convert
@@ -61,7 +61,7 @@ def test_conversion_is_cached(tiny_marian, ct2_cache, monkeypatch) -> None:
 @pytest.mark.parametrize(("compute_type", "beams"), [("float32", 1), ("int8", 4)])
 def test_pipeline_equals_translate_batch(tiny_marian, ct2_cache, seed_text, compute_type,
                                          beams) -> None:
-    from translate.engine.ct2 import CTranslate2Engine
+    from translate.models.engines.ct2 import CTranslate2Engine
 
     gen = GenerationOptions(num_beams=beams, max_new_tokens=10)
     spec = ModelSpec("it-en", str(tiny_marian), generation=gen)
@@ -121,7 +121,7 @@ TRICKY_TEXTS = ["Il Sig. Rossi ha pagato 10.000 €, ecc.", "Emoji 🙂 e caratt
 
 
 def test_marian_codec_matches_marian_tokenizer(tiny_marian, seed_text) -> None:
-    from translate.engine.codecs import MarianCodec, load_codec
+    from translate.models.engines.codecs import MarianCodec, load_codec
 
     codec = load_codec(tiny_marian)
     assert isinstance(codec, MarianCodec)
@@ -139,9 +139,9 @@ def test_ctranslate2_engine_does_not_import_torch(tiny_marian, tmp_path) -> None
     import subprocess
     import sys
 
-    code = ("import sys; from translate.config import ModelSpec; "
-            "from translate.models import resolve_model; "
-            "from translate.engine.ct2 import CTranslate2Engine; "
+    code = ("import sys; from translate.models.registry import ModelSpec; "
+            "from translate.models.hub import resolve_model; "
+            "from translate.models.engines.ct2 import CTranslate2Engine; "
             f"spec = ModelSpec('it-en', {str(tiny_marian)!r}); "
             "e = CTranslate2Engine(resolve_model(spec), spec); "
             "print(e.generate(['Una frase.'])[0].text != '', 'torch' in sys.modules)")

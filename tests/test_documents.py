@@ -5,15 +5,15 @@ from pathlib import Path
 
 import pytest
 
-from translate.documents import (
+from translate.cache.outputs import is_recorded, write_record
+from translate.errors import InputError
+from translate.text.documents import (
     decode_bytes,
     encode_text,
     iter_input_files,
     output_path,
     write_atomic,
 )
-from translate.errors import InputError
-from translate.outputs import is_recorded, write_record
 
 
 def test_utf8_bom_is_kept() -> None:

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from translate.cli import app
-from translate.documents import decode_bytes
-from translate.encoding import check_encoding
+from translate.cli.app import app
 from translate.errors import InputError, UsageError
 from translate.jobs import load_jobs
+from translate.text.documents import decode_bytes
+from translate.text.encoding import check_encoding
 
 ITALIAN = ("Il caffè è pronto: perché non vieni qui? La città è bellissima in autunno, e la "
            "gente passeggia lungo il fiume fino a sera.\nPerò domani pioverà di nuovo, così "

@@ -8,12 +8,12 @@ from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
 
 from tests.conftest import SAMPLES
 from tests.fakes import LOG, FakeEngine
-from translate.config import GenerationOptions, ModelSpec
-from translate.engine.base import BatchStats, iter_translations, plan_batches
-from translate.engine.hf import TransformersEngine
-from translate.models import resolve_model
-from translate.segment import segment
-from translate.sentences import split_long
+from translate.models.engines.base import BatchStats, iter_translations, plan_batches
+from translate.models.engines.hf import TransformersEngine
+from translate.models.hub import resolve_model
+from translate.models.registry import GenerationOptions, ModelSpec
+from translate.text.segment import segment
+from translate.text.sentences import split_long
 
 
 @pytest.mark.parametrize(("lengths", "size", "budget"), [

@@ -96,7 +96,7 @@ def test_malicious_pickle_is_refused_and_never_run(model_copy: Path, engine: str
 
 
 def test_codec_without_tokenizer_files_raises_model_unavailable(model_copy: Path) -> None:
-    from translate.engine.codecs import load_codec
+    from translate.models.engines.codecs import load_codec
 
     for name in ("source.spm", "target.spm", "vocab.json", "tokenizer_config.json"):
         (model_copy / name).unlink()
@@ -109,7 +109,7 @@ def test_codec_without_tokenizer_files_raises_model_unavailable(model_copy: Path
 FAULTY_CLI = """
 import sys
 from tests import fakes
-from translate.engine import ENGINES, EngineInfo
+from translate.models.engines import ENGINES, EngineInfo
 
 class Faulty(fakes.FakeEngine):
     def generate(self, texts):
@@ -117,7 +117,7 @@ class Faulty(fakes.FakeEngine):
 
 ENGINES["faulty"] = EngineInfo("faulty", lambda r, s, d, c: Faulty(s, "fake"),
                                lambda d: "exact", ("exact",), lambda: True)
-from translate.cli import main
+from translate.cli.app import main
 sys.argv = ["translate", *sys.argv[1:]]
 main()
 """
@@ -155,8 +155,8 @@ def test_debug_shows_the_traceback(tmp_path, registry_file, how: str) -> None:
 
 
 def test_no_typer_app_prints_pretty_tracebacks() -> None:
-    from translate.cli import app
-    from translate.cli_admin import cache_app, models_app
+    from translate.cli.admin import cache_app, models_app
+    from translate.cli.app import app
 
     for typer_app in (app, cache_app, models_app):
         assert typer_app.pretty_exceptions_enable is False
@@ -164,7 +164,7 @@ def test_no_typer_app_prints_pretty_tracebacks() -> None:
 
 
 def test_internal_error_keeps_text_free_messages() -> None:
-    from translate.cli_errors import describe_internal_error
+    from translate.cli.errors import describe_internal_error
 
     try:
         raise PermissionError(13, "Permission denied", "/data/out.en.txt")

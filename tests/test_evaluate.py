@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from translate.evaluate import EvaluationError, evaluate, format_report
+from translate.quality.evaluate import EvaluationError, evaluate, format_report
 
 CAT = "the cat sat on the mat"
 

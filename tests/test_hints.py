@@ -20,7 +20,7 @@ import click
 import pytest
 import typer
 
-from translate.cli import app
+from translate.cli.app import app
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -37,7 +37,7 @@ def script(name: str) -> list[str]:
     if path.is_file():
         return [str(path)]
     entry = "summarize_main" if name == "summarize" else "main"
-    return [sys.executable, "-c", f"from translate.cli import {entry}; {entry}()"]
+    return [sys.executable, "-c", f"from translate.cli.app import {entry}; {entry}()"]
 
 
 @pytest.fixture
@@ -274,9 +274,9 @@ def test_cache_stats_still_counts_real_hits(tmp_path, registry_file) -> None:
 
 
 def test_missing_model_error_says_what_the_model_is_for(tmp_path, monkeypatch) -> None:
-    from translate.config import load_registry
     from translate.errors import ModelUnavailableError
-    from translate.models import resolve_model
+    from translate.models.hub import resolve_model
+    from translate.models.registry import load_registry
 
     monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "hub"))
     monkeypatch.setattr("huggingface_hub.constants.HF_HUB_CACHE", str(tmp_path / "hub"))

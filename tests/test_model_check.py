@@ -7,9 +7,9 @@ import random
 import pytest
 
 from tests.system_tools import apertium_it_en
-from translate.detect import detect
 from translate.errors import ModelUnavailableError
-from translate.model_check import (
+from translate.quality.checks import QualityOptions
+from translate.quality.model_check import (
     TranslateFn,
     check_models,
     check_pair,
@@ -17,7 +17,7 @@ from translate.model_check import (
     golden_pair_names,
     golden_pairs,
 )
-from translate.quality import QualityOptions
+from translate.text.detect import detect
 
 THRESHOLD = QualityOptions().check_min_chrf
 EXPECTED_PAIRS = {"it-en", "de-en", "fr-en", "es-en", "nl-en", "ru-en", "pt-en", "en-it"}

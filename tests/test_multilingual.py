@@ -7,9 +7,12 @@ import pytest
 from typer.testing import CliRunner
 
 from tests.fakes import LOG, FakeEngine
-from translate.cli import app
-from translate.config import load_registry
-from translate.detect import (
+from translate.cli.app import app
+from translate.models.registry import load_registry
+from translate.models.routing import Router
+from translate.models.translator import RunSettings
+from translate.run.inputs import segment_languages
+from translate.text.detect import (
     DOCUMENT_MIN_CONFIDENCE,
     detect,
     detect_paragraphs,
@@ -17,9 +20,6 @@ from translate.detect import (
     is_ambiguous,
     mask,
 )
-from translate.inputs import segment_languages
-from translate.routing import Router
-from translate.translator import RunSettings
 
 DETECTION = [
     ("it", "Il governo ha approvato la legge di bilancio dopo un lungo dibattito."),

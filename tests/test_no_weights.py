@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from tests.conftest import SEED_DIR
 from tests.fakes import LOG
-from translate.cli import app
+from translate.cli.app import app
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = next(SEED_DIR.glob("*.txt"))
@@ -45,7 +45,7 @@ def console(script: str, *args: str, env: dict[str, str], stdin: bytes | None = 
             ) -> subprocess.CompletedProcess[bytes]:
     """Run a real console entry point (``translate`` or ``summarize``) in a subprocess."""
     entry = "main" if script == "translate" else "summarize_main"
-    code = f"import sys; sys.argv[0] = {script!r}; from translate.cli import {entry}; {entry}()"
+    code = f"import sys; sys.argv[0] = {script!r}; from translate.cli.app import {entry}; {entry}()"
     return subprocess.run([sys.executable, "-c", code, *args], env=env, input=stdin,
                           capture_output=True, timeout=240, cwd=ROOT)
 

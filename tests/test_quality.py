@@ -7,8 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.system_tools import apertium_it_en
-from translate import entities
-from translate.quality import (
+from translate.quality.checks import (
     CODES,
     Candidate,
     QualityOptions,
@@ -16,7 +15,8 @@ from translate.quality import (
     check_segment,
     choose,
 )
-from translate.sentences import sentence_spans
+from translate.text import entities
+from translate.text.sentences import sentence_spans
 
 DATA = Path(__file__).parent / "data" / "quality"
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
@@ -181,7 +181,7 @@ def test_options_from_models_toml_tables() -> None:
     import tomllib
 
     from translate.errors import ConfigError
-    from translate.quality_config import options_from_table
+    from translate.quality.config import options_from_table
 
     data = tomllib.loads("""
 [quality]
@@ -215,7 +215,7 @@ def test_twelve_hour_clock_keeps_the_hour() -> None:
 
 def test_human_references_of_every_golden_pair_pass() -> None:
     # 48 hand-written translations in 8 directions (Cyrillic, en -> it included).
-    from translate.model_check import golden_pair_names, golden_pairs
+    from translate.quality.model_check import golden_pair_names, golden_pairs
 
     flagged = []
     for pair in golden_pair_names():

@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from tests.conftest import SEED_DIR
-from translate.cli import app
+from translate.cli.app import app
 
 ray = pytest.importorskip("ray")  # CI installs the ray extra, so this runs there
 
@@ -77,11 +77,11 @@ def test_cache_entries_are_shared_both_ways(tmp_path, registry_file, local_ray) 
 
 
 def test_interrupted_ray_run_resumes_from_the_cache(tmp_path, registry_file, local_ray) -> None:
-    from translate.config import load_registry
-    from translate.distributed import RayRunner
-    from translate.pipeline import JobOptions, Pipeline
-    from translate.routing import Router
-    from translate.translator import RunSettings
+    from translate.models.registry import load_registry
+    from translate.models.routing import Router
+    from translate.models.translator import RunSettings
+    from translate.run.distributed import RayRunner
+    from translate.run.pipeline import JobOptions, Pipeline
 
     class StopAfterFirstBatch(RayRunner):
         def __call__(self, translator, texts):  # type: ignore[no-untyped-def,override]

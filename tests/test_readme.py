@@ -15,7 +15,7 @@ import pytest
 import typer
 
 from tests.system_tools import require_program
-from translate.cli import app
+from translate.cli.app import app
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")

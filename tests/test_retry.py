@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from translate.retry import Generated, check_and_retry
+from translate.quality.retry import Generated, check_and_retry
 
 SOURCES = ["Il governo ha approvato la legge di bilancio con 300 voti.",
            "Gli studenti hanno manifestato a Roma davanti al ministero.",

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from tests.review_pages import HOSTILE_OUTPUT, HOSTILE_SOURCE, hostile_page
-from translate.review import (
+from translate.review.links import exact_links, lexical_links, link_summary
+from translate.review.page import (
     ReviewRow,
     is_review_page,
     readable_signature,
@@ -17,7 +18,6 @@ from translate.review import (
     review_path,
     rows_from_segments,
 )
-from translate.review_links import exact_links, lexical_links, link_summary
 
 
 class Elements(HTMLParser):

@@ -10,7 +10,7 @@ import pytest
 from tests.cdp import Browser
 from tests.review_pages import HOSTILE_OUTPUT, HOSTILE_SOURCE, hostile_page
 from tests.system_tools import require_program
-from translate.review import render_review
+from translate.review.page import render_review
 
 pytestmark = pytest.mark.slow
 SEGMENTS = 14

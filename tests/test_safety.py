@@ -15,9 +15,9 @@ import pytest
 from typer.testing import CliRunner
 
 from tests.fakes import LOG
-from translate.cache import CACHE_DIR, DB_NAME
-from translate.cli import app
-from translate.outputs import STALE_TMP_AGE_S, read_record
+from translate.cache.outputs import STALE_TMP_AGE_S, read_record
+from translate.cache.store import CACHE_DIR, DB_NAME
+from translate.cli.app import app
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -224,7 +224,7 @@ def test_detect_lists_no_outputs(docs, registry_file) -> None:
 
 
 def test_a_missing_model_output_fails_the_file(docs, registry_file, tmp_path) -> None:
-    from translate.pipeline import JobOptions, Pipeline
+    from translate.run.pipeline import JobOptions, Pipeline
     from translate.service import TranslateJob
 
     job = TranslateJob(paths=[str(docs)], models=registry_file, engine="fake", source="it")

@@ -18,14 +18,14 @@ import pytest
 from typer.testing import CliRunner
 
 from tests.model_factory import build_bart
-from translate import sentences as sentences_module
-from translate.cli import app
-from translate.engine.base import BatchStats
-from translate.render import render_report
-from translate.report import FileResult, RunReport, Status
-from translate.segment import Wrapped, reassemble, rewrap, segment
-from translate.sentences import SPLITTER_WINDOW, sentence_spans, split_long, windows
-from translate.summarize import _centrality, map_reduce, sentences
+from translate.cli.app import app
+from translate.cli.render import render_report
+from translate.models.engines.base import BatchStats
+from translate.run.report import FileResult, RunReport, Status
+from translate.text import sentences as sentences_module
+from translate.text.segment import Wrapped, reassemble, rewrap, segment
+from translate.text.sentences import SPLITTER_WINDOW, sentence_spans, split_long, windows
+from translate.text.summarize import _centrality, map_reduce, sentences
 
 SENTENCE = "Il governo ha approvato la legge n. 5 di bilancio dopo una lunga discussione. "
 

@@ -4,9 +4,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from translate.documents import decode_bytes, encode_text
-from translate.segment import reassemble, segment
-from translate.sentences import sentence_spans, split_long
+from translate.text.documents import decode_bytes, encode_text
+from translate.text.segment import reassemble, segment
+from translate.text.sentences import sentence_spans, split_long
 
 TRICKY = {
     "crlf": "Primo paragrafo. Seconda frase.\r\n\r\nSecondo paragrafo.\r\n",

@@ -14,8 +14,8 @@ from typer.testing import CliRunner
 
 from tests.fakes import LOG
 from tests.helpers import wait_for_entries
-from translate.cache import CACHE_DIR, DB_NAME
-from translate.cli import app
+from translate.cache.store import CACHE_DIR, DB_NAME
+from translate.cli.app import app
 
 ROOT = Path(__file__).resolve().parent.parent
 SEGMENTS_PER_FILE = 2  # "Documento numero i. Frase in comune." is two sentences

@@ -11,8 +11,8 @@ from typer.testing import CliRunner
 
 from tests.conftest import SEED_DIR
 from tests.fakes import LOG
-from translate.cli import app
-from translate.summarize import (
+from translate.cli.app import app
+from translate.text.summarize import (
     SummaryOptions,
     chunk_units,
     count_words,

@@ -26,7 +26,7 @@ from typing import Any
 
 from translate.errors import ConfigError
 from translate.service import TranslateJob
-from translate.summarize import SummaryOptions
+from translate.text.summarize import SummaryOptions
 
 _OVERRIDES = ("model", "num_beams", "max_new_tokens", "batch_size", "max_batch_tokens",
               "max_input_tokens")

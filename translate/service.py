@@ -6,29 +6,27 @@ registry, router and pipeline from it and runs them.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from translate.config import load_registry
-from translate.distributed import RayRunner
-from translate.documents import decode_bytes
-from translate.encoding import check_encoding
-from translate.engine import choose_engine
 from translate.errors import UsageError
-from translate.extract_job import ExtractiveSummaries
-from translate.inputs import plan_languages
-from translate.pipeline import JobOptions, Pipeline
-from translate.progress import LogProgress, RichProgress
-from translate.report import NoProgress, Progress, RunReport
-from translate.routing import Router
-from translate.summarize import SummaryOptions
-from translate.summary_job import Summarizer, SummaryJob
-from translate.translator import RunSettings
+from translate.models.engines import choose_engine
+from translate.models.registry import load_registry
+from translate.models.routing import Router
+from translate.models.translator import RunSettings
+from translate.run.distributed import RayRunner
+from translate.run.extractive import ExtractiveSummaries
+from translate.run.inputs import plan_languages
+from translate.run.pipeline import JobOptions, Pipeline
+from translate.run.report import Progress, RunReport
+from translate.run.summary import Summarizer, SummaryJob
+from translate.text.documents import decode_bytes
+from translate.text.encoding import check_encoding
+from translate.text.summarize import SummaryOptions
 
-__all__ = ["SummaryOptions", "TranslateJob", "UsageError", "make_progress", "run_summarize",
+__all__ = ["SummaryOptions", "TranslateJob", "UsageError", "run_summarize",
            "run_translate", "summarize_stdin", "translate_stdin"]
 
 
@@ -86,7 +84,7 @@ class TranslateJob:
         """The Ray runner when ``cluster`` is set (``local`` starts Ray here)."""
         if self.cluster is None:
             return None
-        from translate.distributed import RayRunner
+        from translate.run.distributed import RayRunner
 
         runner = RayRunner(address=self.cluster, actors=self.actors)
         runner.start()
@@ -100,11 +98,6 @@ def _distributed(report: RunReport, runner: RayRunner | None) -> RunReport:
     return report
 
 
-def make_progress(quiet: bool) -> Progress:
-    """A live bar on a terminal, log lines otherwise, nothing with ``--quiet``."""
-    if quiet:
-        return NoProgress()
-    return RichProgress() if sys.stderr.isatty() else LogProgress()
 
 
 def run_translate(job: TranslateJob, progress: Progress | None = None) -> RunReport:

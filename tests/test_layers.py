@@ -1,0 +1,104 @@
+"""The package's layers: no import cycle, and no lower layer imports a higher one."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent.parent / "translate"
+# Lowest first. A module may import its own layer and the layers before it.
+LAYERS = [
+    ("ground", {"translate", "translate.errors", "translate.options"}),
+    ("text", {"translate.text"}),
+    ("formats", {"translate.formats"}),
+    ("quality", {"translate.quality"}),
+    ("cache", {"translate.cache"}),
+    ("models", {"translate.models"}),
+    ("run", {"translate.run"}),
+    ("review", {"translate.review"}),
+    ("api", {"translate.api", "translate.service", "translate.jobs"}),
+    ("cli", {"translate.cli", "translate.__main__"}),
+]
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def layer_of(module: str) -> int:
+    best = -1
+    for index, (_, prefixes) in enumerate(LAYERS):
+        for prefix in prefixes:
+            if module == prefix or (prefix != "translate" and module.startswith(prefix + ".")):
+                best = index
+    assert best >= 0 or module == "translate", f"{module} is in no layer: add it to LAYERS"
+    return max(best, 0)
+
+
+def imports(top_level_only: bool = False) -> dict[str, set[str]]:
+    """Every module's imports of translate modules (``from translate import X`` too).
+
+    Args:
+        top_level_only: Only the imports that run when the module is imported (not the
+            deliberate lazy ones inside functions): what can make an import cycle.
+    """
+    found: dict[str, set[str]] = {}
+    known = {module_name(p) for p in PACKAGE.rglob("*.py")}
+    for path in PACKAGE.rglob("*.py"):
+        name = module_name(path)
+        deps: set[str] = set()
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        nodes = tree.body if top_level_only else list(ast.walk(tree))
+        for node in nodes:
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0 and (
+                    node.module.split(".")[0] == "translate"):
+                deps.add(node.module)
+                deps |= {f"{node.module}.{a.name}" for a in node.names} & known
+            elif isinstance(node, ast.Import):
+                deps |= {a.name for a in node.names if a.name.split(".")[0] == "translate"}
+        found[name] = deps - {name}
+    return found
+
+
+def test_every_module_has_a_layer() -> None:
+    for module in imports():
+        layer_of(module)
+
+
+def test_no_upward_imports() -> None:
+    wrong = [f"{module} ({LAYERS[layer_of(module)][0]}) imports {dep} "
+             f"({LAYERS[layer_of(dep)][0]})"
+             for module, deps in imports().items() for dep in deps
+             if layer_of(dep) > layer_of(module)]
+    assert not wrong, "\n".join(sorted(wrong))
+
+
+def test_no_import_cycles() -> None:
+    graph = imports(top_level_only=True)
+    state: dict[str, int] = {}  # 1: on the stack, 2: done
+    stack: list[str] = []
+
+    def visit(node: str) -> None:
+        state[node] = 1
+        stack.append(node)
+        for dep in sorted(graph.get(node, ())):
+            if dep not in graph:
+                continue
+            if state.get(dep) == 1:
+                cycle = stack[stack.index(dep):] + [dep]
+                raise AssertionError("import cycle: " + " -> ".join(cycle))
+            if dep not in state:
+                visit(dep)
+        stack.pop()
+        state[node] = 2
+
+    for node in sorted(graph):
+        if node not in state:
+            visit(node)
+
+
+def test_the_checker_sees_an_upward_import() -> None:
+    assert layer_of("translate.cli.app") > layer_of("translate.run.pipeline")
+    assert layer_of("translate.text.segment") < layer_of("translate.models.translator")
+    assert "translate.cli.common" in imports()["translate.cli.app"]

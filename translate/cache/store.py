@@ -1,0 +1,301 @@
+"""The segment cache next to the inputs: SQLite in WAL mode.
+
+Each entry maps (signature id, hash of the source segment) to its output. The
+signature (see ``signature_id``) covers every setting that changes an output, so a
+new model, revision, beam width or library version misses instead of serving a stale
+translation; old entries stay until ``translate cache clear``. Writes are one
+transaction per batch, so a crash loses at most the batch in flight, and SQLite's
+locking lets several processes share one cache.
+
+The cache heals itself: a damaged database (found when it is opened or on any later
+query) is moved aside and rebuilt with a warning, since every entry can be made again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import sqlite3
+import time
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import Any, TypeVar
+
+from translate.cache.files import (
+    CACHE_DIR,
+    DB_NAME,
+    file_id,
+    find_cache_root,
+    is_corrupt,
+    looks_like_sqlite,
+    move_aside,
+    own_files,
+    refuse_links,
+)
+from translate.cache.schema import SchemaTooOld, prepare
+from translate.errors import CacheError
+
+__all__ = ["CACHE_DIR", "DB_NAME", "Cache", "find_cache_root", "signature_id", "text_hash"]
+T = TypeVar("T")
+
+
+def signature_id(signature: Mapping[str, Any]) -> str:
+    """A short, stable id of a signature dict (canonical JSON, SHA-256)."""
+    canonical = json.dumps(signature, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()[:20]
+
+
+def text_hash(text: str) -> str:
+    """The cache key of one source segment."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+class Cache:
+    """One cache database; open it with ``Cache.open``, use as a context manager.
+
+    Attributes:
+        root: The folder holding ``.translate-cache``.
+        path: The database file.
+        warnings: What went wrong and was repaired (the pipeline puts them in the report).
+    """
+
+    def __init__(self, root: Path, conn: sqlite3.Connection) -> None:
+        self.root = root
+        self.path = root / CACHE_DIR / DB_NAME
+        self._conn = conn
+        self._inode = file_id(self.path)
+        self._signatures: dict[str, str] = {}  # registered here: id -> body
+        self.warnings: list[str] = []
+
+    @classmethod
+    def open(cls, root: Path) -> Cache:
+        """Open (creating if needed) the cache under ``root/.translate-cache``.
+
+        A damaged cache file is moved aside and rebuilt, with a warning in
+        ``cache.warnings``; an older layout is migrated.
+
+        Raises:
+            CacheError: the folder or file is a symbolic link, the file is another
+                program's database or a newer translate's, or it cannot be opened.
+
+        """
+        folder = root / CACHE_DIR
+        path = folder / DB_NAME
+        warnings: list[str] = []
+        refuse_links(folder)
+
+        def aside(why: str, seen: tuple[int, int] | None) -> None:
+            warning = move_aside(path, why, seen)
+            if warning:
+                warnings.append(warning)
+
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            seen = file_id(path)
+            if seen and not looks_like_sqlite(path):
+                aside("is not a SQLite database", seen)
+                seen = file_id(path)
+            try:
+                conn = _connect_patiently(path)
+            except SchemaTooOld as exc:  # ours, but too old to migrate: start again
+                aside(exc.message, seen)
+                conn = _connect_patiently(path)
+            except sqlite3.DatabaseError as exc:
+                if not is_corrupt(exc):
+                    raise
+                aside(f"is corrupt ({exc})", seen)
+                conn = _connect_patiently(path)
+        except (OSError, sqlite3.DatabaseError) as exc:
+            raise CacheError(f"cannot open the cache at {path}: {exc}",
+                             "check permissions, or run with --no-cache") from exc
+        cache = cls(root, conn)
+        cache.warnings = warnings
+        return cache
+
+    def close(self) -> None:
+        """Close the database connection."""
+        self._conn.close()
+
+    def __enter__(self) -> Cache:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _run(self, operation: Callable[[sqlite3.Connection], T]) -> T:
+        """Run ``operation``; on a damaged database, rebuild it and run it once more.
+
+        Raises:
+            CacheError: any other database failure, or a second one after the rebuild.
+        """
+        try:
+            return operation(self._conn)
+        except sqlite3.DatabaseError as exc:
+            if not is_corrupt(exc):
+                raise self._error(exc) from exc
+            self._rebuild(exc)
+        try:
+            return operation(self._conn)
+        except sqlite3.DatabaseError as exc:
+            raise self._error(exc) from exc
+
+    def _error(self, exc: sqlite3.Error) -> CacheError:
+        return CacheError(f"the cache at {self.path} failed: {exc}",
+                          "run `translate cache clear` on this folder, or use --no-cache")
+
+    def _rebuild(self, exc: sqlite3.Error) -> None:
+        """Move the damaged database aside (unless another process did) and reconnect."""
+        with contextlib.suppress(sqlite3.Error):
+            self._conn.close()
+        try:
+            refuse_links(self.path.parent)
+            warning = move_aside(self.path, f"is corrupt ({exc})", self._inode)
+            if warning:
+                self.warnings.append(warning)
+            self._conn = _connect_patiently(self.path)
+            with self._conn as conn:  # signatures registered before are still in use
+                now = time.time()
+                conn.executemany("INSERT OR IGNORE INTO signatures VALUES (?, ?, ?)",
+                                 [(k, v, now) for k, v in self._signatures.items()])
+        except (OSError, sqlite3.Error) as err:
+            raise CacheError(f"the cache at {self.path} is corrupt ({exc}) and could not "
+                             f"be rebuilt: {err}",
+                             "run `translate cache clear` on this folder, or use --no-cache"
+                             ) from err
+        self._inode = file_id(self.path)
+
+    def register(self, signature: Mapping[str, Any]) -> str:
+        """Record a signature (for ``cache stats``) and return its id."""
+        sig_id = signature_id(signature)
+        self._signatures[sig_id] = json.dumps(signature, sort_keys=True)
+        self._write("INSERT INTO signatures (id, body, last_used) VALUES (?, ?, ?) "
+                    "ON CONFLICT (id) DO UPDATE SET last_used = excluded.last_used",
+                    [(sig_id, self._signatures[sig_id], time.time())])
+        return sig_id
+
+    def get_many(self, sig_id: str, texts: Iterable[str]) -> dict[str, str]:
+        """The cached outputs of those ``texts`` that are cached under ``sig_id``."""
+        by_hash = {text_hash(t): t for t in texts}
+        keys = list(by_hash)
+
+        def read(conn: sqlite3.Connection) -> dict[str, str]:
+            found: dict[str, str] = {}
+            for start in range(0, len(keys), 500):
+                chunk = keys[start:start + 500]
+                marks = ",".join("?" * len(chunk))
+                rows = conn.execute(
+                    f"SELECT source, output FROM segments WHERE signature = ? "
+                    f"AND source IN ({marks})", (sig_id, *chunk))
+                for source, output in rows:
+                    found[by_hash[source]] = output
+            return found
+
+        return self._run(read)
+
+    def put_many(self, sig_id: str, outputs: Mapping[str, str]) -> None:
+        """Store outputs in one transaction (one batch: all or nothing)."""
+        now = time.time()
+        rows = [(sig_id, text_hash(src), out, now) for src, out in outputs.items()]
+        self._write("INSERT OR REPLACE INTO segments VALUES (?, ?, ?, ?)", rows)
+
+    def manifest(self, output: Path) -> dict[str, Any] | None:
+        """The manifest stored for an output file, or ``None``."""
+        key = self._key(output)
+        row = self._run(lambda conn: conn.execute(
+            "SELECT body FROM manifests WHERE output = ?", (key,)).fetchone())
+        return json.loads(row[0]) if row else None
+
+    def put_manifest(self, output: Path, body: Mapping[str, Any]) -> None:
+        """Store the manifest of an output file."""
+        self._write("INSERT OR REPLACE INTO manifests VALUES (?, ?)",
+                    [(self._key(output), json.dumps(body, sort_keys=True))])
+
+    def record_run(self, hits: int, misses: int) -> None:
+        """Remember one run's hit and miss counts (``cache stats`` shows the last)."""
+        self._write("INSERT INTO runs (finished, hits, misses) VALUES (?, ?, ?)",
+                    [(time.time(), hits, misses)])
+
+    def _write(self, statement: str, rows: list[tuple[Any, ...]]) -> None:
+        def write(conn: sqlite3.Connection) -> None:
+            with conn:
+                conn.executemany(statement, rows)
+
+        self._run(write)
+
+    def stats(self) -> dict[str, Any]:
+        """Entries, signatures (with their entry counts), size on disk, last hit rate."""
+        def read(conn: sqlite3.Connection) -> tuple[Any, ...]:
+            return (
+                conn.execute("SELECT count(*) FROM segments").fetchone()[0],
+                conn.execute("SELECT count(*) FROM manifests").fetchone()[0],
+                conn.execute("SELECT hits, misses FROM runs ORDER BY id DESC LIMIT 1"
+                             ).fetchone(),
+                conn.execute("SELECT s.id, s.body, s.last_used, (SELECT count(*) FROM "
+                             "segments WHERE signature = s.id) FROM signatures AS s "
+                             "ORDER BY s.last_used DESC").fetchall())
+
+        entries, manifests, last, sigs = self._run(read)
+        size = 0
+        for path in own_files(self.path.parent):
+            with contextlib.suppress(FileNotFoundError):  # a -wal removed meanwhile
+                size += path.stat().st_size
+        hits, misses = last or (0, 0)
+        return {
+            "path": str(self.path), "entries": entries, "signatures": len(sigs),
+            "outputs": manifests, "size_bytes": size,
+            "last_run": {"hits": hits, "misses": misses,
+                         "hit_rate": round(hits / (hits + misses), 4) if hits + misses else None},
+            "by_signature": [_describe(*row) for row in sigs],
+        }
+
+    def _key(self, output: Path) -> str:
+        try:
+            return str(output.resolve().relative_to(self.root))
+        except ValueError:
+            return str(output.resolve())
+
+
+def _describe(sig_id: str, body: str, last_used: float, entries: int) -> dict[str, Any]:
+    """One signature for ``cache stats``: what made its entries, and how many there are."""
+    try:
+        signature = json.loads(body)
+    except ValueError:
+        signature = {}
+    keep = ("task", "pair", "model", "engine", "version", "libraries")
+    return {"id": sig_id, "entries": entries, "last_used": last_used or None,
+            **{key: signature.get(key) for key in keep}}
+
+
+def _connect_patiently(path: Path, patience: float = 120.0) -> sqlite3.Connection:
+    """Connect, retrying while another process holds a lock.
+
+    Creating the database and switching it to WAL mode take locks that SQLite does not
+    always wait for (it answers "database is locked" at once), so two runs starting
+    together on a new folder retry here instead of failing.
+    """
+    deadline = time.monotonic() + patience
+    delay = 0.01
+    while True:
+        try:
+            return _connect(path)
+        except sqlite3.OperationalError as exc:
+            busy = "locked" in str(exc) or "busy" in str(exc)
+            if not busy or time.monotonic() > deadline:
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 0.5)
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, timeout=60, isolation_level=None)
+    try:
+        conn.execute("PRAGMA busy_timeout = 60000")
+        prepare(conn, path)
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.isolation_level = "DEFERRED"  # implicit transactions again, for `with conn:`
+    except BaseException:
+        conn.close()
+        raise
+    return conn

@@ -1,0 +1,340 @@
+"""The command line: parse, call the library, render, exit code. Nothing else.
+
+Exit codes: 0 every file succeeded, 1 any file failed, 2 usage or configuration error,
+70 internal error (a bug), 130 interrupted (Ctrl-C), 143 terminated (SIGTERM). torch and
+transformers are imported only when a model runs.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from translate import __version__
+from translate.cli import admin as cli_admin
+from translate.cli.common import (
+    ActorsOpt,
+    ClusterOpt,
+    ComputeOpt,
+    DeviceOpt,
+    DryRunOpt,
+    EncodingOpt,
+    EngineOpt,
+    ForceOpt,
+    FromOpt,
+    GlobOpt,
+    MaxWordsOpt,
+    MethodOpt,
+    MinWordsOpt,
+    ModelsOpt,
+    NoCacheOpt,
+    OfflineOpt,
+    PathsArg,
+    QuietOpt,
+    ReportOpt,
+    ToOpt,
+    echo_err,
+    user_errors,
+)
+from translate.cli.errors import (
+    DEBUG_ENV,
+    DEBUG_FLAG,
+    report_internal_error,
+    split_debug,
+)
+from translate.cli.progress import make_progress
+from translate.errors import UsageError
+from translate.run import interrupts
+from translate.run.report import REPORT_TOOL
+
+DEFAULT_COMMAND = "translate"
+
+
+class DefaultGroup(TyperGroup):
+    """A group where ``translate PATH...`` means ``translate translate PATH...``."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        """Insert the default command unless a subcommand or group option comes first."""
+        options = {opt for param in self.get_params(ctx) for opt in param.opts}
+        if args and args[0] not in self.commands and args[0] not in options:
+            args = [DEFAULT_COMMAND, *args]
+        return super().parse_args(ctx, args)
+
+
+# -h as well as --help, on every command (subcommands inherit it from the group).
+HELP_OPTIONS = {"help_option_names": ["-h", "--help"]}
+# Pretty tracebacks would print local variables, which hold document text.
+# add_completion: --install-completion/--show-completion; the shell calls back only then.
+app = typer.Typer(cls=DefaultGroup, no_args_is_help=True, add_completion=True,
+                  context_settings=HELP_OPTIONS,
+                  pretty_exceptions_enable=False, pretty_exceptions_show_locals=False,
+                  help="Translate folders of documents locally; outputs and cache sit next "
+                       "to the inputs. `translate PATH... --to en` is the main command.")
+_debug = False  # --debug, set by main() or the group callback
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"translate {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(version: Annotated[bool, typer.Option(
+        "--version", callback=_version, is_eager=True, help="Show the version.")] = False,
+          debug: Annotated[bool, typer.Option(
+        DEBUG_FLAG, envvar=DEBUG_ENV, help="Show the full traceback of an internal error "
+                                          "(it may quote document text).")] = False,
+          ) -> None:
+    """Translate folders of documents locally."""
+    global _debug
+    _debug = _debug or debug
+
+
+@app.command("translate")
+def translate_command(
+    paths: PathsArg,
+    to: ToOpt = "en",
+    source: FromOpt = "auto",
+    model: Annotated[str | None, typer.Option(
+        "--model", help="Hub id or local directory: overrides the registry for this run.")
+    ] = None,
+    models: ModelsOpt = None,
+    num_beams: Annotated[int | None, typer.Option(
+        "--num-beams", min=1, help="Beam width (models.toml: num_beams).")] = None,
+    max_new_tokens: Annotated[int | None, typer.Option(
+        "--max-new-tokens", min=1, help="Longest output of one sentence, in tokens.")] = None,
+    batch_size: Annotated[int | None, typer.Option(
+        "--batch-size", min=1, help="Most sentences in one generate() call.")] = None,
+    max_batch_tokens: Annotated[int | None, typer.Option(
+        "--max-batch-tokens", min=1, help="Most padded input tokens in one call.")] = None,
+    max_input_tokens: Annotated[int | None, typer.Option(
+        "--max-input-tokens", min=2,
+        help="Longest input sentence; longer ones are split, never truncated.")] = None,
+    device: DeviceOpt = "auto",
+    engine: EngineOpt = "auto",
+    compute_type: ComputeOpt = "auto",
+    glob: GlobOpt = None,
+    force: ForceOpt = False,
+    no_cache: NoCacheOpt = False,
+    dry_run: DryRunOpt = False,
+    report: ReportOpt = None,
+    offline: OfflineOpt = False,
+    quiet: QuietOpt = False,
+    cluster: ClusterOpt = None,
+    actors: ActorsOpt = 2,
+    summarize: Annotated[bool, typer.Option(
+        "--summarize", help="Also write X.en.summary.txt (each model loaded once).")] = False,
+    summary_model: Annotated[str | None, typer.Option(
+        "--summary-model", help="Summariser hub id or directory for this run.")] = None,
+    method: MethodOpt = "abstractive",
+    max_words: MaxWordsOpt = 120,
+    min_words: MinWordsOpt = None,
+    encoding: EncodingOpt = None,
+) -> None:
+    """Translate files and folders; write X.en.txt next to each X.txt."""
+    from translate import service
+
+    overrides: dict[str, Any] = {
+        "model": model, "num_beams": num_beams, "max_new_tokens": max_new_tokens,
+        "batch_size": batch_size, "max_batch_tokens": max_batch_tokens,
+        "max_input_tokens": max_input_tokens}
+    with user_errors():
+        job = service.TranslateJob(
+            paths=paths, target=to, source=source, models=models, overrides=overrides,
+            device=device, engine=engine, compute_type=compute_type, glob=glob, force=force,
+            use_cache=not no_cache, dry_run=dry_run, offline=offline, cluster=cluster,
+            actors=actors, encoding=encoding)
+        options = service.SummaryOptions(method, max_words, min_words) if summarize else None
+        _execute(job, options, summary_model, report, quiet)
+
+
+@app.command("summarize", context_settings=HELP_OPTIONS)  # run alone too
+def summarize_command(
+    paths: PathsArg,
+    model: Annotated[str | None, typer.Option(
+        "--model", help="Summariser hub id or directory for this run.")] = None,
+    translation_model: Annotated[str | None, typer.Option(
+        "--translation-model", help="Model for translating non-English sources.")] = None,
+    method: MethodOpt = "abstractive",
+    max_words: MaxWordsOpt = 120,
+    min_words: MinWordsOpt = None,
+    source: FromOpt = "auto",
+    to: ToOpt = "en",
+    models: ModelsOpt = None,
+    device: DeviceOpt = "auto",
+    engine: EngineOpt = "auto",
+    compute_type: ComputeOpt = "auto",
+    glob: GlobOpt = None,
+    force: ForceOpt = False,
+    no_cache: NoCacheOpt = False,
+    report: ReportOpt = None,
+    offline: OfflineOpt = False,
+    quiet: QuietOpt = False,
+    cluster: ClusterOpt = None,
+    actors: ActorsOpt = 2,
+    encoding: EncodingOpt = None,
+) -> None:
+    """Summarise files (translating them first when needed): write X.en.summary.txt."""
+    from translate import service
+
+    with user_errors():
+        job = service.TranslateJob(
+            paths=paths, target=to, source=source, models=models,
+            overrides={"model": translation_model}, device=device, engine=engine,
+            compute_type=compute_type, glob=glob, force=force, use_cache=not no_cache,
+            offline=offline, cluster=cluster, actors=actors, encoding=encoding)
+        _execute(job, service.SummaryOptions(method, max_words, min_words), model, report,
+                 quiet, translate_first=False)
+
+
+@app.command("run")
+def run_command(
+    jobfile: Annotated[Path, typer.Argument(help="A TOML file of [[job]] tables.")],
+    dry_run: DryRunOpt = False,
+    quiet: QuietOpt = False,
+) -> None:
+    """Run the jobs of a job file (see README: "Job files")."""
+    import dataclasses
+
+    from translate.jobs import load_jobs
+
+    code = 0
+    with user_errors():
+        for spec in load_jobs(jobfile):
+            if not quiet:
+                echo_err(f"== job: {spec.name}")
+            job = dataclasses.replace(spec.job, dry_run=dry_run)
+            summary = None if dry_run else spec.summary
+            try:
+                _execute(job, summary, spec.summary_model, spec.report, quiet)
+            except typer.Exit as done:
+                if done.exit_code in {interrupts.INTERRUPTED_EXIT, interrupts.TERMINATED_EXIT}:
+                    raise
+                code = max(code, done.exit_code)
+    raise typer.Exit(code)
+
+
+def _execute(job: Any, summary: Any, summary_model: str | None, report: Path | None,
+             quiet: bool, translate_first: bool = True) -> None:
+    from translate import service
+    from translate.cli.render import render_report
+
+    if list(job.paths) == ["-"]:
+        data = sys.stdin.buffer.read()
+        out = (service.summarize_stdin(job, summary, summary_model, data, echo_err)
+               if summary else service.translate_stdin(job, data))
+        sys.stdout.buffer.write(out)
+        sys.stdout.flush()
+        raise typer.Exit(0)
+    if "-" in job.paths:
+        raise UsageError("'-' (stdin) cannot be mixed with files")
+    check_report_path(report)
+    progress = make_progress(quiet)
+    if job.dry_run:
+        summary = None  # a dry run plans the translation; summaries need its outputs
+    if summary is None:
+        reports = [service.run_translate(job, progress)]
+        data = reports[0].as_dict()
+        kinds = ["files"]
+    else:
+        translated, summaries = service.run_summarize(job, summary, summary_model, progress,
+                                                      translate_first)
+        reports = [r for r in (translated, summaries) if r is not None]
+        kinds = ["files", "summaries"][-len(reports):]
+        data = {"tool": REPORT_TOOL, "summary": summaries.as_dict(),
+                "translation": translated.as_dict() if translated else None}
+    if report is not None:
+        write_report(report, data, [f.path for r in reports for f in r.files])
+    for kind, result in zip(kinds, reports, strict=True):
+        if not quiet or result.failed:
+            render_report(result, quiet=quiet, kind=kind,
+                          failures_shown=not quiet and kind == "files")
+    if any(r.interrupted for r in reports):
+        raise typer.Exit(interrupts.interrupt_exit_code())
+    raise typer.Exit(1 if any(r.failed for r in reports) else 0)
+
+
+def check_report_path(report: Path | None) -> None:
+    """Refuse a ``--report`` path that is not a report this tool wrote (before any work).
+
+    Raises:
+        UsageError: the path is a link, not a regular file, or a file of other content.
+    """
+    if report is None or str(report) == "-" or not os.path.lexists(report):
+        return
+    hint = "choose a new file name for --report (or - for standard output)"
+    if report.is_symlink() or not report.is_file():
+        raise UsageError(f"--report {report}: exists and is not a regular file", hint)
+    try:
+        data = json.loads(report.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        data = None
+    if not isinstance(data, dict) or data.get("tool") != REPORT_TOOL:
+        raise UsageError(f"--report {report}: exists and is not a report written by "
+                         "translate; it is left untouched", hint)
+
+
+def write_report(report: Path, data: dict[str, Any], inputs: list[str]) -> None:
+    """Write the JSON report atomically (``-``: standard output).
+
+    Raises:
+        UsageError: the report path is one of the run's inputs.
+    """
+    text = json.dumps(data, indent=2) + "\n"
+    if str(report) == "-":
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    real = os.path.realpath(report)
+    if any(os.path.realpath(path) == real for path in inputs):
+        raise UsageError(f"--report {report}: is an input of this run; not overwritten",
+                         "write the report outside the input folders")
+    from translate.text.documents import write_atomic
+
+    report.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(report, text.encode("utf-8"))
+
+
+def main() -> None:
+    """Console-script entry point of ``translate``.
+
+    ``--debug`` is accepted anywhere before ``--``. An exception that is not a
+    ``TranslateError`` is a bug: it becomes one line and exit code 70, and its traceback
+    (which may quote document text) is shown only with ``--debug``.
+    """
+    _run(app)
+
+
+def summarize_main() -> None:
+    """Console-script entry point of ``summarize`` (= ``translate summarize``).
+
+    The command runs under its own name, so its usage line reads ``summarize ...``.
+    """
+    command = typer.main.get_command(app).commands["summarize"]  # type: ignore[attr-defined]
+    _run(lambda: command.main(args=sys.argv[1:], prog_name="summarize"))
+
+
+def _run(entry: Any) -> None:
+    global _debug
+    _debug, sys.argv[1:] = split_debug(sys.argv[1:])
+    interrupts.install()
+    try:
+        entry()
+    except SystemExit as done:
+        # Outside user_errors(), Typer turns any KeyboardInterrupt into exit code 130.
+        if done.code == interrupts.INTERRUPTED_EXIT and interrupts.terminated():
+            raise SystemExit(interrupts.TERMINATED_EXIT) from None
+        raise
+    except Exception as exc:
+        raise SystemExit(report_internal_error(exc, _debug)) from None
+
+
+# The housekeeping subcommands live in their own module; it imports helpers from here.
+cli_admin.register(app)

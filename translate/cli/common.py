@@ -1,0 +1,94 @@
+"""What the commands share: error rendering in one place, and the option definitions.
+
+Each option is defined once here, with one name everywhere (``--num-beams`` is
+``num_beams`` in models.toml, job files and ``generate()``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from translate.cli.errors import rename_flags
+from translate.errors import TranslateError
+from translate.run import interrupts
+
+
+def echo_err(message: str) -> None:
+    """Print on standard error."""
+    typer.echo(message, err=True)
+
+
+@contextlib.contextmanager
+def user_errors() -> Iterator[None]:
+    """Turn library errors into one message and an exit code (the one place for it)."""
+    try:
+        yield
+    except TranslateError as exc:
+        echo_err(f"error: {exc.message}")
+        if exc.hint:
+            echo_err(f"  hint: {command_hint(exc.hint)}")
+        raise typer.Exit(exc.exit_code) from None
+    except KeyboardInterrupt as exc:
+        terminated = isinstance(exc, interrupts.Terminated) or interrupts.terminated()
+        echo_err("terminated" if terminated else "interrupted")
+        raise typer.Exit(interrupts.TERMINATED_EXIT if terminated
+                         else interrupts.INTERRUPTED_EXIT) from None
+
+
+def command_hint(hint: str) -> str:
+    """A hint in the words of the running command (see ``cli_errors.rename_flags``)."""
+    import click
+
+    ctx = click.get_current_context(silent=True)
+    if ctx is None:
+        return hint
+    names = {opt for param in ctx.command.get_params(ctx) for opt in param.opts}
+    return rename_flags(hint, ctx.command.name or "", names)
+
+
+# Options shared by several commands: one definition, one name everywhere.
+PathsArg = Annotated[list[str], typer.Argument(
+    help="Files, folders (recursive) or - for stdin to stdout.", show_default=False)]
+ToOpt = Annotated[str, typer.Option("--to", help="Target language.")]
+FromOpt = Annotated[str, typer.Option(
+    "--from", help="Source language, or auto to detect per document and paragraph.")]
+ModelsOpt = Annotated[Path | None, typer.Option(
+    "--models", help="A models.toml that replaces the built-in registry.")]
+DeviceOpt = Annotated[str, typer.Option("--device", help="auto, cpu or cuda.")]
+EngineOpt = Annotated[str, typer.Option(
+    "--engine", help="auto (CTranslate2 when installed), transformers, ctranslate2, or "
+                     "apertium (rule-based, Debian packages, nothing to download).")]
+ComputeOpt = Annotated[str, typer.Option(
+    "--compute-type", help="auto (ctranslate2: int8 on CPU; float16 on CUDA), int8, "
+                           "float32, float16, ...")]
+GlobOpt = Annotated[str | None, typer.Option(
+    "--glob", help="File-name pattern inside folders (default: text files).")]
+ForceOpt = Annotated[bool, typer.Option(
+    "--force", help="Ignore cached results and overwrite outputs.")]
+NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the cache.")]
+DryRunOpt = Annotated[bool, typer.Option(
+    "--dry-run", help="Show what would be done; load no model, write nothing.")]
+ReportOpt = Annotated[Path | None, typer.Option(
+    "--report", help="Write the run report as JSON to this file (- for standard output).")]
+OfflineOpt = Annotated[bool, typer.Option(
+    "--offline", help="Never use the network; fail at once if a model is missing.")]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress, no summary.")]
+ClusterOpt = Annotated[str | None, typer.Option(
+    "--cluster", help="Run the model on Ray: 'local' starts Ray here, 'auto' or "
+                      "ray://HOST:10001 joins a cluster (needs the ray extra).")]
+ActorsOpt = Annotated[int, typer.Option("--actors", min=1,
+                                        help="Ray actors, each holding one model copy.")]
+MethodOpt = Annotated[str, typer.Option(
+    "--method", help="abstractive (a model), extractive (TextRank, no model; textrank is "
+                     "the same) or lead.")]
+MaxWordsOpt = Annotated[int, typer.Option("--max-words", min=1, help="Longest summary.")]
+MinWordsOpt = Annotated[int | None, typer.Option(
+    "--min-words", min=1, help="Shortest abstractive summary (default: 30, or --max-words).")]
+EncodingOpt = Annotated[str | None, typer.Option(
+    "--encoding", help="Read inputs with this encoding (e.g. cp1252) instead of detecting "
+                       "one; outputs are UTF-8.")]

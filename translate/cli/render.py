@@ -1,0 +1,100 @@
+"""Human-readable rendering of a run report (on standard error)."""
+
+from __future__ import annotations
+
+import typer
+
+from translate.run.report import RunReport, Status
+
+
+def echo(text: str) -> None:
+    """Print one line on standard error."""
+    typer.echo(text, err=True)
+
+
+def render_report(report: RunReport, quiet: bool = False, kind: str = "files",
+                  failures_shown: bool = False) -> None:
+    """Print failures, warnings and, unless ``quiet``, a summary of the run.
+
+    Args:
+        report: The run's report.
+        quiet: Print only warnings and failures.
+        kind: ``files`` for translations, ``summaries`` for a summary report.
+        failures_shown: The progress display already printed each failure.
+    """
+    for warning in report.warnings:
+        echo(f"warning: {warning}")
+    for missing in report.missing_models:  # a dry run's plan: shown even with --quiet
+        echo(f"model missing for {missing['pair']}: fetch it with `{missing['fetch']}` "
+             "(or see --help for --model and --engine)")
+    failed = [f for f in report.files if f.status in (Status.FAILED, Status.CONFLICT)]
+    for result in [] if failures_shown else failed:
+        echo(f"{result.status}: {result.path}: {result.reason}")
+    if quiet:
+        return
+    for notice in report.notices:
+        echo(f"notice: {notice}")
+    for result in report.files:
+        if result.status == Status.SKIPPED:
+            echo(f"skipped: {result.path}: {result.reason}")
+        elif result.status == Status.UP_TO_DATE and result.reason:
+            echo(f"kept: {result.path}: {result.reason}")
+    if kind == "summaries":
+        _render_summaries(report)
+        return
+    t = report.totals()
+    rate = "n/a" if t["cache_hit_rate"] is None else f"{t['cache_hit_rate']:.0%}"
+    verb = "would translate" if t["planned"] else "translated"
+    extra = "".join(f"{t[key]} {label}, " for key, label in
+                    (("conflict", "in conflict"), ("interrupted", "interrupted")) if t[key])
+    echo(f"{_plural(t['files'], 'file')}: {t['translated'] or t['planned']} {verb}, "
+         f"{t['up-to-date']} up to date, {t['skipped']} skipped, {extra}{t['failed']} failed")
+    if t["own_outputs"]:
+        echo(f"({_plural(t['own_outputs'], 'file')} in these folders written by earlier runs: "
+             "outputs, not inputs)")
+    echo(f"{t['segments']} segments: {t['cache_hits']} from cache ({rate}), "
+         f"{t['model_segments']} to the model"
+         + (f" ({t['model_tokens']} tokens"
+            + (", estimated: no tokenizer here)" if report.tokens_estimated else ")")
+            if t["planned"] else "")
+         + f"; {t['resplit_segments']} re-split, {t['truncated_tokens']} tokens truncated")
+    if t["length_limited_outputs"]:
+        echo(f"warning: {t['length_limited_outputs']} outputs stopped at --max-new-tokens "
+             "and may be incomplete; raise --max-new-tokens")
+    if t["unknown_words"]:
+        echo(f"{t['unknown_words']} words the rule-based engine did not know (its marks "
+             "removed; the words are left as they were)")
+    if t["redone_segments"]:
+        echo(f"warning: {t['redone_segments']} segments were redone one at a time after "
+             "their batch came back with a different count")
+    if report.models_loaded:
+        echo(f"models loaded: {', '.join(report.models_loaded)}")
+    if report.interrupted:
+        echo("interrupted: finished batches are cached; run the same command to resume")
+    echo(f"time: {report.elapsed_s:.2f}s")
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" + ("" if count == 1 else "s")
+
+
+def _render_summaries(report: RunReport) -> None:
+    written = [f for f in report.files if f.status == Status.TRANSLATED]
+    chunks = sum(f.details.get("chunks", 0) for f in written)
+    levels = max((f.details.get("reduce_levels", 0) for f in written), default=0)
+    fallbacks = sum(1 for f in written if f.details.get("fallback"))
+    files = len(report.files)
+    conflicts = report.count(Status.CONFLICT)
+    model = (f"; {_plural(chunks, 'chunk')}, at most {_plural(levels, 'reduce level')}, "
+             f"{report.batch.truncated_tokens} input tokens truncated") if chunks else ""
+    echo(f"{files} {'summary' if files == 1 else 'summaries'}: {len(written)} written, "
+         f"{report.count(Status.UP_TO_DATE)} up to date, {report.count(Status.SKIPPED)} "
+         f"skipped, " + (f"{conflicts} in conflict, " if conflicts else "")
+         + f"{report.count(Status.FAILED)} failed{model}")
+    if report.batch.length_limited:
+        echo(f"warning: {report.batch.length_limited} summariser outputs stopped at their "
+             "token limit and may be incomplete; raise --max-words")
+    if fallbacks:
+        echo(f"warning: {fallbacks} of the written summaries are extractive (TextRank over "
+             "the chunk summaries): the model's summaries did not get shorter")
+    echo(f"time: {report.elapsed_s:.2f}s")

@@ -1,0 +1,1 @@
+"""Models and engines: the registry, finding model files, routes, translators."""

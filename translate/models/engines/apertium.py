@@ -1,0 +1,117 @@
+"""The Apertium engine: one ``apertium`` process per batch of segments.
+
+Segments are joined with a separator line that Apertium passes through unchanged
+(a blank line, a marker line, a blank line: blank lines end sentences, so no rule
+reaches across it) and the output is split on it again. The count is checked on
+every call; a batch that comes back with a different count is redone one segment at
+a time, and each segment redone is counted.
+
+Apertium marks unknown words with ``*`` and generation or transfer problems with
+``#`` and ``@``. After each leg, a mark character the leg's source did not contain is
+removed (so e-mail addresses and Markdown survive), and each marked word is counted.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from collections.abc import Sequence
+
+from translate.errors import ModelUnavailableError
+from translate.models.apertium_routes import data_dir, install_hint, locate, mode_of
+from translate.models.engines.base import Generated
+from translate.models.hub import ResolvedModel
+from translate.models.registry import ModelSpec
+
+MARKS = "*#@"
+MARKER = "§§§"
+_WORD = re.compile(r"\S+")
+
+
+def count_words(texts: Sequence[str]) -> list[int]:
+    """Apertium's unit of work: words (whitespace-separated), at least 1 per text."""
+    return [max(1, len(_WORD.findall(text))) for text in texts]
+
+
+def strip_marks(source: str, output: str) -> tuple[str, int]:
+    """Remove Apertium's marks that ``source`` did not have; count the marked words.
+
+    A mark character the source has is kept (it may be Markdown or an address); marks
+    of that kind beyond the source's own count are still counted.
+
+    Returns:
+        The cleaned text and the number of marked words (runs of mark characters).
+    """
+    kept = sum(max(0, output.count(c) - source.count(c)) for c in MARKS if c in source)
+    absent = "".join(c for c in MARKS if c not in source)
+    if not absent or not any(c in output for c in absent):
+        return output, kept
+    cleaned, count = re.subn(f"[{re.escape(absent)}]+", "", output)
+    return cleaned, count + kept
+
+
+def separator(texts: Sequence[str]) -> str:
+    """A separator that occurs in none of ``texts`` (the marker grows until it does not)."""
+    marker = MARKER
+    while any(marker in text for text in texts):
+        marker += "§"
+    return f"\n\n{marker}\n\n"
+
+
+class ApertiumEngine:
+    """Runs one Apertium mode (one leg of a route) with the Debian ``apertium`` command.
+
+    Args:
+        resolved: The located mode (``location`` is the ``.mode`` file).
+        spec: The leg's spec; ``spec.model`` is ``apertium:<mode>``.
+        device: Unused (Apertium runs on the CPU).
+        compute_type: Unused.
+
+    Raises:
+        ModelUnavailableError: when ``apertium`` or the mode is not installed here.
+    """
+
+    name = "apertium"
+    max_input_tokens = 1_000_000  # no input limit: never split a segment
+
+    def __init__(self, resolved: ResolvedModel, spec: ModelSpec, device: str = "cpu",
+                 compute_type: str = "none") -> None:
+        self.mode = locate(mode_of(spec.model))
+        command = shutil.which("apertium")
+        if command is None:  # checked by locate(); kept for the type checker
+            raise ModelUnavailableError("the 'apertium' command is not installed",
+                                        install_hint(self.mode.source, self.mode.target))
+        self.command = [command, "-d", str(data_dir()), "-f", "txt", self.mode.name]
+        self.processes = 0  # apertium processes started (one per batch, plus redos)
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        """Words per text (see ``count_words``)."""
+        return count_words(texts)
+
+    def _run(self, text: str) -> str:
+        self.processes += 1
+        done = subprocess.run(self.command, input=text.encode("utf-8"), capture_output=True,
+                              check=False)
+        if done.returncode != 0:
+            detail = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:]
+            raise ModelUnavailableError(
+                f"apertium {self.mode.name} failed (exit {done.returncode}): "
+                f"{' '.join(detail)}", install_hint(self.mode.source, self.mode.target))
+        return done.stdout.decode("utf-8", "replace")
+
+    def generate(self, texts: Sequence[str]) -> list[Generated]:
+        """Translate a batch in one process; redo it one by one if the count is off."""
+        if not texts:
+            return []
+        sep = separator(texts)
+        outputs = self._run(sep.join(texts)).split(sep)
+        redone = len(outputs) != len(texts)
+        if redone:
+            outputs = [self._run(text) for text in texts]
+        results = []
+        for text, output in zip(texts, outputs, strict=True):
+            cleaned, marks = strip_marks(text, output)
+            results.append(Generated(cleaned, marks=marks, redone=redone,
+                                     tokens=len(_WORD.findall(cleaned))))
+        return results

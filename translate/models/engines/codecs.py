@@ -1,0 +1,121 @@
+"""Text <-> token strings for CTranslate2, without importing torch where possible.
+
+``transformers``' tokenizer classes pull in torch (about 190 MB of memory) through their
+configuration module. For Marian models the tokenization is plain SentencePiece plus a
+vocabulary file, so ``MarianCodec`` does it directly; ``tokenizer.json`` models use the
+``tokenizers`` library; anything else falls back to ``AutoTokenizer``. The tests check
+that the Marian codec agrees with ``MarianTokenizer`` token for token.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+from translate.models.hub import load_errors, read_config
+
+SPIECE_UNDERLINE = "▁"
+
+
+class Codec(Protocol):
+    """Tokenization as CTranslate2 needs it: token strings in, text out."""
+
+    model_max_length: int
+    special: set[str]
+
+    def tokens(self, texts: Sequence[str]) -> list[list[str]]:
+        """Source token strings of each text, special tokens included."""
+        ...
+
+    def decode(self, tokens: Sequence[str]) -> str:
+        """Text of generated token strings, special tokens dropped."""
+        ...
+
+
+def _max_length(folder: Path) -> int:
+    try:
+        config = json.loads((folder / "tokenizer_config.json").read_text())
+        value = int(config.get("model_max_length", 0))
+    except (OSError, ValueError, TypeError):
+        value = 0
+    return value if 0 < value < 100_000 else 0
+
+
+class MarianCodec:
+    """MarianTokenizer's behaviour with SentencePiece and vocab.json only."""
+
+    def __init__(self, folder: Path) -> None:
+        import sentencepiece as spm
+
+        self.source = spm.SentencePieceProcessor(model_file=str(folder / "source.spm"))
+        self.target = spm.SentencePieceProcessor(model_file=str(folder / "target.spm"))
+        self.vocab: dict[str, int] = json.loads((folder / "vocab.json").read_text("utf-8"))
+        self.special = {"</s>", "<unk>", "<pad>"}
+        self.model_max_length = _max_length(folder) or 512
+
+    @staticmethod
+    def supports(folder: Path) -> bool:
+        """Whether ``folder`` is a Marian model with one shared vocabulary."""
+        files = ("source.spm", "target.spm", "vocab.json", "tokenizer_config.json")
+        if not all((folder / name).is_file() for name in files):
+            return False
+        config = json.loads((folder / "tokenizer_config.json").read_text())
+        return bool(config.get("tokenizer_class") == "MarianTokenizer"
+                    and not config.get("separate_vocabs"))
+
+    def tokens(self, texts: Sequence[str]) -> list[list[str]]:
+        """Pieces of each text (unknown pieces as ``<unk>``), then ``</s>``."""
+        out = []
+        for text in texts:
+            code: list[str] = []
+            if text.startswith(">>") and (end := text.find("<<")) != -1:
+                code, text = [text[: end + 2]], text[end + 2:]
+            pieces = [*code, *self.source.encode(text, out_type=str)]
+            out.append([p if p in self.vocab else "<unk>" for p in pieces] + ["</s>"])
+        return out
+
+    def decode(self, tokens: Sequence[str]) -> str:
+        """Target pieces back to text."""
+        pieces = [t for t in tokens if t not in self.special]
+        text: str = self.target.decode_pieces(pieces)
+        return text.replace(SPIECE_UNDERLINE, " ").strip()
+
+
+class HFCodec:
+    """Any transformers tokenizer (imports torch)."""
+
+    def __init__(self, folder: Path) -> None:
+        from transformers import AutoTokenizer
+
+        self.tokenizer: Any = AutoTokenizer.from_pretrained(folder)
+        self.special = set(self.tokenizer.all_special_tokens)
+        length = int(getattr(self.tokenizer, "model_max_length", 0) or 0)
+        self.model_max_length = length if 0 < length < 100_000 else 0
+
+    def tokens(self, texts: Sequence[str]) -> list[list[str]]:
+        """Token strings via ids, as ``AutoTokenizer`` encodes them."""
+        ids = self.tokenizer(list(texts), add_special_tokens=True)["input_ids"]
+        return [self.tokenizer.convert_ids_to_tokens(row) for row in ids]
+
+    def decode(self, tokens: Sequence[str]) -> str:
+        """Token strings back to text, special tokens skipped."""
+        ids = self.tokenizer.convert_tokens_to_ids(list(tokens))
+        return str(self.tokenizer.decode(ids, skip_special_tokens=True)).strip()
+
+
+def load_codec(folder: Path) -> MarianCodec | HFCodec:
+    """The lightest codec that reproduces the model's own tokenizer.
+
+    Raises:
+        ModelUnavailableError: the tokenizer files are missing or unreadable.
+
+    """
+    with load_errors(folder, "tokenizer"):
+        return MarianCodec(folder) if MarianCodec.supports(folder) else HFCodec(folder)
+
+
+def position_limit(folder: Path) -> int:
+    """The model's position table size, from config.json (no transformers import)."""
+    return int(read_config(folder).get("max_position_embeddings") or 512)

@@ -1,0 +1,361 @@
+"""Where a model's files are: a local directory or the Hugging Face cache.
+
+Nothing here imports torch or transformers. Resolution never touches the network
+unless the model is missing locally and the network is reachable; then it is
+downloaded into the Hugging Face cache first.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import socket
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+from translate.errors import ModelUnavailableError, TranslateError
+from translate.models.registry import ModelSpec
+
+_WEIGHT_SUFFIXES = (".safetensors", ".bin", ".spm", ".json", ".model", ".txt")
+_WEIGHT_FILES = ("*.safetensors", "pytorch_model*.bin")
+_TOKENIZER_FILES = ("tokenizer.json", "tokenizer_config.json", "*.spm", "*.model", "vocab.*")
+# Which flag set this folder is not known here, so the hint names none.
+_INCOMPLETE_HINT = ("use a complete folder written by save_pretrained() (config.json, "
+                    "weights, tokenizer files) as the model, or download the model again "
+                    "with `translate models pull KEY`")
+
+
+@dataclass(frozen=True)
+class ResolvedModel:
+    """A model located on disk (downloaded first if it had to be).
+
+    Attributes:
+        spec: The registry entry it came from.
+        location: The local directory to load from.
+        identity: What the cache signature records: the commit hash of a hub snapshot,
+            or a content hash of a local directory.
+
+    """
+
+    spec: ModelSpec
+    location: str
+    identity: str
+
+
+def hub_cache_dir() -> Path:
+    """The Hugging Face hub cache folder (honours ``HF_HOME`` and ``HF_HUB_CACHE``)."""
+    from huggingface_hub import constants
+
+    return Path(constants.HF_HUB_CACHE)
+
+
+def is_offline(offline_flag: bool = False) -> bool:
+    """Whether the network must not be used (``--offline`` or ``HF_HUB_OFFLINE=1``)."""
+    value = os.environ.get("HF_HUB_OFFLINE", "").strip().lower()
+    return offline_flag or value in {"1", "true", "yes", "on"}
+
+
+def looks_like_path(model: str) -> bool:
+    """A hub id is ``org/name``; anything with more slashes or a path prefix is a path."""
+    return model.startswith((".", "/", "~")) or model.count("/") > 1 or (os.sep == "\\" and (
+        "\\" in model))
+
+
+def find_cached_snapshot(repo_id: str, revision: str | None) -> tuple[Path, str] | None:
+    """The local snapshot of a hub model for ``revision``, without any network.
+
+    Returns:
+        ``(snapshot_dir, commit_hash)``, or ``None`` when it is not cached.
+
+    """
+    repo_dir = hub_cache_dir() / ("models--" + repo_id.replace("/", "--"))
+    snapshots = repo_dir / "snapshots"
+    if not snapshots.is_dir():
+        return None
+    revision = revision or "main"
+    ref = repo_dir / "refs" / revision
+    commit = ref.read_text().strip() if ref.is_file() else None
+    for snap in sorted(snapshots.iterdir()):
+        wanted = snap.name == commit if commit else snap.name.startswith(revision.lower())
+        if wanted and (snap / "config.json").exists():
+            return snap, snap.name
+    return None
+
+
+def cached_convention_models() -> list[str]:
+    """Names (``opus-mt-SRC-TGT``) of the Helsinki-NLP opus-mt models in the local cache."""
+    prefix = "models--Helsinki-NLP--"
+    try:
+        names = [entry.name for entry in hub_cache_dir().iterdir()]
+    except OSError:
+        return []
+    return [name[len(prefix):] for name in names if name.startswith(prefix + "opus-mt-")]
+
+
+def _hash_memo_path() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "translate" / "model-hashes.json"
+
+
+def directory_hash(path: Path) -> str:
+    """A content hash of a model directory's files (names and bytes).
+
+    Hashing a 300 MB model takes a noticeable fraction of a second, so the result is
+    remembered under a fingerprint of the files' names, sizes and modification times
+    (as make and git do) and recomputed only when one of them changes.
+    """
+    files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix in _WEIGHT_SUFFIXES)
+    stamp = hashlib.sha256(str(path.resolve()).encode())
+    for file in files:
+        info = file.stat()
+        stamp.update(f"{file.relative_to(path)}|{info.st_size}|{info.st_mtime_ns}".encode())
+    memo_path = _hash_memo_path()
+    try:
+        memo: dict[str, str] = json.loads(memo_path.read_text())
+    except (OSError, ValueError):
+        memo = {}
+    key = stamp.hexdigest()
+    if key in memo:
+        return memo[key]
+    digest = hashlib.sha256()
+    for file in files:
+        digest.update(str(file.relative_to(path)).encode())
+        with file.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    result = "sha256:" + digest.hexdigest()[:32]
+    memo[key] = result
+    with contextlib.suppress(OSError):  # a read-only home only costs speed
+        memo_path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = memo_path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(memo))
+        os.replace(tmp, memo_path)
+    return result
+
+
+def _hub_reachable(timeout: float = 3.0) -> bool:
+    """Whether a TCP connection to the hub opens within ``timeout`` seconds.
+
+    Behind an HTTP proxy the hub is only reachable through it, so the probe is skipped
+    and huggingface_hub's own requests decide.
+    """
+    from huggingface_hub import constants
+
+    if any(os.environ.get(name) for name in ("HTTPS_PROXY", "https_proxy", "ALL_PROXY")):
+        return True
+    url = urlparse(constants.ENDPOINT)
+    port = url.port or (443 if url.scheme == "https" else 80)
+    try:
+        with socket.create_connection((url.hostname or "", port), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
+def _role(spec: ModelSpec) -> str:
+    return "summarizer" if spec.key == "summarizer" else "translation"
+
+
+def _flag(spec: ModelSpec) -> str:
+    """The ``translate`` flag that replaces this model; other commands rename it."""
+    return "--summary-model" if spec.key == "summarizer" else "--model"
+
+
+def hub_download_command(repo_id: str) -> str | None:
+    """The installed huggingface-hub's download command for ``repo_id``, if it ships one.
+
+    Read from the package's metadata, so nothing is imported: huggingface-hub 1.0 renamed
+    ``huggingface-cli`` to ``hf``.
+    """
+    from importlib import metadata
+
+    try:
+        scripts = {e.name for e in metadata.distribution("huggingface_hub").entry_points
+                   if e.group == "console_scripts"}
+    except metadata.PackageNotFoundError:
+        return None
+    for name in ("hf", "huggingface-cli"):
+        if name in scripts:
+            return f"{name} download {repo_id}"
+    return None
+
+
+def _missing(spec: ModelSpec, why: str) -> ModelUnavailableError:
+    hub = hub_download_command(spec.model)
+    return ModelUnavailableError(
+        f"model '{spec.model}' (revision {spec.revision or 'main'}, for {spec.key}) is not "
+        f"available: {why}; looked in {hub_cache_dir()}",
+        f"run `translate models pull {spec.key}` on a connected machine"
+        f"{f' (or `{hub}`)' if hub else ''} and copy the cache folder over, or pass a "
+        f"local directory with {_flag(spec)} PATH; set HF_HUB_OFFLINE=1 to never wait for "
+        "the network" + _rule_based_hint(spec.key),
+        role=_role(spec), fetchable=True,
+    )
+
+
+def _rule_based_hint(key: str) -> str:
+    from translate.models.apertium_routes import missing_model_hint  # never a silent switch
+
+    return missing_model_hint(key)
+
+
+def require_weights(folder: Path) -> None:
+    """Fail with one clear message when a model folder holds no weights file.
+
+    Raises:
+        ModelUnavailableError: naming the folder and the files looked for.
+
+    """
+    if not any(any(folder.glob(pattern)) for pattern in _WEIGHT_FILES):
+        raise ModelUnavailableError(
+            f"{folder}: no model weights in the folder (looked for model.safetensors "
+            "and pytorch_model.bin)", _INCOMPLETE_HINT)
+
+
+def read_config(folder: Path) -> dict[str, Any]:
+    """A model folder's ``config.json``, or one clear error when it is missing or invalid.
+
+    Raises:
+        ModelUnavailableError: naming the file and why it cannot be read.
+
+    """
+    path = folder / "config.json"
+    try:
+        config = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ModelUnavailableError(f"{path}: cannot read the model configuration "
+                                    f"({type(exc).__name__}: {_first_line(exc)})",
+                                    _INCOMPLETE_HINT) from exc
+    if not isinstance(config, dict):
+        raise ModelUnavailableError(f"{path}: not a model configuration (not a JSON object)",
+                                    _INCOMPLETE_HINT)
+    return config
+
+
+def _first_line(exc: BaseException | str) -> str:
+    lines = str(exc).strip().splitlines()
+    return lines[0][:200] if lines else ""
+
+
+def unsafe_pickle(kind: str, detail: str) -> bool:
+    """Whether a loader failed because torch's ``weights_only`` refused a pickle."""
+    return kind == "UnpicklingError" or "weights only load failed" in detail.lower()
+
+
+def load_failure(folder: Path, part: str, kind: str, detail: str) -> ModelUnavailableError:
+    """A loader's failure as one message: which folder, what failed, how to fix it.
+
+    Args:
+        folder: The model folder being loaded.
+        part: What was loaded: e.g. ``"model"`` or ``"tokenizer"``.
+        kind: The exception's type name (e.g. ``UnpicklingError``).
+        detail: The exception's message; only its first line is shown.
+
+    """
+    if unsafe_pickle(kind, detail):
+        names = ", ".join(sorted(p.name for p in folder.glob("*.bin"))) or "the .bin weights"
+        return ModelUnavailableError(
+            f"{folder}: torch refused to load {names}: the pickle holds objects other than "
+            "tensors, and loading them could run code (it was not loaded)",
+            "use this model's model.safetensors weights, or a copy from a source you trust")
+    if not any(any(folder.glob(pattern)) for pattern in _TOKENIZER_FILES):
+        detail = f"no tokenizer files in the folder (looked for {', '.join(_TOKENIZER_FILES)})"
+        return ModelUnavailableError(f"{folder}: cannot load the {part}: {detail}",
+                                     _INCOMPLETE_HINT)
+    return ModelUnavailableError(
+        f"{folder}: cannot load the {part} ({kind}: {_first_line(detail)})", _INCOMPLETE_HINT)
+
+
+@contextlib.contextmanager
+def load_errors(folder: Path, part: str) -> Iterator[None]:
+    """Turn a loader's exception into one ``ModelUnavailableError`` naming the folder.
+
+    transformers raises ``OSError``, ``TypeError``, ``ValueError`` or torch's
+    ``UnpicklingError`` (a pickle that ``weights_only`` refused, never run) for an
+    incomplete or unsafe folder; the user needs the folder and the fix, not a traceback.
+    Loader warnings (e.g. torch on a pickle's protocol) are noise to the user.
+    """
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    except TranslateError:
+        raise
+    except Exception as exc:
+        raise load_failure(folder, part, type(exc).__name__, str(exc)) from exc
+
+
+def resolve_model(spec: ModelSpec, offline: bool = False) -> ResolvedModel:
+    """Find a model's files without loading it, failing fast when it cannot be had.
+
+    Raises:
+        ModelUnavailableError: a local directory that does not exist or lacks config.json
+            or weights, or a hub model that is not cached while offline or while the hub
+            is unreachable.
+
+    """
+    path = Path(spec.model).expanduser()
+    if path.is_dir():
+        if not (path / "config.json").exists():
+            raise ModelUnavailableError(f"{path}: not a model directory (no config.json)",
+                                        f"point {_flag(spec)} at a folder made by "
+                                        "save_pretrained", role=_role(spec))
+        require_weights(path)
+        return ResolvedModel(spec, str(path.resolve()), directory_hash(path))
+    if looks_like_path(spec.model) or path.exists():
+        raise ModelUnavailableError(f"model directory '{spec.model}' does not exist",
+                                    f"check the path given to {_flag(spec)} or in "
+                                    "models.toml", role=_role(spec))
+    cached = find_cached_snapshot(spec.model, spec.revision)
+    if cached:
+        return ResolvedModel(spec, str(cached[0]), cached[1])
+    if is_offline(offline):
+        raise _missing(spec, "not in the local cache and offline mode is on")
+    if not _hub_reachable():
+        raise _missing(spec, "not in the local cache and the hub cannot be reached")
+    try:
+        snapshot = download_model(spec)
+    except Exception as exc:  # hub errors come in many types; all mean "not available"
+        raise _missing(spec, f"the download failed ({type(exc).__name__}: {exc})") from exc
+    return ResolvedModel(spec, str(snapshot), snapshot.name)
+
+
+def download_model(spec: ModelSpec) -> Path:
+    """Download a hub model into the local cache (with progress bars) and return its folder.
+
+    Only what loading needs is fetched: configs, tokenizer files and one copy of the
+    weights, safetensors when the repository has them.
+    """
+    from huggingface_hub import HfApi, snapshot_download
+
+    patterns = ["*.json", "*.spm", "*.model", "*.txt", "vocab*", "merges*"]
+    try:
+        files = HfApi().list_repo_files(spec.model, revision=spec.revision)
+    except Exception:  # e.g. a short commit hash the listing API does not take
+        patterns += ["*.safetensors", "pytorch_model*.bin"]
+    else:
+        has_safetensors = any(f.endswith(".safetensors") for f in files)
+        patterns.append("*.safetensors" if has_safetensors else "pytorch_model*.bin")
+    folder = snapshot_download(spec.model, revision=spec.revision, allow_patterns=patterns)
+    return Path(folder)
+
+
+def model_status(spec: ModelSpec) -> dict[str, Any]:
+    """Whether a registry entry is available locally, where, and its size on disk."""
+    path = Path(spec.model).expanduser()
+    location: Path | None = path if path.is_dir() else None
+    if location is None and not looks_like_path(spec.model):
+        cached = find_cached_snapshot(spec.model, spec.revision)
+        location = cached[0] if cached else None
+    size = 0
+    if location is not None:  # snapshot files are links into blobs/: count the targets
+        size = sum(p.resolve().stat().st_size for p in location.rglob("*") if p.is_file())
+    return {"key": spec.key, "model": spec.model, "revision": spec.revision,
+            "local": location is not None, "path": str(location) if location else None,
+            "size_bytes": size}

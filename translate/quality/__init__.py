@@ -1,0 +1,1 @@
+"""Quality signals: checks on outputs, retries, evaluation against references."""

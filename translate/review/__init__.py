@@ -1,0 +1,1 @@
+"""Review pages: source and translation side by side."""

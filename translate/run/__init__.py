@@ -1,0 +1,1 @@
+"""Running jobs: the pipeline, summaries, planning, reports, Ray."""

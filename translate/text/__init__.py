@@ -1,0 +1,1 @@
+"""Text and files: reading, encodings, segmentation, languages, extractive summaries."""

@@ -1,0 +1,194 @@
+"""Reading and writing documents: encodings, BOMs, output naming, atomic writes."""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fnmatch
+import hashlib
+import os
+import stat
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from translate.errors import InputError
+from translate.text.encoding import decode
+
+SUMMARY_TAG = "summary"
+# What a folder contributes when no --glob is given: text files, not images or PDFs.
+TEXT_SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown", ".rst"})
+
+
+@dataclass(frozen=True)
+class Document:
+    """A decoded text file and how to write text back in the same form.
+
+    Attributes:
+        text: The decoded text, line endings untouched (CRLF stays CRLF).
+        encoding: The encoding it was read with (``utf-8``, ``cp1252``, ...).
+        bom: The byte-order mark it started with, written back in front of outputs.
+
+    """
+
+    text: str
+    encoding: str = "utf-8"
+    bom: bytes = b""
+
+    @property
+    def is_blank(self) -> bool:
+        """Whether there is nothing but whitespace to translate."""
+        return not self.text.strip()
+
+
+def decode_bytes(data: bytes, where: str = "<input>", encoding: str | None = None) -> Document:
+    """Decode file contents; the rules are in ``translate.text.encoding``.
+
+    A BOM, else strict UTF-8, else a legacy encoding only when its guess is clear.
+
+    Args:
+        data: The file's bytes.
+        where: The file's name, for messages.
+        encoding: Force this codec (``--encoding``) instead of detecting one.
+
+    Raises:
+        InputError: binary data, UTF-8 with errors, or an unclear or wrong encoding.
+        UsageError: ``encoding`` is not a known codec.
+
+    """
+    decoded = decode(data, where, encoding)
+    return Document(decoded.text, decoded.encoding, decoded.bom)
+
+
+def read_document(path: Path) -> Document:
+    """Read and decode one text file.
+
+    Raises:
+        InputError: if it cannot be read or is not text.
+
+    """
+    try:
+        data = read_regular(path)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    return decode_bytes(data, str(path))
+
+
+def encode_text(text: str, like: Document) -> bytes:
+    """Encode output text: UTF-8 (or the input's UTF-16), keeping the input's BOM."""
+    encoding = like.encoding if like.encoding.startswith("utf-16") else "utf-8"
+    bom = like.bom if encoding == like.encoding else b""
+    return bom + text.encode(encoding)
+
+
+def sha256(data: bytes) -> str:
+    """The hex SHA-256 of file contents (manifests record inputs and outputs by it)."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` via a temporary file and a rename.
+
+    A crash leaves either the old file or the new one, never half of one.
+    """
+    # The name pattern marks the file as ours, so a later run may remove it if a crash
+    # leaves it behind (``outputs.remove_stale_temporaries``).
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.translate-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; outputs are ordinary files
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def output_path(source: Path, target_lang: str, tag: str | None = None) -> Path:
+    """Where the output for ``source`` goes: ``X.txt`` -> ``X.en.txt`` (``X.en.summary.txt``)."""
+    suffix = source.suffix
+    parts = [source.stem if suffix else source.name, target_lang]
+    if tag:
+        parts.append(tag)
+    return source.with_name(".".join(parts) + suffix)
+
+
+def _skip_dir(name: str) -> bool:
+    return name.startswith(".") or name in {"__pycache__", "node_modules"}
+
+
+def iter_input_files(root: Path, pattern: str | None) -> Iterator[Path]:
+    """Entries under ``root`` that are candidate inputs, recursively and sorted.
+
+    Hidden files and folders are skipped. Links to folders are not followed but are
+    yielded (so the caller can say why they were skipped); named pipes, devices and
+    broken or looping links are yielded too, for the same reason: ``entry_problem``
+    tells which entries are not regular files.
+
+    Args:
+        root: The folder to walk.
+        pattern: A glob on file names (``--glob``); without one, text suffixes
+            (``TEXT_SUFFIXES``) are taken.
+
+    """
+    for dirpath, dirnames, filenames in os.walk(root):
+        linked = [d for d in dirnames if os.path.islink(os.path.join(dirpath, d))]
+        dirnames[:] = sorted(d for d in dirnames if not _skip_dir(d) and d not in linked)
+        for name in sorted([*filenames, *linked]):
+            if name.startswith("."):
+                continue
+            if pattern and not fnmatch.fnmatch(name, pattern):
+                continue
+            if not pattern and Path(name).suffix.lower() not in TEXT_SUFFIXES:
+                continue
+            yield Path(dirpath) / name
+
+
+def entry_problem(path: Path) -> str | None:
+    """Why ``path`` cannot be an input, or ``None`` for a regular file (or a link to one).
+
+    Only regular files are read: a named pipe would block the run forever, a link to
+    ``/dev/zero`` would never end, and a link loop cannot be resolved.
+    """
+    try:
+        info = os.stat(path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "symbolic link loop"
+        if exc.errno == errno.ENOENT:
+            return "broken symbolic link" if os.path.islink(path) else "no such file or folder"
+        return f"cannot read: {exc.strerror or exc}"
+    mode = info.st_mode
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "symbolic link to a folder (not followed)"
+    kinds = ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISCHR, "a character device"),
+             (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
+    kind = next((label for test, label in kinds if test(mode)), "not a regular file")
+    return f"{kind}, not a regular file"
+
+
+def read_regular(path: Path) -> bytes:
+    """Read a regular file's bytes, never blocking on a pipe or reading a device.
+
+    Raises:
+        InputError: ``path`` is not a regular file (checked on the open file itself,
+            so a file swapped for a pipe after the walk is caught too).
+        OSError: it cannot be read.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise InputError(f"{path}: not a regular file", "pass regular text files only")
+        return handle.read()

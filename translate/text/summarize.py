@@ -1,0 +1,316 @@
+"""Summaries: token-aware chunking, map-reduce with a seq2seq model, extractive methods.
+
+Abstractive: the document is cut into chunks on paragraph, then sentence boundaries,
+each within the model's input limit; each chunk is summarised; the summaries are
+joined and summarised again (a reduce level) until one summary remains. Nothing is
+truncated: a sentence longer than the limit is split like a translation segment.
+
+Extractive (no weights): ``lead`` takes the first sentences; ``textrank`` ranks
+sentences by centrality in a word-overlap similarity graph. Both return real
+sentences of the document, in document order, within the word limit.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from translate.errors import UsageError
+from translate.text.segment import segment
+from translate.text.sentences import TokenCounter, split_long
+
+METHODS = ("abstractive", "extractive", "textrank", "lead")
+# Roughly how many BART tokens an English word takes; used to turn words into tokens.
+TOKENS_PER_WORD = 1.4
+_WORD = re.compile(r"\w+", re.UNICODE)
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n|\n")
+
+
+@dataclass(frozen=True)
+class SummaryOptions:
+    """Every setting that changes a summary (part of its signature).
+
+    Attributes:
+        method: ``abstractive`` (default), ``extractive`` (= ``textrank``) or ``lead``.
+        max_words: Longest summary, in words.
+        min_words: Shortest summary the model is asked for, in words (abstractive);
+            ``None``: 30, or ``max_words`` if that is smaller.
+    """
+
+    method: str = "abstractive"
+    max_words: int = 120
+    min_words: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.min_words is None:
+            object.__setattr__(self, "min_words", min(30, self.max_words))
+        if self.method not in METHODS:
+            raise UsageError(f"unknown summary method '{self.method}'",
+                             f"valid choices: {', '.join(METHODS)}")
+        if not 1 <= self.least_words <= self.max_words:
+            raise UsageError(f"--min-words ({self.min_words}) must be between 1 and "
+                             f"--max-words ({self.max_words})")
+
+    @property
+    def least_words(self) -> int:
+        """``min_words`` with its default resolved."""
+        assert self.min_words is not None  # resolved in __post_init__
+        return self.min_words
+
+    @property
+    def extractive(self) -> bool:
+        """Whether the method needs no model."""
+        return self.method != "abstractive"
+
+    def token_limits(self) -> tuple[int, int]:
+        """``(min_new_tokens, max_new_tokens)`` for the model, from the word limits."""
+        return (math.ceil(self.least_words * TOKENS_PER_WORD),
+                math.ceil(self.max_words * TOKENS_PER_WORD))
+
+
+@dataclass(frozen=True)
+class Summary:
+    """A summary and how it was made.
+
+    Attributes:
+        text: The summary.
+        chunks: Chunks the document was cut into for the model.
+        reduce_levels: Times the summaries were summarised again.
+        trimmed: Whether the model's output was cut to ``max_words`` (``fit_words``).
+        fallback: ``"extractive"`` when a reduce level did not shrink the text and the
+            summary was taken from the last level's summaries by TextRank instead.
+        length_limited: Model outputs that stopped at ``max_new_tokens`` (this run).
+        truncated_tokens: Input tokens the model did not see (this run; should be 0).
+    """
+
+    text: str
+    chunks: int = 1
+    reduce_levels: int = 0
+    trimmed: bool = False
+    fallback: str | None = None
+    length_limited: int = 0
+    truncated_tokens: int = 0
+
+
+def count_words(text: str) -> int:
+    """Words as the length options count them."""
+    return len(_WORD.findall(text))
+
+
+def sentences(text: str) -> list[str]:
+    """The document's sentences, in order (the same splitter as translation uses)."""
+    return list(segment(text, "en").segments)
+
+
+def paragraphs(text: str) -> list[str]:
+    """Non-empty paragraphs (lines), stripped."""
+    return [p.strip() for p in _PARAGRAPH_BREAK.split(text) if p.strip()]
+
+
+def chunk_units(units: Sequence[str], count_tokens: TokenCounter, limit: int) -> list[str]:
+    """Pack paragraphs into chunks of at most ``limit`` tokens, in order.
+
+    A paragraph that alone exceeds ``limit`` is cut into sentences, and a sentence that
+    still exceeds it by ``split_long``. Every unit is in exactly one chunk.
+    """
+    pieces: list[str] = []
+    for unit in units:
+        if count_tokens([unit])[0] <= limit:
+            pieces.append(unit)
+            continue
+        for sentence in sentences(unit) or [unit]:
+            pieces.extend(split_long(sentence, count_tokens, limit))
+    chunks: list[str] = []
+    for piece in pieces:
+        candidate = f"{chunks[-1]}\n{piece}" if chunks else piece
+        if chunks and count_tokens([candidate])[0] <= limit:
+            chunks[-1] = candidate
+        else:
+            chunks.append(piece)
+    return chunks
+
+
+def map_reduce(text: str, summarize_all: Callable[[list[str]], list[str]],
+               count_tokens: TokenCounter, limit: int, max_levels: int = 8,
+               max_words: int = 120) -> Summary:
+    """Summarise chunks, then summaries of summaries, until one remains.
+
+    Terminates always: each reduce level must shrink the text (its total token count),
+    and there are at most ``max_levels`` of them. When a level's summaries are not
+    shorter than its input, or the levels run out, the summary is taken from the last
+    level's summaries by TextRank (``fallback="extractive"``) instead of an error.
+
+    Args:
+        text: The document.
+        summarize_all: Summarises a list of chunks (one batched model pass).
+        count_tokens: The model's input token counter.
+        limit: The model's input limit in tokens.
+        max_levels: Safety bound on reduce levels.
+        max_words: Length of the extractive fallback, in words.
+    """
+    chunks = chunk_units(paragraphs(text), count_tokens, limit)
+    inputs = chunks
+    summaries = summarize_all(chunks)
+    levels = 0
+    while len(summaries) > 1:
+        if levels >= max_levels or sum(count_tokens(summaries)) >= sum(count_tokens(inputs)):
+            joined = "\n\n".join(s.strip() for s in summaries)
+            # Every sentence longer than max_words: keep them all (the caller's
+            # fit_words cuts, and says so), never an empty summary.
+            picked = textrank(joined, max_words) or joined
+            return Summary(picked, len(chunks), levels, fallback="extractive")
+        levels += 1
+        inputs = chunk_units(summaries, count_tokens, limit)
+        summaries = summarize_all(inputs)
+    return Summary(summaries[0].strip(), len(chunks), levels)
+
+
+def fit_words(text: str, max_words: int) -> tuple[str, bool]:
+    """Keep whole sentences of a generated summary within ``max_words``.
+
+    Returns the text and whether anything was cut. Only model output is ever cut,
+    never the document; a first sentence longer than the limit is cut at a word.
+    """
+    if count_words(text) <= max_words:
+        return text, False
+    # Words are counted piece by piece: joining with spaces never merges two words, so
+    # the sums equal counting the joined text, in linear time.
+    kept: list[str] = []
+    total = 0
+    for sentence in sentences(text):
+        total += count_words(sentence)
+        if total > max_words:
+            break
+        kept.append(sentence)
+    if not kept:
+        words = text.split()
+        total = cut = 0
+        for index, word in enumerate(words):
+            total += count_words(word)
+            if total > max_words:
+                break
+            cut = index + 1
+        return " ".join(words[:cut]), True
+    return " ".join(kept), True
+
+
+def lead(text: str, max_words: int) -> str:
+    """The first sentences that fit within ``max_words`` (in document order)."""
+    return " ".join(pick_sentences(sentences(text), "lead", max_words))
+
+
+def _lead_indices(sents: Sequence[str], max_words: int) -> list[int]:
+    chosen: list[int] = []
+    total = 0
+    for index, sentence in enumerate(sents):
+        words = count_words(sentence)
+        if total + words > max_words:
+            if chosen:
+                break
+            continue
+        chosen.append(index)
+        total += words
+    return chosen
+
+
+def _centrality(bags: list[set[str]], damping: float, iterations: int) -> list[float]:
+    """PageRank scores of the word-overlap graph of ``bags`` (numpy, no Python pair loop).
+
+    The weight of an edge is ``|a & b| / (log |a| + log |b|)`` (bags of fewer than two
+    words have none). Overlaps are counted from an inverted index: each word adds one to
+    every pair of bags that holds it, so the work is the sum over words of the square
+    of their sentence counts, done by numpy (a matrix product for the most common
+    words). Memory: ``8 * n**2`` bytes for the graph.
+    """
+    import numpy as np
+
+    n = len(bags)
+    postings: dict[str, list[int]] = {}
+    for i, bag in enumerate(bags):
+        if len(bag) >= 2:
+            for word in bag:
+                postings.setdefault(word, []).append(i)
+    graph = np.zeros((n, n))
+    common = [ids for ids in postings.values() if len(ids) * 8 > n]
+    for ids in postings.values():
+        if len(ids) > 1 and len(ids) * 8 <= n:
+            index = np.array(ids)
+            graph[np.ix_(index, index)] += 1.0
+    if common:  # words in over an eighth of the sentences: a matrix product is faster
+        incidence = np.zeros((n, len(common)))
+        for column, ids in enumerate(common):
+            incidence[ids, column] = 1.0
+        for start in range(0, n, 512):
+            graph[start:start + 512] += incidence[start:start + 512] @ incidence.T
+    np.fill_diagonal(graph, 0.0)
+    logs = np.log(np.array([max(len(bag), 1) for bag in bags], dtype=float))
+    for row in range(n):  # row by row: no second n x n temporary
+        denominator = logs[row] + logs
+        np.divide(graph[row], denominator, out=graph[row], where=graph[row] > 0)
+    out_sum = graph.sum(axis=1)
+    out_sum[out_sum == 0] = 1.0
+    graph /= out_sum[:, None]
+    scores = np.full(n, 1.0 / n)
+    for _ in range(iterations):
+        updated = (1 - damping) / n + damping * (graph.T @ scores)
+        converged = float(np.abs(updated - scores).max()) < 1e-15
+        scores = updated
+        if converged:
+            break
+    return [float(score) for score in scores]
+
+
+def textrank(text: str, max_words: int, damping: float = 0.85, iterations: int = 50) -> str:
+    """The most central sentences (TextRank) within ``max_words``, in document order."""
+    return " ".join(pick_sentences(sentences(text), "textrank", max_words, damping,
+                                   iterations))
+
+
+def _textrank_indices(sents: Sequence[str], max_words: int, damping: float,
+                      iterations: int) -> list[int]:
+    """The chosen indices, most central first.
+
+    Scores are rounded to 12 decimals before ranking, so that sentences the graph
+    cannot tell apart tie exactly (whatever the summation order) and the earlier wins.
+    """
+    bags = [{w.lower() for w in _WORD.findall(s)} for s in sents]
+    scores = _centrality(bags, damping, iterations)
+    ranked = sorted(range(len(sents)), key=lambda i: (-round(scores[i], 12), i))
+    chosen: list[int] = []
+    total = 0
+    for index in ranked:
+        words = count_words(sents[index])
+        if total + words <= max_words:
+            chosen.append(index)
+            total += words
+    return chosen
+
+
+def pick_sentences(sents: Sequence[str], method: str, max_words: int, damping: float = 0.85,
+                   iterations: int = 50) -> list[str]:
+    """The sentences an extractive method keeps, within ``max_words``, in document order.
+
+    Args:
+        sents: The document's sentences in order (a repeated one, such as a title, is
+            counted once). They may be in any language: both methods look only at word
+            counts and shared words.
+        method: ``lead`` (the first sentences) or ``extractive``/``textrank`` (the most
+            central ones).
+        max_words: The longest summary, in words.
+        damping: TextRank's damping factor.
+        iterations: TextRank's most iterations.
+    """
+    unique = list(dict.fromkeys(sents))
+    if not unique:
+        return []
+    indices = (_lead_indices(unique, max_words) if method == "lead"
+               else _textrank_indices(unique, max_words, damping, iterations))
+    return [unique[i] for i in sorted(indices)]
+
+
+def summarize_extractive(text: str, options: SummaryOptions) -> Summary:
+    """An extractive summary by ``options.method``."""
+    pick = lead if options.method == "lead" else textrank
+    return Summary(pick(text, options.max_words))
