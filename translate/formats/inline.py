@@ -1,0 +1,322 @@
+"""Inline markup as placeholders: one block's pieces in, sentences out, and back.
+
+A format turns each block (paragraph, heading, cell, cue group) into pieces: plain text
+and ``Tag``s. A tag is an opening or closing half of inline markup (``**``, ``<b>``, a
+DOCX run change), an atom (inline code, an image, ``<br>``), or a line break that the
+model sees as one space. The model sees markup as ``<x1>``...``</x1>`` and atoms as
+``<x2/>``: short XML-like tokens, numbered from 1 in each sentence, which MarianMT
+models tend to copy through, and which a sentence keeps when it is reused elsewhere.
+
+``Splitter.block`` cuts a block into sentences (a markup pair never straddles two) and
+the literal pieces between them; ``fill`` parses each output back into pieces. An
+output whose tokens cannot be matched to the source's (one dropped, duplicated, or
+closed before it opens) is written with its markup removed: all its text and atoms
+kept, the pairs dropped, and its index reported as damaged.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from translate.sentences import sentence_spans
+
+# Tolerant: models sometimes put spaces inside a token ("< x1 >", "</ x1>").
+TOKEN = re.compile(r"<\s*(/?)\s*x\s*(\d+)\s*(/?)\s*>")
+
+
+@dataclass(frozen=True, eq=False)
+class Tag:
+    """One piece of inline markup; identity, not value, tells tags apart.
+
+    Attributes:
+        kind: ``open``, ``close``, ``atom``, ``break`` (a line break the model sees as a
+            space) or ``text`` (source text that looks like a token, passed as an atom).
+        value: What the format writes for it (a literal string, an element, a run).
+        pair: For ``close``, its ``open`` tag.
+    """
+
+    kind: str
+    value: Any = None
+    pair: Tag | None = None
+
+
+Piece = str | Tag
+Layout = tuple[Piece | int, ...]  # a block: literal pieces and segment indices
+
+
+@dataclass(frozen=True)
+class Unit:
+    """What one segment's tokens stand for: ``tags[n - 1]`` is token ``n``."""
+
+    tags: tuple[Tag, ...]
+    ends: tuple[Tag | None, ...] = ()  # each opening tag's closing tag
+    breaks: tuple[tuple[float, Tag], ...] = ()
+
+
+def protect(text: str) -> list[Piece]:
+    """Text as pieces, with anything that looks like a token made an atom."""
+    pieces: list[Piece] = []
+    last = 0
+    for match in TOKEN.finditer(text):
+        pieces += [text[last:match.start()], Tag("text", match.group(0))]
+        last = match.end()
+    pieces.append(text[last:])
+    return [p for p in pieces if p != ""]
+
+
+def _token_text(kind: str, number: int) -> str:
+    return {"open": f"<x{number}>", "close": f"</x{number}>", "atom": f"<x{number}/>"}[kind]
+
+
+def _flat(pieces: Sequence[Piece]) -> tuple[str, list[tuple[int, Piece]]]:
+    """The block as the sentence splitter sees it (tokens as spaces) and piece offsets."""
+    text: list[str] = []
+    offsets: list[tuple[int, Piece]] = []
+    at = 0
+    for piece in pieces:
+        offsets.append((at, piece))
+        width = len(piece) if isinstance(piece, str) else 1 if piece.kind == "break" else 4
+        text.append(piece if isinstance(piece, str) else " " * width)
+        at += width
+    return "".join(text), offsets
+
+
+def _snap(spans: list[tuple[int, int]], offsets: list[tuple[int, Piece]],
+          total: int) -> list[tuple[int, int]]:
+    """Widen spans over adjacent tokens and merge them until no pair straddles two."""
+    marks = [(at, p) for at, p in offsets if isinstance(p, Tag) and p.kind != "break"]
+    starts = {at: at + 4 for at, _ in marks}
+    ends = {at + 4: at for at, _ in marks}
+    widened = []
+    for start, end in spans:
+        while start in ends:
+            start = ends[start]
+        while end in starts:
+            end = starts[end]
+        widened.append((start, end))
+    where = {id(p): at for at, p in marks}
+    pairs = [(where[id(p.pair)], at) for at, p in marks if p.kind == "close" and p.pair]
+    changed = True
+    while changed:
+        changed = False
+        for opened, closed in pairs:
+            inside = [i for i, (s, e) in enumerate(widened) if s < closed + 4 and e > opened]
+            covers = [i for i in inside if widened[i][0] <= opened and widened[i][1] >= closed + 4]
+            if inside and not covers:
+                first, last = inside[0], inside[-1]
+                merged = (min(widened[first][0], opened), max(widened[last][1], closed + 4))
+                widened[first:last + 1] = [merged]
+                changed = True
+    return [(max(0, s), min(total, e)) for s, e in widened]
+
+
+class Splitter:
+    """Collects segments from blocks; replays recorded sentence spans when given them."""
+
+    def __init__(self, lang: str, spans: Sequence[tuple[tuple[int, int], ...]] | None = None):
+        self.lang = lang
+        self.replay = list(spans) if spans is not None else None
+        self.spans: list[tuple[tuple[int, int], ...]] = []
+        self.segments: list[str] = []
+        self.paragraphs: list[int] = []
+        self.units: list[Unit] = []
+
+    def block(self, pieces: Sequence[Piece], paragraph: int) -> Layout:
+        """Cut one block into sentences; returns its layout (literals and segment indices)."""
+        text, offsets = _flat(pieces)
+        if self.replay is not None:
+            spans = list(self.replay[len(self.spans)])
+        elif any(ch.isalpha() for ch in text):
+            spans = _snap(sentence_spans(text, self.lang), offsets, len(text))
+        else:
+            spans = []
+        self.spans.append(tuple(spans))
+        layout: list[Piece | int] = []
+        last = 0
+        for start, end in spans:
+            layout += _slice(offsets, last, start)
+            layout.append(self._segment(_slice(offsets, start, end), paragraph))
+            last = end
+        layout += _slice(offsets, last, len(text))
+        return tuple(layout)
+
+    def _segment(self, pieces: list[Piece], paragraph: int) -> int:
+        numbers: dict[int, int] = {}
+        tags: list[Tag] = []
+        ends: dict[int, Tag] = {}
+        model: list[str] = []
+        breaks: list[tuple[int, Tag]] = []
+        length = 0
+        for piece in pieces:
+            if isinstance(piece, str):
+                model.append(piece)
+                length += len(piece)
+            elif piece.kind == "break":
+                breaks.append((length, piece))
+                model.append(" ")
+                length += 1
+            else:
+                key = id(piece.pair if piece.kind == "close" and piece.pair else piece)
+                if key not in numbers:
+                    tags.append(piece)
+                    numbers[key] = len(tags)
+                if piece.kind == "close":
+                    ends[numbers[key]] = piece
+                model.append(_token_text("atom" if piece.kind == "text" else piece.kind,
+                                         numbers[key]))
+        size = max(length, 1)
+        self.segments.append("".join(model))
+        self.paragraphs.append(paragraph)
+        self.units.append(Unit(tuple(tags), tuple(ends.get(n) for n in range(1, len(tags) + 1)),
+                               tuple((at / size, tag) for at, tag in breaks)))
+        return len(self.segments) - 1
+
+
+def _slice(offsets: list[tuple[int, Piece]], start: int, end: int) -> list[Piece]:
+    out: list[Piece] = []
+    for at, piece in offsets:
+        width = len(piece) if isinstance(piece, str) else 1 if piece.kind == "break" else 4
+        if at + width <= start or at >= end:
+            continue
+        if isinstance(piece, str):
+            part = piece[max(0, start - at):end - at]
+            if part:
+                out.append(part)
+        else:
+            out.append(piece)
+    return out
+
+
+def _parse(output: str, unit: Unit) -> list[Piece] | None:
+    """The output as pieces, or ``None`` when its tokens do not match the source's."""
+    pieces: list[Piece] = []
+    seen: dict[tuple[int, str], int] = {}
+    stack: list[int] = []
+    last = 0
+    for match in TOKEN.finditer(output):
+        closing, number, atom = match.group(1) == "/", int(match.group(2)), match.group(3) == "/"
+        if not 1 <= number <= len(unit.tags) or (closing and atom):
+            return None
+        tag = unit.tags[number - 1]
+        kind = "atom" if atom else "close" if closing else "open"
+        wanted = "atom" if tag.kind in ("atom", "text") else "open"
+        if kind == "close" and wanted == "open":
+            if not stack or stack.pop() != number:
+                return None
+            tag = _closer(unit, number)
+        elif kind != wanted:
+            return None
+        elif kind == "open":
+            stack.append(number)
+        seen[(number, kind)] = seen.get((number, kind), 0) + 1
+        pieces += [output[last:match.start()], tag.value if tag.kind == "text" else tag]
+        last = match.end()
+    pieces.append(output[last:])
+    expected = {(n + 1, "atom" if t.kind in ("atom", "text") else k)
+                for n, t in enumerate(unit.tags)
+                for k in (("atom",) if t.kind in ("atom", "text") else ("open", "close"))}
+    if stack or set(seen) != expected or any(v != 1 for v in seen.values()):
+        return None
+    return [p for p in pieces if p != ""]
+
+
+def _closer(unit: Unit, number: int) -> Tag:
+    end = unit.ends[number - 1] if number <= len(unit.ends) else None
+    return end if end is not None else Tag("close", pair=unit.tags[number - 1])
+
+
+def _stripped(output: str, unit: Unit) -> list[Piece]:
+    """Damaged output: pairs dropped, atoms kept once (missing ones at the end)."""
+    pieces: list[Piece] = []
+    used: set[int] = set()
+    last = 0
+    for match in TOKEN.finditer(output):
+        pieces.append(output[last:match.start()])
+        last = match.end()
+        number = int(match.group(2))
+        if 1 <= number <= len(unit.tags) and number not in used:
+            tag = unit.tags[number - 1]
+            if tag.kind in ("atom", "text"):
+                used.add(number)
+                pieces.append(tag.value if tag.kind == "text" else tag)
+    pieces.append(output[last:])
+    for number, tag in enumerate(unit.tags, 1):
+        if tag.kind in ("atom", "text") and number not in used:
+            pieces += [" ", tag.value if tag.kind == "text" else tag]
+    return [p for p in pieces if p != ""]
+
+
+def _rewrap(pieces: list[Piece], breaks: tuple[tuple[float, Tag], ...]) -> list[Piece]:
+    """Put line-break tags back at the spaces nearest their relative places."""
+    if not breaks:
+        return pieces
+    spaces = [(i, j) for i, p in enumerate(pieces) if isinstance(p, str)
+              for j, ch in enumerate(p) if ch == " "]
+    length = sum(len(p) for p in pieces if isinstance(p, str))
+    chars_before = {}
+    count = 0
+    for i, piece in enumerate(pieces):
+        chars_before[i] = count
+        count += len(piece) if isinstance(piece, str) else 0
+    chosen: dict[tuple[int, int], Tag] = {}
+    leftover: list[Tag] = []
+    position = 0
+    for fraction, tag in breaks:
+        target = fraction * length
+        usable = spaces[position:]
+        if not usable:
+            leftover.append(tag)
+            continue
+        best = min(range(len(usable)),
+                   key=lambda k: abs(chars_before[usable[k][0]] + usable[k][1] - target))
+        chosen[usable[best]] = tag
+        position += best + 1
+    out: list[Piece] = []
+    for i, piece in enumerate(pieces):
+        if not isinstance(piece, str):
+            out.append(piece)
+            continue
+        start = 0
+        for j, _ch in enumerate(piece):
+            if (i, j) in chosen:
+                out += [piece[start:j], chosen[(i, j)]]
+                start = j + 1
+        out.append(piece[start:])
+    return [p for p in out + leftover if p != ""]
+
+
+def restore(output: str, unit: Unit) -> tuple[list[Piece], bool]:
+    """One output as pieces; ``True`` when its markup had to be removed."""
+    parsed = _parse(output, unit)
+    damaged = parsed is None
+    pieces = _stripped(output, unit) if parsed is None else parsed
+    return _rewrap(pieces, unit.breaks), damaged
+
+
+def fill(layout: Layout, units: Sequence[Unit], outputs: Sequence[str],
+         damaged: set[int]) -> list[Piece]:
+    """A block's pieces with each segment index replaced by its restored output."""
+    out: list[Piece] = []
+    for item in layout:
+        if isinstance(item, int):
+            pieces, broken = restore(outputs[item], units[item])
+            if broken:
+                damaged.add(item)
+            out += pieces
+        else:
+            out.append(item)
+    return out
+
+
+def damaged(source: str, output: str) -> bool:
+    """Whether ``output``'s tokens cannot be matched to those of ``source``."""
+    kinds: dict[int, str] = {}
+    for match in TOKEN.finditer(source):
+        if match.group(1) != "/":
+            kinds[int(match.group(2))] = "atom" if match.group(3) else "open"
+    if sorted(kinds) != list(range(1, len(kinds) + 1)):
+        return True  # the source itself is not numbered 1..n: nothing can be matched
+    return _parse(output, Unit(tuple(Tag(kinds[n]) for n in sorted(kinds)))) is None
