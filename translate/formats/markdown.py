@@ -1,0 +1,218 @@
+"""Markdown: CommonMark blocks from markdown-it, inline markup from our own scanner.
+
+markdown-it gives each block its source lines; the text of paragraphs, headings and
+table cells is then located in those lines, so everything around it (container and
+list markers, heading markers, table pipes and the alignment row, code, HTML blocks,
+front matter, link reference definitions) is copied byte for byte. Inside a block,
+``md_inline.Scanner`` turns markup into placeholders.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from translate.documents import Document, decode_bytes, encode_text
+from translate.errors import InputError
+from translate.formats.base import Parsed, Written, check_lengths
+from translate.formats.inline import Layout, Piece, Splitter, Unit, fill
+from translate.formats.md_inline import HTML_INLINE, Scanner
+
+_NEWLINE = re.compile(r"\r\n|\n|\r")
+_FRONT = {"---": ("---", "..."), "+++": ("+++",)}
+_CELL_LEAD = re.compile(r"[ \t>]*\|?")
+_PIPE = re.compile(r"(?<!\\)\|")
+_ATX = re.compile(r"[ \t>]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)*#{1,6}")
+
+
+@dataclass(frozen=True)
+class _Skeleton:
+    document: Document
+    regions: tuple[tuple[int, int, Layout], ...]
+    units: tuple[Unit, ...]
+
+
+@functools.cache
+def _parser() -> Any:
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark").enable("table")
+
+
+def _lines(text: str) -> list[tuple[int, int]]:
+    """(start, end of content) of each line, as markdown-it counts them."""
+    lines, last = [], 0
+    for match in _NEWLINE.finditer(text):
+        lines.append((last, match.start()))
+        last = match.end()
+    if last < len(text):
+        lines.append((last, len(text)))
+    return lines
+
+
+class _Reader:
+    def __init__(self, text: str, where: str, lang: str) -> None:
+        self.text = text
+        self.where = where
+        self.lines = _lines(text)
+        self.first = self._front_matter()
+        self.splitter = Splitter(lang)
+        self.regions: list[tuple[int, int, Layout]] = []
+        self.unmapped = 0
+        self.refs: set[str] = set()
+
+    def line(self, number: int) -> str:
+        start, end = self.lines[number]
+        return self.text[start:end]
+
+    def _front_matter(self) -> int:
+        closers = _FRONT.get(self.line(0).rstrip()) if self.lines else None
+        if closers:
+            for number in range(1, len(self.lines)):
+                if self.line(number).rstrip() in closers:
+                    return number + 1
+        return 0
+
+    def run(self) -> None:
+        body = self.text[self.lines[self.first][0]:] if self.first < len(self.lines) else ""
+        env: dict[str, Any] = {}
+        tokens = _parser().parse(body, env)
+        self.refs = {" ".join(k.split()).casefold() for k in env.get("references", {})}
+        in_table = False
+        for index, token in enumerate(tokens):
+            kind = token.type
+            if kind in ("table_open", "table_close"):
+                in_table = kind == "table_open"
+                if in_table:
+                    self._table(token.map[0] + self.first, token.map[1] + self.first)
+            elif kind == "fence":
+                self._check_fence(token.map[0] + self.first, token.map[1] + self.first,
+                                  token.markup)
+            elif kind == "inline" and not in_table and token.map:
+                parent = tokens[index - 1]
+                start = token.map[0] + self.first
+                if parent.type == "heading_open" and parent.markup.startswith("#"):
+                    self._atx(start, token.content)
+                else:
+                    self._paragraph(start, token.content)
+
+    def _check_fence(self, first: int, end: int, markup: str) -> None:
+        closing = re.compile(rf"[ \t>]*{re.escape(markup[0])}{{{len(markup)},}}[ \t]*")
+        closed = end - first >= 2 and closing.fullmatch(self.line(end - 1))
+        if not closed and end >= len(self.lines):
+            raise InputError(f"{self.where}: line {first + 1}: code fence {markup} is never "
+                             "closed, so the rest of the file would be taken as code",
+                             f"close the fence with a line of {markup}")
+
+    def _paragraph(self, first: int, content: str) -> None:
+        spans: list[tuple[int, int]] = []
+        parts = content.split("\n")
+        for offset, part in enumerate(parts):
+            if first + offset >= len(self.lines):
+                self.unmapped += 1
+                return
+            start, end = self.lines[first + offset]
+            body = self.text[start:end]
+            trimmed = body.rstrip() if offset == len(parts) - 1 else body
+            if not trimmed.endswith(part):
+                self.unmapped += 1  # e.g. a tab inside a container, expanded by markdown-it
+                return
+            spans.append((start + len(trimmed) - len(part), start + len(trimmed)))
+        raws, joints = [], []
+        for offset, (start, end) in enumerate(spans):
+            core = self.text[start:end]
+            if offset < len(spans) - 1:
+                core = core.rstrip(" \t")
+                if core.endswith("\\") and not core.endswith("\\\\"):
+                    core = core[:-1]  # a hard break: the backslash belongs to the joint
+                joints.append(self.text[start + len(core):spans[offset + 1][0]])
+            raws.append(core)
+        self._region(spans[0][0], spans[-1][1], "\n".join(raws), joints)
+
+    def _atx(self, number: int, content: str) -> None:
+        if not content:
+            return
+        start, end = self.lines[number]
+        body = self.text[start:end]
+        marker = _ATX.match(body)
+        at = body.find(content, marker.end() if marker else 0)
+        if at < 0:
+            self.unmapped += 1
+            return
+        self._region(start + at, start + at + len(content), content, [])
+
+    def _table(self, first: int, end: int) -> None:
+        for number in range(first, min(end, len(self.lines))):
+            if number == first + 1:
+                continue  # the alignment row
+            start, stop = self.lines[number]
+            body = self.text[start:stop]
+            at = _CELL_LEAD.match(body).end()  # type: ignore[union-attr]
+            for cell in _PIPE.split(body[at:]):
+                core = cell.strip()
+                if core:
+                    offset = start + at + cell.index(core)
+                    self._region(offset, offset + len(core), core, [])
+                at += len(cell) + 1
+
+    def _region(self, start: int, end: int, raw: str, joints: Sequence[str]) -> None:
+        pieces = Scanner(raw, joints, self.refs).scan()
+        self.regions.append((start, end, self.splitter.block(pieces, len(self.regions))))
+
+
+def _escape(text: str) -> str:
+    """Keep new text from turning into inline HTML or an autolink."""
+    out, last = [], 0
+    for match in HTML_INLINE.finditer(text):
+        backslashes = len(text[:match.start()]) - len(text[:match.start()].rstrip("\\"))
+        if backslashes % 2 == 0:
+            out += [text[last:match.start()], "&lt;"]
+            last = match.start() + 1
+    out.append(text[last:])
+    return "".join(out)
+
+
+def _render(pieces: Sequence[Piece]) -> str:
+    return "".join(_escape(p) if isinstance(p, str) else str(p.value) for p in pieces)
+
+
+class MarkdownFormat:
+    """CommonMark with GFM tables."""
+
+    name = "markdown"
+    suffixes = (".md", ".markdown")
+
+    def read(self, data: bytes, where: str, lang: str = "it") -> Parsed:
+        """Decode and parse; blocks whose text cannot be located are counted in notes.
+
+        Raises:
+            InputError: undecodable bytes, or a code fence left open to the end.
+        """
+        document = decode_bytes(data, where)
+        reader = _Reader(document.text, where, lang)
+        reader.run()
+        splitter = reader.splitter
+        notes = (f"{reader.unmapped} Markdown blocks not translated: their text could not "
+                 "be located in the source",) if reader.unmapped else ()
+        skeleton = _Skeleton(document, tuple(reader.regions), tuple(splitter.units))
+        return Parsed(tuple(splitter.segments), tuple(splitter.paragraphs), skeleton, notes)
+
+    def write(self, parsed: Parsed, outputs: Sequence[str], target: str) -> Written:
+        """The source text with each block's text replaced by its translation."""
+        check_lengths(parsed, outputs)
+        skeleton: _Skeleton = parsed.skeleton
+        text = skeleton.document.text
+        out: list[str] = []
+        damaged: set[int] = set()
+        last = 0
+        for start, end, layout in skeleton.regions:
+            out += [text[last:start], _render(fill(layout, skeleton.units, outputs, damaged))]
+            last = end
+        out.append(text[last:])
+        return Written(encode_text("".join(out), skeleton.document), tuple(sorted(damaged)))
+
+
+FORMAT = MarkdownFormat()

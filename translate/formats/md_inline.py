@@ -1,0 +1,235 @@
+"""A Markdown inline scanner that keeps every source character.
+
+markdown-it's inline tokens decode entities and escapes and carry no positions, so
+inline markup is found here, on the raw text of one block: code spans, autolinks and
+inline HTML become atoms (their pairs of HTML tags become pairs), links and images a
+pair around their text, emphasis delimiters a pair when they match (a simplified form
+of CommonMark's rules: a wrong guess changes only what the model sees, never a byte
+of an untranslated document). Line breaks become break tags that carry the literal
+joint (trailing spaces, backslash, newline and the next line's container prefix).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import string
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+
+from translate.formats.inline import Piece, Tag, protect
+
+_PUNCT = frozenset(string.punctuation)
+_ATTR = r"""(?:\s+[A-Za-z_:][\w.:-]*(?:\s*=\s*(?:[^\s"'=<>`]+|'[^']*'|"[^"]*"))?)"""
+HTML_INLINE = re.compile(
+    rf"<[A-Za-z][A-Za-z0-9-]*{_ATTR}*\s*/?>|</[A-Za-z][A-Za-z0-9-]*\s*>|<!--.*?-->"
+    r"|<\?.*?\?>|<![A-Za-z]+[^>]*>|<!\[CDATA\[.*?\]\]>"
+    r"|<[A-Za-z][A-Za-z0-9.+-]{1,31}:[^\s<>]*>"
+    r"|<[\w.!#$%&'*+/=?^`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*>", re.S)
+_OPEN_TAG = re.compile(r"<([A-Za-z][A-Za-z0-9-]*)[\s>]")
+_CLOSE_TAG = re.compile(r"</([A-Za-z][A-Za-z0-9-]*)")
+_VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
+
+
+@dataclass
+class _Delim:
+    char: str
+    literal: str
+    can_open: bool
+    can_close: bool
+
+
+def _normalize(label: str) -> str:
+    return " ".join(label.split()).casefold()
+
+
+class Scanner:
+    """Scan one block's raw inline text (lines joined by ``\\n``) into pieces.
+
+    Args:
+        raw: The block's text; each ``\\n`` stands for ``joints[k]``.
+        joints: The literal text of each line break.
+        refs: Normalised labels of the document's link reference definitions.
+    """
+
+    def __init__(self, raw: str, joints: Sequence[str], refs: Collection[str]) -> None:
+        self.raw = raw
+        self.joints = joints
+        self.refs = refs
+        self.newlines = [i for i, ch in enumerate(raw) if ch == "\n"]
+
+    def real(self, start: int, end: int) -> str:
+        """The source text of ``raw[start:end]``, joints restored."""
+        first = bisect.bisect_left(self.newlines, start)
+        out, at = [], start
+        for k in range(first, len(self.newlines)):
+            position = self.newlines[k]
+            if position >= end:
+                break
+            out += [self.raw[at:position], self.joints[k]]
+            at = position + 1
+        out.append(self.raw[at:end])
+        return "".join(out)
+
+    def scan(self) -> list[Piece]:
+        """The whole block as pieces."""
+        return self._run(0, len(self.raw))
+
+    def _run(self, start: int, end: int) -> list[Piece]:
+        raw = self.raw
+        items: list[Piece | _Delim] = []
+        text_start = i = start
+
+        def flush(upto: int) -> None:
+            if upto > text_start:
+                items.extend(protect(raw[text_start:upto]))
+
+        while i < end:
+            step, item = self._item(i, end)
+            if item is None:
+                i += step if step else 1
+                continue
+            flush(i)
+            if isinstance(item, list):
+                items.extend(item)
+            else:
+                items.append(item)
+            i += step
+            text_start = i
+        flush(end)
+        return self._emphasis(self._pair_html(items))
+
+    def _item(self, i: int, end: int) -> tuple[int, Piece | _Delim | list[Piece] | None]:
+        """What starts at ``i``: (its length, the item) or (chars to skip, ``None``)."""
+        raw, ch = self.raw, self.raw[i]
+        if ch == "\\":
+            return (2 if i + 1 < end and raw[i + 1] in _PUNCT else 1), None
+        if ch == "\n":
+            return 1, Tag("break", self.joints[bisect.bisect_left(self.newlines, i)])
+        if ch == "`":
+            n = len(raw[i:end]) - len(raw[i:end].lstrip("`"))
+            close = self._code_end(i + n, end, n)
+            return (close - i, Tag("atom", self.real(i, close))) if close else (n, None)
+        if ch == "<":
+            match = HTML_INLINE.match(raw, i, end)
+            return (match.end() - i, Tag("atom", self.real(i, match.end()))) if match else (1, None)
+        if ch == "[" or (ch == "!" and raw[i + 1:i + 2] == "["):
+            return self._link(i, end)
+        if ch in "*_~":
+            n = len(raw[i:end]) - len(raw[i:end].lstrip(ch))
+            return n, self._delim(i, n)
+        return 1, None
+
+    def _code_end(self, start: int, end: int, n: int) -> int:
+        for match in re.finditer(r"`+", self.raw[start:end]):
+            if len(match.group(0)) == n:
+                return start + match.end()
+        return 0
+
+    def _close_bracket(self, start: int, end: int) -> int:
+        depth, i = 0, start
+        while i < end:
+            ch = self.raw[i]
+            if ch == "\\":
+                i += 2
+                continue
+            if ch == "`":
+                n = len(self.raw[i:end]) - len(self.raw[i:end].lstrip("`"))
+                i = self._code_end(i + n, end, n) or i + n
+                continue
+            depth += ch == "["
+            if ch == "]":
+                if depth == 0:
+                    return i
+                depth -= 1
+            i += 1
+        return -1
+
+    def _target_end(self, start: int, end: int) -> int:
+        """The end of ``(destination "title")`` starting at ``start``, or -1."""
+        depth, i = 0, start
+        while i < end:
+            ch = self.raw[i]
+            if ch == "\\":
+                i += 2
+                continue
+            depth += ch == "("
+            depth -= ch == ")"
+            if depth == 0:
+                return i + 1
+            i += 1
+        return -1
+
+    def _link(self, i: int, end: int) -> tuple[int, list[Piece] | None]:
+        opener = 2 if self.raw[i] == "!" else 1
+        bracket = self._close_bracket(i + opener, end)
+        if bracket < 0:
+            return opener, None
+        after = bracket + 1
+        label = self.raw[i + opener:bracket]
+        if self.raw[after:after + 1] == "(":
+            stop = self._target_end(after, end)
+        elif self.raw[after:after + 1] == "[":
+            close = self.raw.find("]", after, end)
+            named = self.raw[after + 1:close] or label if close > 0 else ""
+            stop = close + 1 if close > 0 and _normalize(named) in self.refs else -1
+        else:
+            stop = after if _normalize(label) in self.refs else -1
+        if stop < 0:
+            return opener, None
+        open_tag = Tag("open", self.real(i, i + opener))
+        close_tag = Tag("close", self.real(bracket, stop), pair=open_tag)
+        return stop - i, [open_tag, *self._run(i + opener, bracket), close_tag]
+
+    def _delim(self, i: int, n: int) -> _Delim:
+        raw = self.raw
+        before = raw[i - 1] if i > 0 else " "
+        after = raw[i + n] if i + n < len(raw) else " "
+        left = not after.isspace() and (after not in _PUNCT or before.isspace() or before in _PUNCT)
+        right = not before.isspace() and (before not in _PUNCT or after.isspace()
+                                          or after in _PUNCT)
+        if raw[i] == "_":
+            left, right = left and not before.isalnum(), right and not after.isalnum()
+        return _Delim(raw[i], self.real(i, i + n), left, right)
+
+    @staticmethod
+    def _pair_html(items: list[Piece | _Delim]) -> list[Piece | _Delim]:
+        """Turn matching inline HTML open and close tags into pairs."""
+        stack: list[tuple[str, int]] = []
+        for index, item in enumerate(items):
+            if not isinstance(item, Tag) or item.kind != "atom":
+                continue
+            opened, closed = _OPEN_TAG.match(item.value), _CLOSE_TAG.match(item.value)
+            if opened and opened.group(1).lower() not in _VOID and not item.value.endswith("/>"):
+                stack.append((opened.group(1).lower(), index))
+            elif closed and stack and stack[-1][0] == closed.group(1).lower():
+                _, at = stack.pop()
+                open_tag = Tag("open", items[at].value)  # type: ignore[union-attr]
+                items[at] = open_tag
+                items[index] = Tag("close", item.value, pair=open_tag)
+        return items
+
+    @staticmethod
+    def _emphasis(items: list[Piece | _Delim]) -> list[Piece]:
+        """Match delimiter runs (same character, same length) into pairs; others are text."""
+        stack: list[int] = []
+        out: list[Piece | _Delim] = list(items)
+        for index, item in enumerate(items):
+            if not isinstance(item, _Delim):
+                continue
+            match = next((k for k in range(len(stack) - 1, -1, -1)
+                          if item.can_close and _same(items[stack[k]], item)), None)
+            if match is not None:
+                opener = Tag("open", items[stack[match]].literal)  # type: ignore[union-attr]
+                out[stack[match]] = opener
+                out[index] = Tag("close", item.literal, pair=opener)
+                del stack[match:]
+            elif item.can_open:
+                stack.append(index)
+        return [item.literal if isinstance(item, _Delim) else item for item in out]
+
+
+def _same(opener: Piece | _Delim, closer: _Delim) -> bool:
+    return (isinstance(opener, _Delim) and opener.can_open and opener.char == closer.char
+            and len(opener.literal) == len(closer.literal))
