@@ -103,7 +103,7 @@ class _Walker:
                 self._attributes(element)
             return [Tag("atom", element), *tail]
         self._attributes(element)
-        opener = Tag("open", element)
+        opener = Tag("open", element, keep=any(element.get(a) for a in ATTRIBUTES))
         pieces: list[Piece] = [opener, *protect(element.text or "")]
         for child in element:
             pieces += self._pieces(child)

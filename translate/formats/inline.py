@@ -36,11 +36,14 @@ class Tag:
             space) or ``text`` (source text that looks like a token, passed as an atom).
         value: What the format writes for it (a literal string, an element, a run).
         pair: For ``close``, its ``open`` tag.
+        keep: For ``open``: the markup holds text of its own (an HTML ``title``), so
+            when the segment is damaged it is kept, empty, rather than dropped.
     """
 
     kind: str
     value: Any = None
     pair: Tag | None = None
+    keep: bool = False
 
 
 Piece = str | Tag
@@ -228,6 +231,16 @@ def _closer(unit: Unit, number: int) -> Tag:
     return end if end is not None else Tag("close", pair=unit.tags[number - 1])
 
 
+def _kept(unit: Unit, number: int) -> list[Piece]:
+    """What a damaged segment keeps of token ``number``: atoms, and pairs marked keep."""
+    tag = unit.tags[number - 1]
+    if tag.kind == "text":
+        return [tag.value]
+    if tag.kind == "atom":
+        return [tag]
+    return [tag, _closer(unit, number)] if tag.keep else []
+
+
 def _stripped(output: str, unit: Unit) -> list[Piece]:
     """Damaged output: pairs dropped, atoms kept once (missing ones at the end)."""
     pieces: list[Piece] = []
@@ -238,14 +251,15 @@ def _stripped(output: str, unit: Unit) -> list[Piece]:
         last = match.end()
         number = int(match.group(2))
         if 1 <= number <= len(unit.tags) and number not in used:
-            tag = unit.tags[number - 1]
-            if tag.kind in ("atom", "text"):
+            kept = _kept(unit, number)
+            if kept:
                 used.add(number)
-                pieces.append(tag.value if tag.kind == "text" else tag)
+                pieces += kept
     pieces.append(output[last:])
-    for number, tag in enumerate(unit.tags, 1):
-        if tag.kind in ("atom", "text") and number not in used:
-            pieces += [" ", tag.value if tag.kind == "text" else tag]
+    for number in range(1, len(unit.tags) + 1):
+        kept = _kept(unit, number)
+        if kept and number not in used:
+            pieces += [" ", *kept]
     return [p for p in pieces if p != ""]
 
 
