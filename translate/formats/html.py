@@ -118,9 +118,7 @@ def _parse(text: str, where: str) -> Any:
         root = etree.fromstring(text, parser)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
         raise InputError(f"{where}: cannot be read as HTML: {exc}") from exc
-    if root is None:
-        raise InputError(f"{where}: no HTML content")
-    return root
+    return root  # None for a file of nothing but comments or whitespace
 
 
 def _build(pieces: Sequence[Piece]) -> Any:
@@ -188,8 +186,9 @@ class HtmlFormat:
         """
         document = decode_bytes(data, where)
         splitter = Splitter(lang)
-        if document.text.strip():
-            _Walker(splitter).walk(_parse(document.text, where))
+        root = _parse(document.text, where) if document.text.strip() else None
+        if root is not None:
+            _Walker(splitter).walk(root)
         skeleton = _Skeleton(document, tuple(splitter.spans))
         return Parsed(tuple(splitter.segments), tuple(splitter.paragraphs), skeleton)
 
@@ -198,9 +197,9 @@ class HtmlFormat:
         check_lengths(parsed, outputs)
         skeleton: _Skeleton = parsed.skeleton
         document = skeleton.document
-        if not document.text.strip():
+        root = _parse(document.text, "<source>") if document.text.strip() else None
+        if root is None:
             return Written(encode_text(document.text, document))
-        root = _parse(document.text, "<source>")
         walker = _Walker(Splitter("", skeleton.spans))
         walker.walk(root)
         units = walker.splitter.units  # their tags point into this parse of the source
