@@ -93,9 +93,10 @@ def _snap(spans: list[tuple[int, int]], offsets: list[tuple[int, Piece]],
     marks = [(at, p) for at, p in offsets if isinstance(p, Tag) and p.kind != "break"]
     starts = {at: at + 4 for at, _ in marks}
     ends = {at + 4: at for at, _ in marks}
-    widened = []
+    widened: list[tuple[int, int]] = []
     for start, end in spans:
-        while start in ends:
+        floor = widened[-1][1] if widened else 0  # a token joins one sentence only
+        while start in ends and ends[start] >= floor:
             start = ends[start]
         while end in starts:
             end = starts[end]

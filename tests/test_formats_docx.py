@@ -1,0 +1,146 @@
+"""DOCX: paragraphs, runs, styles and tables kept; unreached parts reported; bad files."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+
+import docx
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from lxml import etree
+
+from tests.formats_corpus import build_docx
+from translate.errors import InputError
+from translate.formats.docx import FORMAT
+
+
+def _xml(data: bytes) -> list[bytes]:
+    """The document XML that carries text: body, headers and footers, canonicalised."""
+    document = docx.Document(io.BytesIO(data))
+    parts = [etree.tostring(document.element.body, method="c14n")]
+    for section in document.sections:
+        parts += [etree.tostring(section.header._element, method="c14n"),
+                  etree.tostring(section.footer._element, method="c14n")]
+    return parts
+
+
+def _outline(data: bytes) -> list[object]:
+    """Paragraph styles, runs' formatting, table shapes, through python-docx."""
+    document = docx.Document(io.BytesIO(data))
+    out: list[object] = [(p.style.name, [(r.bold, r.italic, r.underline) for r in p.runs])
+                         for p in document.paragraphs]
+    out += [(len(t.rows), len(t.columns), t.style.name if t.style else None)
+            for t in document.tables]
+    return out
+
+
+def _identity(data: bytes) -> bytes:
+    parsed = FORMAT.read(data, "x.docx")
+    written = FORMAT.write(parsed, parsed.segments, "en")
+    assert written.damaged == ()
+    return written.data
+
+
+def test_corpus_round_trip_keeps_the_document_xml() -> None:
+    data = build_docx()
+    out = _identity(data)
+    assert _xml(out) == _xml(data)
+    assert _outline(out) == _outline(data)
+
+
+def test_segments_carry_run_changes_as_placeholders() -> None:
+    parsed = FORMAT.read(build_docx(), "r.docx")
+    segments = set(parsed.segments)
+    assert "Il progetto è stato <x1>completato</x1> in anticipo." in segments
+    assert "Vedi il <x1>rapporto completo</x1> per i dettagli." in segments
+    assert "Frase spezzata in più run con la stessa forma." in segments  # same format: no tag
+    assert {"Tabella annidata", "Relazione annuale riservata", "Pagina di prova"} <= segments
+    assert parsed.notes == ()
+
+
+def test_translation_keeps_styles_runs_links_and_tables() -> None:
+    data = build_docx()
+    parsed = FORMAT.read(data, "r.docx")
+    outputs = [re.sub(r"(?<![<x/])\b([^\W\d_]+)", lambda m: m.group(1).upper(), s)
+               for s in parsed.segments]
+    written = FORMAT.write(parsed, outputs, "en")
+    assert written.damaged == ()
+    assert _outline(written.data) == _outline(data)
+    document = docx.Document(io.BytesIO(written.data))
+    texts = [p.text for p in document.paragraphs]
+    assert "IL PROGETTO È STATO COMPLETATO IN ANTICIPO. IL BUDGET È STATO RISPETTATO." in texts
+    assert [r.text for r in document.paragraphs[1].runs if r.bold] == ["COMPLETATO"]
+    assert document.tables[0].cell(1, 1).tables[0].cell(0, 0).text == "TABELLA ANNIDATA"
+    assert document.sections[0].header.paragraphs[0].text == "RELAZIONE ANNUALE RISERVATA"
+    body = etree.tostring(document.element.body).decode()
+    assert re.search(r"<w:hyperlink [^>]*r:id=\"rId\d+\"><w:r><w:rPr><w:u w:val=\"single\"/>"
+                     r"</w:rPr><w:t[^>]*>RAPPORTO COMPLETO</w:t>", body)
+
+
+def test_reordered_run_changes_follow_the_words() -> None:
+    data = build_docx()
+    parsed = FORMAT.read(data, "r.docx")
+    index = parsed.segments.index("Il progetto è stato <x1>completato</x1> in anticipo.")
+    outputs = list(parsed.segments)
+    outputs[index] = "<x1>Done</x1> early was the project."
+    document = docx.Document(io.BytesIO(FORMAT.write(parsed, outputs, "en").data))
+    runs = [(r.text, r.bold) for r in document.paragraphs[1].runs]
+    assert runs[0] == ("Done", True) and runs[1][0].startswith(" early was the project.")
+
+
+def test_unreached_parts_are_counted_in_notes() -> None:
+    parsed = FORMAT.read(build_docx(footnotes=True, text_box=True), "r.docx")
+    assert set(parsed.notes) == {"footnotes not translated: 2", "text boxes not translated: 1"}
+    assert not any("Testo in una" in s or "Una nota" in s for s in parsed.segments)
+    FORMAT.write(parsed, parsed.segments, "en")
+
+
+def _zip_without_word() -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        z.writestr("hello.txt", "not a word file")
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(("make", "words"), [
+    (lambda: b"this is plain text, not a zip", "not a valid .docx"),
+    (lambda: build_docx()[:3000], "not a valid .docx"),  # truncated
+    (lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), "password-protected"),
+    (_zip_without_word, "not a valid .docx"),
+])
+def test_bad_files_are_clear_errors(make, words) -> None:
+    with pytest.raises(InputError) as caught:
+        FORMAT.read(make(), "rotto.docx")
+    assert caught.value.message.startswith("rotto.docx: ") and words in caught.value.message
+
+
+_RUN = st.tuples(st.sampled_from(["Ciao ", "mondo", " e poi", "  spazi  ", "Roma.", "x<x1>y",
+                                  "È bello! Sì."]),
+                 st.sampled_from([None, "b", "i", "bi", "u"]), st.sampled_from(["", "tab", "br"]))
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.lists(_RUN, max_size=5), min_size=1, max_size=5), st.booleans())
+def test_generated_documents_round_trip(paragraphs, with_table) -> None:
+    document = docx.Document()
+    for runs in paragraphs:
+        p = document.add_paragraph()
+        for text, form, extra in runs:
+            run = p.add_run(text)
+            run.bold = "b" in (form or "") or None
+            run.italic = "i" in (form or "") or None
+            run.underline = "u" in (form or "") or None
+            if extra == "tab":
+                run.add_tab()
+            elif extra == "br":
+                run.add_break()
+    if with_table:
+        table = document.add_table(rows=2, cols=2)
+        table.cell(0, 0).text, table.cell(1, 1).text = "Voce uno", "Voce due."
+    out = io.BytesIO()
+    document.save(out)
+    data = out.getvalue()
+    assert _xml(_identity(data)) == _xml(data)
