@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import copy
 import io
+import itertools
 import re
 import zipfile
 from collections.abc import Sequence
@@ -162,7 +163,7 @@ def _cut(units: list[str | Any], sizes: list[int]) -> list[list[str | Any]]:
         done += size
         cuts.append(round(len(units) * done / total))
     cuts[-1] = len(units)
-    return [units[a:b] for a, b in zip(cuts, cuts[1:], strict=False)]
+    return [units[a:b] for a, b in itertools.pairwise(cuts)]
 
 
 class _Writer:

@@ -17,7 +17,7 @@ from typing import Any
 
 from translate.documents import Document, decode_bytes, encode_text
 from translate.errors import InputError
-from translate.formats.base import Parsed, Written, check_lengths
+from translate.formats.base import Parsed, Written, check_lengths, need
 from translate.formats.inline import Layout, Piece, Splitter, Unit, fill
 from translate.formats.md_inline import HTML_INLINE, Scanner
 
@@ -37,9 +37,8 @@ class _Skeleton:
 
 @functools.cache
 def _parser() -> Any:
-    from markdown_it import MarkdownIt
-
-    return MarkdownIt("commonmark").enable("table")
+    markdown_it = need("markdown_it", "formats")
+    return markdown_it.MarkdownIt("commonmark").enable("table")
 
 
 def _lines(text: str) -> list[tuple[int, int]]:

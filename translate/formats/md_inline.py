@@ -45,10 +45,10 @@ def _normalize(label: str) -> str:
 
 
 class Scanner:
-    """Scan one block's raw inline text (lines joined by ``\\n``) into pieces.
+    r"""Scan one block's raw inline text (lines joined by ``\n``) into pieces.
 
     Args:
-        raw: The block's text; each ``\\n`` stands for ``joints[k]``.
+        raw: The block's text; each ``\n`` stands for ``joints[k]``.
         joints: The literal text of each line break.
         refs: Normalised labels of the document's link reference definitions.
     """

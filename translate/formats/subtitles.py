@@ -1,11 +1,11 @@
-"""Subtitles (SRT and WebVTT): cue numbers, timings and settings kept byte for byte.
+r"""Subtitles (SRT and WebVTT): cue numbers, timings and settings kept byte for byte.
 
 Consecutive cues whose text does not end a sentence form one block, so a sentence that
 runs over several cues reaches the model whole. The text between two cues' texts (the
 blank line, the next number and timing) is a break tag: the model sees one space, and
 the translation is cut again at the spaces nearest the same relative places, so each
 cue keeps its timing and gets its share of the sentence. Inline tags (``<i>``,
-``<font color=...>``, ``<v Name>``, ``{\\an8}``) are placeholders.
+``<font color=...>``, ``<v Name>``, ``{\an8}``) are placeholders.
 """
 
 from __future__ import annotations
