@@ -125,3 +125,63 @@ def test_damage_check_never_crashes_and_accepts_the_source(tokens) -> None:
     source = "<x1>a</x1> <x2/>"
     assert placeholder_damage(source, source) is False
     assert isinstance(placeholder_damage(source, output), bool)
+
+
+@st.composite
+def _pieces(draw: st.DrawFn) -> list[object]:
+    """A block: words and sentence ends, with well-nested pairs, atoms and breaks."""
+    from translate.formats.inline import Tag, protect
+
+    out: list[object] = []
+    stack: list[Tag] = []
+    for choice in draw(st.lists(st.sampled_from(["word", "end", "open", "close", "atom", "br",
+                                                 "space"]), max_size=30)):
+        if choice == "word":
+            out += protect(draw(st.sampled_from(["Ciao", "casa", "Roma", "e", "il", "<x1>"])))
+        elif choice == "end":
+            out.append(draw(st.sampled_from([". ", "! ", "? ", ".", "… "])))
+        elif choice == "space":
+            out.append(" ")
+        elif choice == "open":
+            stack.append(Tag("open", "<"))
+            out.append(stack[-1])
+        elif choice == "close" and stack:
+            out.append(Tag("close", ">", pair=stack.pop()))
+        elif choice == "atom":
+            out.append(Tag("atom", "@"))
+        elif choice == "br":
+            out.append(Tag("break", "\n"))
+    while stack:
+        out.append(Tag("close", ">", pair=stack.pop()))
+    return out
+
+
+@settings(max_examples=150, deadline=None)
+@given(_pieces())
+def test_splitter_keeps_pairs_whole_and_identity_restores_every_piece(pieces) -> None:
+    from translate.formats.inline import Splitter, Tag, fill
+
+    splitter = Splitter("it")
+    layout = splitter.block(pieces, 0)
+    for segment in splitter.segments:
+        assert not placeholder_damage(segment, segment)
+    damaged: set[int] = set()
+    out = fill(layout, splitter.units, splitter.segments, damaged)
+    assert damaged == set()
+
+    def flat(items: list[object]) -> list[object]:
+        merged: list[object] = []
+        for item in items:
+            if isinstance(item, Tag) and item.kind == "text":
+                item = item.value  # restored as the text it stood for
+            if isinstance(item, str) and merged and isinstance(merged[-1], str):
+                merged[-1] += item
+            elif isinstance(item, Tag) and item.kind == "close":
+                merged.append(("close", id(item.pair)))
+            elif item != "":
+                merged.append(item if isinstance(item, str) else id(item))
+        return merged
+
+    assert flat(out) == flat(pieces)
+    replay = Splitter("it", splitter.spans)
+    assert replay.block(pieces, 0) == layout and replay.segments == splitter.segments

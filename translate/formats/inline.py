@@ -16,6 +16,7 @@ kept, the pairs dropped, and its index reported as damaged.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -102,18 +103,20 @@ def _snap(spans: list[tuple[int, int]], offsets: list[tuple[int, Piece]],
             end = starts[end]
         widened.append((start, end))
     where = {id(p): at for at, p in marks}
-    pairs = [(where[id(p.pair)], at) for at, p in marks if p.kind == "close" and p.pair]
-    changed = True
-    while changed:
-        changed = False
-        for opened, closed in pairs:
-            inside = [i for i, (s, e) in enumerate(widened) if s < closed + 4 and e > opened]
-            covers = [i for i in inside if widened[i][0] <= opened and widened[i][1] >= closed + 4]
-            if inside and not covers:
-                first, last = inside[0], inside[-1]
-                merged = (min(widened[first][0], opened), max(widened[last][1], closed + 4))
-                widened[first:last + 1] = [merged]
-                changed = True
+    for opened, closed in sorted((where[id(p.pair)], at + 4) for at, p in marks
+                                 if p.kind == "close" and p.pair):
+        # Merging only ever joins spans, so a pair already inside one stays inside one.
+        starts_at = [start for start, _ in widened]
+        first = max(bisect.bisect_right(starts_at, opened) - 1, 0)
+        last = bisect.bisect_left(starts_at, closed) - 1
+        if last < first or widened[first][0] > closed or widened[last][1] <= opened:
+            continue  # in the literal text between sentences
+        if first == last and widened[first][0] <= opened and widened[first][1] >= closed:
+            continue
+        if widened[first][1] <= opened:
+            first += 1
+        merged = (min(widened[first][0], opened), max(widened[last][1], closed))
+        widened[first:last + 1] = [merged]
     return [(max(0, s), min(total, e)) for s, e in widened]
 
 
@@ -138,13 +141,12 @@ class Splitter:
         else:
             spans = []
         self.spans.append(tuple(spans))
-        layout: list[Piece | int] = []
-        last = 0
-        for start, end in spans:
-            layout += _slice(offsets, last, start)
-            layout.append(self._segment(_slice(offsets, start, end), paragraph))
-            last = end
-        layout += _slice(offsets, last, len(text))
+        bounds = [0, *(b for span in spans for b in span), len(text)]
+        chunks = _chunks(offsets, bounds)
+        layout: list[Piece | int] = list(chunks[0])
+        for number in range(len(spans)):
+            layout.append(self._segment(chunks[2 * number + 1], paragraph))
+            layout += chunks[2 * number + 2]
         return tuple(layout)
 
     def _segment(self, pieces: list[Piece], paragraph: int) -> int:
@@ -179,19 +181,26 @@ class Splitter:
         return len(self.segments) - 1
 
 
-def _slice(offsets: list[tuple[int, Piece]], start: int, end: int) -> list[Piece]:
-    out: list[Piece] = []
+def _chunks(offsets: list[tuple[int, Piece]], bounds: list[int]) -> list[list[Piece]]:
+    """The pieces cut at ``bounds`` (sorted offsets): one list per interval, in one pass."""
+    chunks: list[list[Piece]] = [[] for _ in range(len(bounds) - 1)]
+    interval = 0
     for at, piece in offsets:
         width = len(piece) if isinstance(piece, str) else 1 if piece.kind == "break" else 4
-        if at + width <= start or at >= end:
+        while interval < len(chunks) - 1 and bounds[interval + 1] <= at:
+            interval += 1
+        if not isinstance(piece, str):
+            chunks[interval].append(piece)
             continue
-        if isinstance(piece, str):
-            part = piece[max(0, start - at):end - at]
-            if part:
-                out.append(part)
-        else:
-            out.append(piece)
-    return out
+        start = at
+        while start < at + width:
+            while interval < len(chunks) - 1 and bounds[interval + 1] <= start:
+                interval += 1
+            stop = min(at + width, bounds[interval + 1])
+            if stop > start:
+                chunks[interval].append(piece[start - at:stop - at])
+            start = stop if stop > start else at + width
+    return chunks
 
 
 def _parse(output: str, unit: Unit) -> list[Piece] | None:
@@ -216,7 +225,7 @@ def _parse(output: str, unit: Unit) -> list[Piece] | None:
         elif kind == "open":
             stack.append(number)
         seen[(number, kind)] = seen.get((number, kind), 0) + 1
-        pieces += [output[last:match.start()], tag.value if tag.kind == "text" else tag]
+        pieces += [output[last:match.start()], tag]
         last = match.end()
     pieces.append(output[last:])
     expected = {(n + 1, "atom" if t.kind in ("atom", "text") else k)
@@ -235,9 +244,7 @@ def _closer(unit: Unit, number: int) -> Tag:
 def _kept(unit: Unit, number: int) -> list[Piece]:
     """What a damaged segment keeps of token ``number``: atoms, and pairs marked keep."""
     tag = unit.tags[number - 1]
-    if tag.kind == "text":
-        return [tag.value]
-    if tag.kind == "atom":
+    if tag.kind in ("atom", "text"):
         return [tag]
     return [tag, _closer(unit, number)] if tag.keep else []
 
@@ -268,37 +275,38 @@ def _rewrap(pieces: list[Piece], breaks: tuple[tuple[float, Tag], ...]) -> list[
     """Put line-break tags back at the spaces nearest their relative places."""
     if not breaks:
         return pieces
-    spaces = [(i, j) for i, p in enumerate(pieces) if isinstance(p, str)
-              for j, ch in enumerate(p) if ch == " "]
-    length = sum(len(p) for p in pieces if isinstance(p, str))
-    chars_before = {}
-    count = 0
+    spaces: list[int] = []  # offsets of spaces, counting text characters only
+    places: list[tuple[int, int]] = []  # (piece, index in piece) of each
+    length = 0
     for i, piece in enumerate(pieces):
-        chars_before[i] = count
-        count += len(piece) if isinstance(piece, str) else 0
+        if isinstance(piece, str):
+            for j, ch in enumerate(piece):
+                if ch == " ":
+                    spaces.append(length + j)
+                    places.append((i, j))
+            length += len(piece)
     chosen: dict[tuple[int, int], Tag] = {}
     leftover: list[Tag] = []
     position = 0
     for fraction, tag in breaks:
-        target = fraction * length
-        usable = spaces[position:]
-        if not usable:
+        if position >= len(spaces):
             leftover.append(tag)
             continue
-        best = min(range(len(usable)),
-                   key=lambda k: abs(chars_before[usable[k][0]] + usable[k][1] - target))
-        chosen[usable[best]] = tag
-        position += best + 1
+        target = fraction * length
+        k = bisect.bisect_left(spaces, target, lo=position)
+        options = [n for n in (k - 1, k) if position <= n < len(spaces)]
+        best = min(options, key=lambda n: abs(spaces[n] - target))
+        chosen[places[best]] = tag
+        position = best + 1
     out: list[Piece] = []
     for i, piece in enumerate(pieces):
         if not isinstance(piece, str):
             out.append(piece)
             continue
         start = 0
-        for j, _ch in enumerate(piece):
-            if (i, j) in chosen:
-                out += [piece[start:j], chosen[(i, j)]]
-                start = j + 1
+        for j in (j for j, ch in enumerate(piece) if ch == " " and (i, j) in chosen):
+            out += [piece[start:j], chosen[(i, j)]]
+            start = j + 1
         out.append(piece[start:])
     return [p for p in out + leftover if p != ""]
 
@@ -307,8 +315,13 @@ def restore(output: str, unit: Unit) -> tuple[list[Piece], bool]:
     """One output as pieces; ``True`` when its markup had to be removed."""
     parsed = _parse(output, unit)
     damaged = parsed is None
-    pieces = _stripped(output, unit) if parsed is None else parsed
-    return _rewrap(pieces, unit.breaks), damaged
+    pieces = _rewrap(_stripped(output, unit) if parsed is None else parsed, unit.breaks)
+    return [_literal(p) for p in pieces], damaged
+
+
+def _literal(piece: Piece) -> Piece:
+    """Source text that looked like a token goes back as the text it is."""
+    return piece.value if isinstance(piece, Tag) and piece.kind == "text" else piece
 
 
 def fill(layout: Layout, units: Sequence[Unit], outputs: Sequence[str],
@@ -322,7 +335,7 @@ def fill(layout: Layout, units: Sequence[Unit], outputs: Sequence[str],
                 damaged.add(item)
             out += pieces
         else:
-            out.append(item)
+            out.append(_literal(item))
     return out
 
 
