@@ -29,6 +29,10 @@ HTML_INLINE = re.compile(
     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*>", re.S)
 _OPEN_TAG = re.compile(r"<([A-Za-z][A-Za-z0-9-]*)[\s>]")
 _CLOSE_TAG = re.compile(r"</([A-Za-z][A-Za-z0-9-]*)")
+_RUNS = re.compile(r"`+|\*+|_+|~+")
+# How far a link's text or target is looked for: longer ones are left as text, so that
+# a block full of unmatched brackets stays linear.
+MAX_LINK = 2000
 _VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
 
 
@@ -58,6 +62,13 @@ class Scanner:
         self.joints = joints
         self.refs = refs
         self.newlines = [i for i, ch in enumerate(raw) if ch == "\n"]
+        self.ticks: dict[int, list[int]] = {}  # backtick run length -> where runs start
+        for match in re.finditer(r"`+", raw):
+            self.ticks.setdefault(len(match.group(0)), []).append(match.start())
+
+    def _run_length(self, i: int, end: int) -> int:
+        match = _RUNS.match(self.raw, i, end)
+        return match.end() - i if match else 1
 
     def real(self, start: int, end: int) -> str:
         """The source text of ``raw[start:end]``, joints restored."""
@@ -108,7 +119,7 @@ class Scanner:
         if ch == "\n":
             return 1, Tag("break", self.joints[bisect.bisect_left(self.newlines, i)])
         if ch == "`":
-            n = len(raw[i:end]) - len(raw[i:end].lstrip("`"))
+            n = self._run_length(i, end)
             close = self._code_end(i + n, end, n)
             return (close - i, Tag("atom", self.real(i, close))) if close else (n, None)
         if ch == "<":
@@ -117,25 +128,25 @@ class Scanner:
         if ch == "[" or (ch == "!" and raw[i + 1:i + 2] == "["):
             return self._link(i, end)
         if ch in "*_~":
-            n = len(raw[i:end]) - len(raw[i:end].lstrip(ch))
+            n = self._run_length(i, end)
             return n, self._delim(i, n)
         return 1, None
 
     def _code_end(self, start: int, end: int, n: int) -> int:
-        for match in re.finditer(r"`+", self.raw[start:end]):
-            if len(match.group(0)) == n:
-                return start + match.end()
-        return 0
+        """Where the code span closing a run of ``n`` backticks ends, or 0."""
+        runs = self.ticks.get(n, [])
+        k = bisect.bisect_left(runs, start)
+        return runs[k] + n if k < len(runs) and runs[k] + n <= end else 0
 
     def _close_bracket(self, start: int, end: int) -> int:
-        depth, i = 0, start
+        depth, i, end = 0, start, min(end, start + MAX_LINK)
         while i < end:
             ch = self.raw[i]
             if ch == "\\":
                 i += 2
                 continue
             if ch == "`":
-                n = len(self.raw[i:end]) - len(self.raw[i:end].lstrip("`"))
+                n = self._run_length(i, end)
                 i = self._code_end(i + n, end, n) or i + n
                 continue
             depth += ch == "["
@@ -148,7 +159,7 @@ class Scanner:
 
     def _target_end(self, start: int, end: int) -> int:
         """The end of ``(destination "title")`` starting at ``start``, or -1."""
-        depth, i = 0, start
+        depth, i, end = 0, start, min(end, start + MAX_LINK)
         while i < end:
             ch = self.raw[i]
             if ch == "\\":
