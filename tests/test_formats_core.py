@@ -159,7 +159,8 @@ def _pieces(draw: st.DrawFn) -> list[object]:
 @settings(max_examples=150, deadline=None)
 @given(_pieces())
 def test_splitter_keeps_pairs_whole_and_identity_restores_every_piece(pieces) -> None:
-    from translate.formats.inline import Splitter, Tag, fill
+    from translate.formats.inline import Splitter, Tag
+    from translate.formats.restore import fill
 
     splitter = Splitter("it")
     layout = splitter.block(pieces, 0)

@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from translate.errors import InputError, UsageError
-from translate.formats import inline
+from translate.formats import restore
 
-_NOT_FORMATS = frozenset({"base", "inline"})
+_NOT_FORMATS = frozenset({"base", "inline", "restore", "md_inline"})  # helpers, not formats
 UNSUPPORTED = {
     ".pdf": "convert it to text, Markdown or DOCX first (for example with pdftotext or "
             "LibreOffice) and translate that",
@@ -131,4 +131,4 @@ def placeholder_damage(source: str, output: str) -> bool:
     Sibling markup may change order (translation moves words); a closing token before
     its opening one, or crossing pairs, is damage.
     """
-    return inline.damaged(source, output)
+    return restore.damaged(source, output)

@@ -24,7 +24,8 @@ from typing import Any
 
 from translate.errors import InputError
 from translate.formats.base import Parsed, Written, check_lengths, need
-from translate.formats.inline import Piece, Splitter, Tag, fill, protect
+from translate.formats.inline import Piece, Splitter, Tag, protect
+from translate.formats.restore import fill
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"

@@ -19,7 +19,8 @@ from typing import Any
 from translate.documents import Document, decode_bytes, encode_text
 from translate.errors import InputError
 from translate.formats.base import Parsed, Written, check_lengths, need
-from translate.formats.inline import Layout, Piece, Splitter, Tag, fill, protect
+from translate.formats.inline import Layout, Piece, Splitter, Tag, protect
+from translate.formats.restore import fill
 
 ATTRIBUTES = ("alt", "title", "placeholder")
 _SKIP = frozenset("script style code pre svg math template kbd samp var".split())

@@ -18,8 +18,9 @@ from typing import Any
 from translate.documents import Document, decode_bytes, encode_text
 from translate.errors import InputError
 from translate.formats.base import Parsed, Written, check_lengths, need
-from translate.formats.inline import Layout, Piece, Splitter, Unit, fill
+from translate.formats.inline import Layout, Piece, Splitter, Unit
 from translate.formats.md_inline import HTML_INLINE, Scanner
+from translate.formats.restore import fill
 
 _NEWLINE = re.compile(r"\r\n|\n|\r")
 _FRONT = {"---": ("---", "..."), "+++": ("+++",)}
