@@ -134,3 +134,12 @@ _NODE = st.recursive(
 def test_generated_documents_keep_their_tree(nodes) -> None:
     data = f"<!DOCTYPE html><html><body>{''.join(nodes)}</body></html>".encode()
     assert _tree(_round_trip(data)) == _tree(data)
+
+
+def test_declared_charset_is_used_when_the_bytes_are_not_utf8() -> None:
+    text = ('<html><head><meta http-equiv="Content-Type" content="text/html; charset=iso-8859-1">'
+            "</head><body><p>Perché no? Là.</p></body></html>")
+    parsed = FORMAT.read(text.encode("latin-1"), "x.html")
+    assert parsed.segments == ("Perché no?", "Là.")
+    out = FORMAT.write(parsed, parsed.segments, "en").data
+    assert "Perché no? Là.".encode("latin-1") in out

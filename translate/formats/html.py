@@ -11,7 +11,9 @@ sentence boundaries, so a ``Parsed`` can be written any number of times.
 
 from __future__ import annotations
 
+import codecs
 import copy
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -27,6 +29,7 @@ _SKIP = frozenset("script style code pre svg math template kbd samp var".split()
 _INLINE = frozenset("""a abbr b bdi bdo br cite code data del dfn em font i img input ins kbd
 label mark q s samp small span strong sub sup time tt u var wbr big""".split())
 _VOID = frozenset("br img input wbr".split())
+_CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.I)
 
 
 @dataclass(frozen=True)
@@ -114,12 +117,36 @@ class _Walker:
 def _parse(text: str, where: str) -> Any:
     etree = need("lxml.etree", "formats")
     parser = etree.HTMLParser(remove_comments=False, remove_pis=False, recover=True,
-                              no_network=True)
-    try:
-        root = etree.fromstring(text, parser)
+                              no_network=True, encoding="utf-8")
+    try:  # bytes: lxml refuses str with an XML declaration naming an encoding
+        root = etree.fromstring(text.encode("utf-8", "surrogatepass"), parser)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
         raise InputError(f"{where}: cannot be read as HTML: {exc}") from exc
     return root  # None for a file of nothing but comments or whitespace
+
+
+def _declared(data: bytes) -> str | None:
+    """The charset a ``<meta>`` declares near the top, when it names a known codec."""
+    match = _CHARSET.search(data[:4096])
+    if not match:
+        return None
+    try:
+        return codecs.lookup(match.group(1).decode("ascii")).name
+    except LookupError:
+        return None
+
+
+def _decode(data: bytes, where: str) -> Document:
+    """BOM or valid UTF-8 first; else the declared charset; else ``decode_bytes``'s rules."""
+    declared = _declared(data)
+    try:
+        data.decode("utf-8")
+        utf8 = True
+    except UnicodeDecodeError:
+        utf8 = False
+    if declared and not utf8 and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return decode_bytes(data, where, declared)
+    return decode_bytes(data, where)
 
 
 def _build(pieces: Sequence[Piece]) -> Any:
@@ -164,6 +191,12 @@ def _apply(run: _Run, pieces: Sequence[Piece]) -> None:
 def _serialize(root: Any, document: Document) -> bytes:
     from lxml import etree
 
+    from lxml.html.defs import empty_tags
+
+    for element in root.iter():  # libxml2 drops "</li>" of an empty <li>, moving its tail in
+        if isinstance(element.tag, str) and element.text is None and not len(element) \
+                and element.tag.lower() not in empty_tags:
+            element.text = ""
     tree = root.getroottree()
     text: str = etree.tostring(tree, method="html", encoding="unicode",
                                doctype=tree.docinfo.doctype)
@@ -176,7 +209,7 @@ class HtmlFormat:
     """HTML documents (``.html``, ``.htm``)."""
 
     name = "html"
-    suffixes = (".html", ".htm", ".xhtml")
+    suffixes = (".html", ".htm")
 
     def read(self, data: bytes, where: str, lang: str = "it") -> Parsed:
         """Decode and parse tolerantly.
@@ -185,7 +218,7 @@ class HtmlFormat:
             InputError: undecodable or binary bytes, or nothing HTML in them.
             UsageError: lxml is not installed (the ``formats`` extra).
         """
-        document = decode_bytes(data, where)
+        document = _decode(data, where)
         splitter = Splitter(lang)
         root = _parse(document.text, where) if document.text.strip() else None
         if root is not None:
