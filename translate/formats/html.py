@@ -190,7 +190,6 @@ def _apply(run: _Run, pieces: Sequence[Piece]) -> None:
 
 def _serialize(root: Any, document: Document) -> bytes:
     from lxml import etree
-
     from lxml.html.defs import empty_tags
 
     for element in root.iter():  # libxml2 drops "</li>" of an empty <li>, moving its tail in

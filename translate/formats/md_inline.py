@@ -15,7 +15,7 @@ import bisect
 import re
 import string
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from translate.formats.inline import Piece, Tag, protect
 
@@ -33,15 +33,27 @@ _RUNS = re.compile(r"`+|\*+|_+|~+")
 # How far a link's text or target is looked for: longer ones are left as text, so that
 # a block full of unmatched brackets stays linear.
 MAX_LINK = 2000
+MAX_OPENERS = 64  # delimiter runs looked back over for an opener
 _VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
 
 
 @dataclass
 class _Delim:
     char: str
-    literal: str
+    length: int
     can_open: bool
     can_close: bool
+    left: int = 0  # characters not yet used by a match
+    opens: list[Tag] = field(default_factory=list)  # outermost first
+    closes: list[Tag] = field(default_factory=list)  # innermost first
+
+    def __post_init__(self) -> None:
+        self.left = self.length
+
+    def pieces(self) -> list[Piece]:
+        """Closing tags, the unused characters as text, then opening tags."""
+        unused = [self.char * self.left] if self.left else []
+        return [*self.closes, *unused, *self.opens]
 
 
 def _normalize(label: str) -> str:
@@ -202,7 +214,7 @@ class Scanner:
                                           or after in _PUNCT)
         if raw[i] == "_":
             left, right = left and not before.isalnum(), right and not after.isalnum()
-        return _Delim(raw[i], self.real(i, i + n), left, right)
+        return _Delim(raw[i], n, left, right)
 
     @staticmethod
     def _pair_html(items: list[Piece | _Delim]) -> list[Piece | _Delim]:
@@ -223,24 +235,40 @@ class Scanner:
 
     @staticmethod
     def _emphasis(items: list[Piece | _Delim]) -> list[Piece]:
-        """Match delimiter runs (same character, same length) into pairs; others are text."""
-        stack: list[int] = []
-        out: list[Piece | _Delim] = list(items)
-        for index, item in enumerate(items):
+        """Match delimiter runs into pairs as CommonMark does; leftovers are text.
+
+        Inner pairs first; two characters where both runs have them, else one.
+        """
+        stack: list[_Delim] = []
+        for item in items:
             if not isinstance(item, _Delim):
                 continue
-            match = next((k for k in range(len(stack) - 1, -1, -1)
-                          if item.can_close and _same(items[stack[k]], item)), None)
-            if match is not None:
-                opener = Tag("open", items[stack[match]].literal)  # type: ignore[union-attr]
-                out[stack[match]] = opener
-                out[index] = Tag("close", item.literal, pair=opener)
-                del stack[match:]
-            elif item.can_open:
-                stack.append(index)
-        return [item.literal if isinstance(item, _Delim) else item for item in out]
+            while item.can_close and item.left:
+                at = next((k for k in range(len(stack) - 1, max(-1, len(stack) - 1 - MAX_OPENERS),
+                                            -1) if _matches(stack[k], item)), None)
+                if at is None:
+                    break
+                opener = stack[at]
+                n = 2 if opener.left >= 2 and item.left >= 2 else 1
+                opener.left -= n
+                item.left -= n
+                tag = Tag("open", item.char * n)
+                opener.opens.insert(0, tag)
+                item.closes.append(Tag("close", item.char * n, pair=tag))
+                del stack[at + (1 if opener.left else 0):]
+            if item.can_open and item.left:
+                stack.append(item)
+        out: list[Piece] = []
+        for item in items:
+            out += item.pieces() if isinstance(item, _Delim) else [item]
+        return out
 
 
-def _same(opener: Piece | _Delim, closer: _Delim) -> bool:
-    return (isinstance(opener, _Delim) and opener.can_open and opener.char == closer.char
-            and len(opener.literal) == len(closer.literal))
+def _matches(opener: _Delim, closer: _Delim) -> bool:
+    """Whether ``opener`` can pair with ``closer`` (same character, the rule of three)."""
+    if opener.char != closer.char or not opener.left:
+        return False
+    if (opener.can_close or closer.can_open) and opener.char != "~":
+        both = opener.length + closer.length
+        return both % 3 != 0 or (opener.length % 3 == 0 and closer.length % 3 == 0)
+    return opener.char != "~" or opener.length == closer.length
