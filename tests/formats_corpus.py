@@ -69,6 +69,11 @@ def build_docx(footnotes: bool = False, text_box: bool = False) -> bytes:
     p.add_run(" e un ")
     _hyperlink(p, "https://example.com/x", "link in grassetto", bold=True)
     p.add_run(".")
+    p = document.add_paragraph("Vedi la pagina ")
+    for xml in ('<w:fldChar w:fldCharType="begin"/>', '<w:instrText xml:space="preserve"> PAGE </w:instrText>',
+                '<w:fldChar w:fldCharType="separate"/>', "<w:t>3</w:t>", '<w:fldChar w:fldCharType="end"/>'):
+        p._p.append(parse_xml(f'<w:r xmlns:w="{W}">{xml}</w:r>'))
+    p.add_run(" del documento.")
     if text_box:
         document.add_paragraph("Prima della casella.")._p.append(parse_xml(TEXT_BOX))
     out = io.BytesIO()

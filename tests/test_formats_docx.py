@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from tests.formats_corpus import build_docx
+from tests.formats_corpus import W, build_docx
 from translate.errors import InputError
 from translate.formats.docx import FORMAT
 
@@ -144,3 +144,23 @@ def test_generated_documents_round_trip(paragraphs, with_table) -> None:
     document.save(out)
     data = out.getvalue()
     assert _xml(_identity(data)) == _xml(data)
+
+
+def _field_order(data: bytes) -> list[str]:
+    body = docx.Document(io.BytesIO(data)).element.body
+    return [e.get(f"{{{W}}}fldCharType") or "instr" for e in body.iter()
+            if e.tag in (f"{{{W}}}fldChar", f"{{{W}}}instrText")]
+
+
+def test_field_codes_keep_their_order_even_when_the_model_moves_them() -> None:
+    data = build_docx()
+    parsed = FORMAT.read(data, "r.docx")
+    index = next(i for i, s in enumerate(parsed.segments) if "pagina" in s)
+    assert parsed.segments[index] == "Vedi la pagina <x1/><x2/><x3/>3<x4/> del documento."
+    outputs = list(parsed.segments)
+    outputs[index] = "See page <x4/>3<x3/><x2/><x1/> of the document."  # all there, reversed
+    written = FORMAT.write(parsed, outputs, "en")
+    assert written.damaged == (index,)
+    assert _field_order(written.data) == _field_order(data) == ["begin", "instr", "separate", "end"]
+    text = docx.Document(io.BytesIO(written.data)).paragraphs[-1].text
+    assert "See page" in text and "of the document." in text

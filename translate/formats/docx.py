@@ -35,6 +35,9 @@ _UNREACHED = {"/word/footnotes.xml": ("footnotes", "footnote"),
               "/word/endnotes.xml": ("endnotes", "endnote"),
               "/word/comments.xml": ("comments", "comment")}
 _OLE = b"\xd0\xcf\x11\xe0"
+# Atoms that must keep their order: fields, bookmark and comment ranges.
+_ORDERED = frozenset({"fldChar", "instrText", "bookmarkStart", "bookmarkEnd",
+                      "commentRangeStart", "commentRangeEnd", "fldSimple"})
 
 
 @dataclass(frozen=True)
@@ -89,9 +92,14 @@ def _run_pieces(run: Any) -> tuple[list[Piece], int]:
             pieces += protect(child.text or "")
             size += len(child.text or "")
         else:
-            pieces.append(Tag("atom", child))
+            pieces.append(Tag("atom", child, ordered=_local(child) in _ORDERED))
             size += 1
     return pieces, size
+
+
+def _local(element: Any) -> str:
+    tag = element.tag
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
 
 
 class _Walker:
@@ -139,7 +147,7 @@ class _Walker:
         pieces: list[Piece] = []
         for item in groups:
             if not isinstance(item, tuple):
-                pieces.append(Tag("atom", item))
+                pieces.append(Tag("atom", item, ordered=_local(item) in _ORDERED))
                 continue
             group, key = item
             inner: list[Piece] = []

@@ -37,12 +37,15 @@ class Tag:
         pair: For ``close``, its ``open`` tag.
         keep: For ``open``: the markup holds text of its own (an HTML ``title``), so
             when the segment is damaged it is kept, empty, rather than dropped.
+        ordered: For atoms: they must stay in their source order among themselves
+            (a DOCX field's start, instruction and end).
     """
 
     kind: str
     value: Any = None
     pair: Tag | None = None
     keep: bool = False
+    ordered: bool = False
 
 
 Piece = str | Tag

@@ -44,6 +44,9 @@ def _parse(output: str, unit: Unit) -> list[Piece] | None:
                 for k in (("atom",) if t.kind in ("atom", "text") else ("open", "close"))}
     if stack or set(seen) != expected or any(v != 1 for v in seen.values()):
         return None
+    ordered = [p for p in pieces if isinstance(p, Tag) and p.ordered]
+    if ordered != [t for t in unit.tags if t.ordered]:
+        return None  # e.g. a DOCX field's end before its start
     return [p for p in pieces if p != ""]
 
 
@@ -61,7 +64,11 @@ def _kept(unit: Unit, number: int) -> list[Piece]:
 
 
 def _stripped(output: str, unit: Unit) -> list[Piece]:
-    """Damaged output: pairs dropped, atoms kept once (missing ones at the end)."""
+    """Damaged output: pairs dropped, atoms kept once (missing ones at the end).
+
+    Atoms whose order matters (``Tag.ordered``) stay where they are only if they are
+    still in their source order; else they all go to the end, in that order.
+    """
     pieces: list[Piece] = []
     used: set[int] = set()
     last = 0
@@ -79,6 +86,9 @@ def _stripped(output: str, unit: Unit) -> list[Piece]:
         kept = _kept(unit, number)
         if kept and number not in used:
             pieces += [" ", *kept]
+    in_order = [t for t in unit.tags if t.ordered]
+    if [p for p in pieces if isinstance(p, Tag) and p.ordered] != in_order:
+        pieces = [p for p in pieces if not (isinstance(p, Tag) and p.ordered)] + in_order
     return [p for p in pieces if p != ""]
 
 
