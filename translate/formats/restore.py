@@ -86,7 +86,7 @@ def _stripped(output: str, unit: Unit) -> list[Piece]:
         kept = _kept(unit, number)
         if kept and number not in used:
             pieces += [" ", *kept]
-    in_order = [t for t in unit.tags if t.ordered]
+    in_order: list[Piece] = [t for t in unit.tags if t.ordered]
     if [p for p in pieces if isinstance(p, Tag) and p.ordered] != in_order:
         pieces = [p for p in pieces if not (isinstance(p, Tag) and p.ordered)] + in_order
     return [p for p in pieces if p != ""]
