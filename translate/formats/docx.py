@@ -210,7 +210,7 @@ class _Writer:
             group = self.base.pop(0) if len(self.base) > 1 else self.base[0] if self.base \
                 else None
         if group is None:  # text outside every group: a paragraph with no runs at all
-            group = _Group([self._plain_run()], [1])
+            group = _Group([_oxml("w:r")], [1])
         target = self.p
         if group.hyperlink is not None:
             last = self.p[-1] if len(self.p) else None
@@ -224,15 +224,13 @@ class _Writer:
             target.append(_build_run(run, units))
         self.buffer = []
 
-    def _plain_run(self) -> Any:
-        from docx.oxml.parser import OxmlElement
+def _oxml(tag: str, attributes: dict[str, str] | None = None) -> Any:
+    from docx.oxml.parser import OxmlElement
 
-        return OxmlElement("w:r")
+    return OxmlElement(tag, attrs=attributes)
 
 
 def _build_run(template: Any, units: list[str | Any]) -> Any:
-    from docx.oxml.parser import OxmlElement
-
     run = copy.deepcopy(template)  # python-docx's element classes come with the copy
     model = run.find(f"{_W}t")
     attributes = dict(model.attrib) if model is not None else {}
@@ -241,7 +239,7 @@ def _build_run(template: Any, units: list[str | Any]) -> Any:
 
     def flush_text() -> None:
         if text:
-            t = OxmlElement("w:t", attrs=attributes)
+            t = _oxml("w:t", attributes)
             run.append(t)
             t.text = "".join(text)
             if t.text != t.text.strip():
