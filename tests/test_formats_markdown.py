@@ -133,3 +133,24 @@ def test_any_text_round_trips_or_fails_cleanly(text) -> None:
     except InputError:
         return
     assert FORMAT.write(parsed, parsed.segments, "en").data == data
+
+
+@pytest.mark.parametrize(("source", "translation", "expected"), [
+    (b"Punto primo del testo.\n", "1. First point.", b"1\\. First point.\n"),
+    (b"Un titolo qui.\n", "# A title", b"\\# A title\n"),
+    (b"Citazione qui.\n", "> quoted", b"\\> quoted\n"),
+    (b"Meno qui.\n", "- minus", b"\\- minus\n"),
+    (b"| a | b |\n|---|---|\n| uno | due |\n", "one | two", b"| one \\| two | one \\| two |\n|---|---|\n| one \\| two | one \\| two |\n"),
+    (b"Riga uno.\n", "Line\n\nbreak", b"Line break\n"),
+    (b"# Titolo\n", "1. Title", b"# 1. Title\n"),  # inside a heading a marker is text
+])
+def test_translations_cannot_change_the_block_structure(source, translation, expected) -> None:
+    parsed = FORMAT.read(source, "x.md")
+    assert FORMAT.write(parsed, [translation] * len(parsed.segments), "en").data == expected
+
+
+def test_a_wrapped_line_cannot_start_a_list() -> None:
+    source = b"Questa frase lunga va a capo\nqui e continua fino alla fine.\n"
+    parsed = FORMAT.read(source, "x.md")
+    out = FORMAT.write(parsed, ["This sentence - which wraps - ends here."], "en").data
+    assert out.count(b"\n") == 2 and b"\n- " not in out

@@ -92,3 +92,10 @@ def test_generated_files_round_trip_and_keep_timings(cues, newline) -> None:
     out = FORMAT.write(parsed, ["Tradotto qui e là."] * len(parsed.segments), "en").data
     assert _TIMING.findall(out) == _TIMING.findall(data)
     assert re.findall(rb"^\d+\r?$", out, re.M) == re.findall(rb"^\d+\r?$", data, re.M)
+
+
+def test_line_breaks_from_the_model_cannot_split_a_cue() -> None:
+    data = b"1\n00:00:01,000 --> 00:00:02,000\nCiao.\n\n2\n00:00:03,000 --> 00:00:04,000\nAddio.\n"
+    parsed = FORMAT.read(data, "x.srt")
+    out = FORMAT.write(parsed, ["Hi\n\nthere.", "Bye."], "en").data
+    assert out == b"1\n00:00:01,000 --> 00:00:02,000\nHi there.\n\n2\n00:00:03,000 --> 00:00:04,000\nBye.\n"

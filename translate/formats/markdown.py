@@ -20,20 +20,26 @@ from translate.errors import InputError
 from translate.formats.base import Parsed, Written, check_lengths, need
 from translate.formats.inline import Layout, Piece, Splitter, Unit
 from translate.formats.md_inline import HTML_INLINE, Scanner
-from translate.formats.restore import fill
+from translate.formats.restore import restore
 
 _NEWLINE = re.compile(r"\r\n|\n|\r")
 _FRONT = {"---": ("---", "..."), "+++": ("+++",)}
 _CELL_LEAD = re.compile(r"[ \t>]*\|?")
 _PIPE = re.compile(r"(?<!\\)\|")
+_NEWLINES = re.compile(r"[\r\n]+")
+# What would start a block at the beginning of a line: list, heading and quote markers,
+# and a setext underline.
+_BLOCK_START = re.compile(r"[ \t]*(?:(?:[-+*]|#{1,6}|\d{1,9}[.)])(?=[ \t]|$)|>"
+                          r"|=+[ \t]*$|-+[ \t]*$)")
 _ATX = re.compile(r"[ \t>]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)*#{1,6}")
 
 
 @dataclass(frozen=True)
 class _Skeleton:
     document: Document
-    regions: tuple[tuple[int, int, Layout], ...]
+    regions: tuple[tuple[int, int, Layout, str], ...]  # kind: "block", "heading" or "cell"
     units: tuple[Unit, ...]
+    segments: tuple[str, ...]
 
 
 @functools.cache
@@ -60,7 +66,7 @@ class _Reader:
         self.lines = _lines(text)
         self.first = self._front_matter()
         self.splitter = Splitter(lang)
-        self.regions: list[tuple[int, int, Layout]] = []
+        self.regions: list[tuple[int, int, Layout, str]] = []
         self.unmapped = 0
         self.refs: set[str] = set()
 
@@ -130,7 +136,7 @@ class _Reader:
                     core = core[:-1]  # a hard break: the backslash belongs to the joint
                 joints.append(self.text[start + len(core):spans[offset + 1][0]])
             raws.append(core)
-        self._region(spans[0][0], spans[-1][1], "\n".join(raws), joints)
+        self._region(spans[0][0], spans[-1][1], "\n".join(raws), joints, "block")
 
     def _atx(self, number: int, content: str) -> None:
         if not content:
@@ -142,7 +148,7 @@ class _Reader:
         if at < 0:
             self.unmapped += 1
             return
-        self._region(start + at, start + at + len(content), content, [])
+        self._region(start + at, start + at + len(content), content, [], "heading")
 
     def _table(self, first: int, end: int) -> None:
         for number in range(first, min(end, len(self.lines))):
@@ -155,28 +161,63 @@ class _Reader:
                 core = cell.strip()
                 if core:
                     offset = start + at + cell.index(core)
-                    self._region(offset, offset + len(core), core, [])
+                    self._region(offset, offset + len(core), core, [], "cell")
                 at += len(cell) + 1
 
-    def _region(self, start: int, end: int, raw: str, joints: Sequence[str]) -> None:
+    def _region(self, start: int, end: int, raw: str, joints: Sequence[str], kind: str) -> None:
         pieces = Scanner(raw, joints, self.refs).scan()
-        self.regions.append((start, end, self.splitter.block(pieces, len(self.regions))))
+        self.regions.append((start, end, self.splitter.block(pieces, len(self.regions)), kind))
 
 
 def _escape(text: str) -> str:
     """Keep new text from turning into inline HTML or an autolink."""
     out, last = [], 0
     for match in HTML_INLINE.finditer(text):
-        backslashes = len(text[:match.start()]) - len(text[:match.start()].rstrip("\\"))
-        if backslashes % 2 == 0:
+        at = match.start()
+        while at > 0 and text[at - 1] == "\\":
+            at -= 1
+        if (match.start() - at) % 2 == 0:  # not itself escaped
             out += [text[last:match.start()], "&lt;"]
             last = match.start() + 1
     out.append(text[last:])
     return "".join(out)
 
 
-def _render(pieces: Sequence[Piece]) -> str:
-    return "".join(_escape(p) if isinstance(p, str) else str(p.value) for p in pieces)
+def _guard(text: str, line_start: bool, cell: bool) -> str:
+    """Keep a translation from starting a block or breaking its table row."""
+    text = _NEWLINES.sub(" ", text)
+    if cell:
+        text = _PIPE.sub(r"\\|", text)
+    marker = _BLOCK_START.match(text) if line_start else None
+    if marker:
+        at = next(i for i, ch in enumerate(marker.group(0)) if not ch.isspace() and
+                  not ch.isdigit())
+        text = text[:at] + "\\" + text[at:]
+    return text
+
+
+def _render(layout: Layout, skeleton: _Skeleton, outputs: Sequence[str], kind: str,
+            damaged: set[int]) -> str:
+    """One region's text; translated text is guarded, text the model left alone is not."""
+    out: list[str] = []
+    line_start = kind == "block"
+    for item in layout:
+        pieces: Sequence[Piece] = [item] if not isinstance(item, int) else ()
+        changed = False
+        if isinstance(item, int):
+            pieces, broken = restore(outputs[item], skeleton.units[item])
+            changed = outputs[item] != skeleton.segments[item]
+            if broken:
+                damaged.add(item)
+        for piece in pieces:
+            if isinstance(piece, str):
+                text = _guard(piece, line_start, kind == "cell") if changed else piece
+                out.append(_escape(text))
+                line_start = line_start and not text.strip()
+            else:
+                out.append(str(piece.value))
+                line_start = piece.kind == "break"
+    return "".join(out)
 
 
 class MarkdownFormat:
@@ -197,7 +238,8 @@ class MarkdownFormat:
         splitter = reader.splitter
         notes = (f"{reader.unmapped} Markdown blocks not translated: their text could not "
                  "be located in the source",) if reader.unmapped else ()
-        skeleton = _Skeleton(document, tuple(reader.regions), tuple(splitter.units))
+        skeleton = _Skeleton(document, tuple(reader.regions), tuple(splitter.units),
+                             tuple(splitter.segments))
         return Parsed(tuple(splitter.segments), tuple(splitter.paragraphs), skeleton, notes)
 
     def write(self, parsed: Parsed, outputs: Sequence[str], target: str) -> Written:
@@ -208,8 +250,8 @@ class MarkdownFormat:
         out: list[str] = []
         damaged: set[int] = set()
         last = 0
-        for start, end, layout in skeleton.regions:
-            out += [text[last:start], _render(fill(layout, skeleton.units, outputs, damaged))]
+        for start, end, layout, kind in skeleton.regions:
+            out += [text[last:start], _render(layout, skeleton, outputs, kind, damaged)]
             last = end
         out.append(text[last:])
         return Written(encode_text("".join(out), skeleton.document), tuple(sorted(damaged)))

@@ -27,6 +27,7 @@ _MARKUP = re.compile(r"<[^<>\r\n]+>|\{\\[^{}\r\n]*\}")
 _OPEN = re.compile(r"<([A-Za-z]+)[\s.>]")
 _CLOSE = re.compile(r"</([A-Za-z]+)")
 _ENDS = re.compile(r"[.!?…♪»\"”)\]]\W*$")
+_NEWLINES = re.compile(r"[\r\n]+")
 MAX_CUES = 8  # a block never joins more cues than this (songs, lists without stops)
 
 
@@ -154,7 +155,9 @@ def _regions(text: str, cues: list[_Cue | None], splitter: Splitter,
 
 
 def _render(pieces: Sequence[Piece]) -> str:
-    return "".join(p if isinstance(p, str) else str(p.value) for p in pieces)
+    # Source text never holds a line break (those are break tags), so one from the model
+    # goes: a blank line would end the cue.
+    return "".join(_NEWLINES.sub(" ", p) if isinstance(p, str) else str(p.value) for p in pieces)
 
 
 class SubtitleFormat:
