@@ -225,3 +225,14 @@ def test_a_parsed_document_can_be_written_again_and_again() -> None:
         assert first != identity, name
         with pytest.raises(ValueError):
             fmt.write(parsed, parsed.segments[1:], "en")
+
+
+def test_control_characters_from_a_model_never_break_xml_formats() -> None:
+    for name, data in _corpus():
+        if not name.endswith((".html", ".docx")):
+            continue
+        fmt = format_for(Path(name))
+        parsed = fmt.read(data, name)
+        outputs = [s + "\x00\x0b\ufffe" for s in parsed.segments]
+        again = fmt.read(fmt.write(parsed, outputs, "en").data, name)
+        assert len(again.segments) == len(parsed.segments)

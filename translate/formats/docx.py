@@ -24,7 +24,7 @@ from typing import Any
 
 from translate.errors import InputError
 from translate.formats.base import Parsed, Written, check_lengths, need
-from translate.formats.inline import Piece, Splitter, Tag, protect
+from translate.formats.inline import Piece, Splitter, Tag, protect, xml_text
 from translate.formats.restore import fill
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -241,7 +241,7 @@ def _build_run(template: Any, units: list[str | Any]) -> Any:
         if text:
             t = _oxml("w:t", attributes)
             run.append(t)
-            t.text = "".join(text)
+            t.text = xml_text("".join(text))
             if t.text != t.text.strip():
                 t.set(_XML_SPACE, "preserve")
             text.clear()

@@ -21,7 +21,7 @@ from typing import Any
 from translate.documents import Document, decode_bytes, encode_text
 from translate.errors import InputError
 from translate.formats.base import Parsed, Written, check_lengths, need
-from translate.formats.inline import Layout, Piece, Splitter, Tag, protect
+from translate.formats.inline import Layout, Piece, Splitter, Tag, protect, xml_text
 from translate.formats.restore import fill
 
 ATTRIBUTES = ("alt", "title", "placeholder")
@@ -156,6 +156,7 @@ def _build(pieces: Sequence[Piece]) -> Any:
     holder = current = etree.Element("holder")
     for piece in pieces:
         if isinstance(piece, str):
+            piece = xml_text(piece)
             if len(current):
                 current[-1].tail = (current[-1].tail or "") + piece
             else:
@@ -243,7 +244,7 @@ class HtmlFormat:
             else:
                 element, name, layout = slot
                 pieces = fill(layout, units, outputs, damaged)
-                element.set(name, "".join(p if isinstance(p, str) else "" for p in pieces))
+                element.set(name, xml_text("".join(p for p in pieces if isinstance(p, str))))
         if isinstance(root.tag, str) and root.tag.lower() == "html":
             root.set("lang", target)
         return Written(_serialize(root, document), tuple(sorted(damaged)))

@@ -49,6 +49,14 @@ class Tag:
 
 
 Piece = str | Tag
+# Characters XML cannot hold. No source text has them (it was parsed from XML or
+# decoded text without them), so they come from a model; lxml would refuse them.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def xml_text(text: str) -> str:
+    """``text`` without the characters XML 1.0 cannot hold."""
+    return _NOT_XML.sub("", text)
 Layout = tuple[Piece | int, ...]  # a block: literal pieces and segment indices
 
 
