@@ -74,6 +74,13 @@ def build_docx(footnotes: bool = False, text_box: bool = False) -> bytes:
                 '<w:fldChar w:fldCharType="separate"/>', "<w:t>3</w:t>", '<w:fldChar w:fldCharType="end"/>'):
         p._p.append(parse_xml(f'<w:r xmlns:w="{W}">{xml}</w:r>'))
     p.add_run(" del documento.")
+    p = document.add_paragraph()
+    for xml in ('<w:r><w:t xml:space="preserve">Il </w:t></w:r>', '<w:proofErr w:type="spellStart"/>',
+                "<w:r><w:t>progeto</w:t></w:r>", '<w:proofErr w:type="spellEnd"/>',
+                '<w:r><w:t xml:space="preserve"> è </w:t></w:r>',
+                '<w:bookmarkStart w:id="0" w:name="_GoBack"/>', "<w:r><w:t>finito</w:t></w:r>",
+                '<w:bookmarkEnd w:id="0"/>', "<w:r><w:t>. Davvero.</w:t></w:r>"):
+        p._p.append(parse_xml(f'<w:x xmlns:w="{W}">{xml}</w:x>')[0])
     if text_box:
         document.add_paragraph("Prima della casella.")._p.append(parse_xml(TEXT_BOX))
     out = io.BytesIO()

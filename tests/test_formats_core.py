@@ -135,7 +135,7 @@ def _pieces(draw: st.DrawFn) -> list[object]:
     out: list[object] = []
     stack: list[Tag] = []
     for choice in draw(st.lists(st.sampled_from(["word", "end", "open", "close", "atom", "br",
-                                                 "space"]), max_size=30)):
+                                                 "space", "mark"]), max_size=30)):
         if choice == "word":
             out += protect(draw(st.sampled_from(["Ciao", "casa", "Roma", "e", "il", "<x1>"])))
         elif choice == "end":
@@ -151,6 +151,8 @@ def _pieces(draw: st.DrawFn) -> list[object]:
             out.append(Tag("atom", "@"))
         elif choice == "br":
             out.append(Tag("break", "\n"))
+        elif choice == "mark":
+            out.append(Tag("mark", "m"))
     while stack:
         out.append(Tag("close", ">", pair=stack.pop()))
     return out

@@ -119,7 +119,8 @@ def test_bad_files_are_clear_errors(make, words) -> None:
 
 _RUN = st.tuples(st.sampled_from(["Ciao ", "mondo", " e poi", "  spazi  ", "Roma.", "x<x1>y",
                                   "È bello! Sì."]),
-                 st.sampled_from([None, "b", "i", "bi", "u"]), st.sampled_from(["", "tab", "br"]))
+                 st.sampled_from([None, "b", "i", "bi", "u"]),
+                 st.sampled_from(["", "tab", "br", "proofErr", "bookmark"]))
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -137,6 +138,12 @@ def test_generated_documents_round_trip(paragraphs, with_table) -> None:
                 run.add_tab()
             elif extra == "br":
                 run.add_break()
+            elif extra:  # zero-width marks between runs
+                from docx.oxml import parse_xml
+
+                xml = ('<w:proofErr w:type="spellStart"' if extra == "proofErr"
+                       else '<w:bookmarkStart w:id="1" w:name="b"')
+                p._p.append(parse_xml(f'{xml} xmlns:w="{W}"/>'))
     if with_table:
         table = document.add_table(rows=2, cols=2)
         table.cell(0, 0).text, table.cell(1, 1).text = "Voce uno", "Voce due."
@@ -162,5 +169,18 @@ def test_field_codes_keep_their_order_even_when_the_model_moves_them() -> None:
     written = FORMAT.write(parsed, outputs, "en")
     assert written.damaged == (index,)
     assert _field_order(written.data) == _field_order(data) == ["begin", "instr", "separate", "end"]
-    text = docx.Document(io.BytesIO(written.data)).paragraphs[-1].text
-    assert "See page" in text and "of the document." in text
+    texts = [p.text for p in docx.Document(io.BytesIO(written.data)).paragraphs]
+    assert any("See page" in t and "of the document." in t for t in texts)
+
+
+def test_spelling_marks_and_bookmarks_are_invisible_to_the_model_and_kept() -> None:
+    data = build_docx()
+    parsed = FORMAT.read(data, "r.docx")
+    assert "Il progeto è finito." in parsed.segments  # no token for the marks
+    outputs = [s if "progeto" not in s else "It is finished, truly." for s in parsed.segments]
+    body = docx.Document(io.BytesIO(FORMAT.write(parsed, outputs, "en").data)).element.body
+    names = [e.tag.split("}")[1] for e in body.iter() if e.tag.split("}")[1] in
+             ("proofErr", "bookmarkStart", "bookmarkEnd")]
+    assert names == ["proofErr", "proofErr", "bookmarkStart", "bookmarkEnd"]
+    assert any(p.text.startswith("It is finished, truly.")
+               for p in docx.Document(io.BytesIO(FORMAT.write(parsed, outputs, "en").data)).paragraphs)

@@ -35,9 +35,11 @@ _UNREACHED = {"/word/footnotes.xml": ("footnotes", "footnote"),
               "/word/endnotes.xml": ("endnotes", "endnote"),
               "/word/comments.xml": ("comments", "comment")}
 _OLE = b"\xd0\xcf\x11\xe0"
-# Atoms that must keep their order: fields, bookmark and comment ranges.
-_ORDERED = frozenset({"fldChar", "instrText", "bookmarkStart", "bookmarkEnd",
-                      "commentRangeStart", "commentRangeEnd", "fldSimple"})
+# Atoms that must keep their order: the parts of a field.
+_ORDERED = frozenset({"fldChar", "instrText", "fldSimple"})
+# Things of no width the model need not see: put back at the same relative places.
+_MARKS = frozenset({"proofErr", "bookmarkStart", "bookmarkEnd", "commentRangeStart",
+                    "commentRangeEnd", "permStart", "permEnd", "lastRenderedPageBreak"})
 
 
 @dataclass(frozen=True)
@@ -92,14 +94,15 @@ def _run_pieces(run: Any) -> tuple[list[Piece], int]:
             pieces += protect(child.text or "")
             size += len(child.text or "")
         else:
-            pieces.append(Tag("atom", child, ordered=_local(child) in _ORDERED))
+            pieces.append(_atom(child))
             size += 1
     return pieces, size
 
 
-def _local(element: Any) -> str:
+def _atom(element: Any) -> Tag:
     tag = element.tag
-    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+    name = tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+    return Tag("mark" if name in _MARKS else "atom", element, ordered=name in _ORDERED)
 
 
 class _Walker:
@@ -147,7 +150,7 @@ class _Walker:
         pieces: list[Piece] = []
         for item in groups:
             if not isinstance(item, tuple):
-                pieces.append(Tag("atom", item, ordered=_local(item) in _ORDERED))
+                pieces.append(_atom(item))
                 continue
             group, key = item
             inner: list[Piece] = []

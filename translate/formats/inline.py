@@ -32,7 +32,9 @@ class Tag:
 
     Attributes:
         kind: ``open``, ``close``, ``atom``, ``break`` (a line break the model sees as a
-            space) or ``text`` (source text that looks like a token, passed as an atom).
+            space), ``mark`` (something of no width the model does not see, put back
+            at the same relative place: a DOCX bookmark or spelling mark) or ``text``
+            (source text that looks like a token, passed as an atom).
         value: What the format writes for it (a literal string, an element, a run).
         pair: For ``close``, its ``open`` tag.
         keep: For ``open``: the markup holds text of its own (an HTML ``title``), so
@@ -67,6 +69,8 @@ class Unit:
     tags: tuple[Tag, ...]
     ends: tuple[Tag | None, ...] = ()  # each opening tag's closing tag
     breaks: tuple[tuple[float, Tag], ...] = ()
+    # Each mark's place: (fraction of the text, tokens between the text and it, the mark).
+    marks: tuple[tuple[float, int, Tag], ...] = ()
 
 
 def protect(text: str) -> list[Piece]:
@@ -84,6 +88,13 @@ def _token_text(kind: str, number: int) -> str:
     return {"open": f"<x{number}>", "close": f"</x{number}>", "atom": f"<x{number}/>"}[kind]
 
 
+def _width(piece: Piece) -> int:
+    """How many characters a piece takes in the text the sentence splitter sees."""
+    if isinstance(piece, str):
+        return len(piece)
+    return {"break": 1, "mark": 0}.get(piece.kind, 4)
+
+
 def _flat(pieces: Sequence[Piece]) -> tuple[str, list[tuple[int, Piece]]]:
     """The block as the sentence splitter sees it (tokens as spaces) and piece offsets."""
     text: list[str] = []
@@ -91,7 +102,7 @@ def _flat(pieces: Sequence[Piece]) -> tuple[str, list[tuple[int, Piece]]]:
     at = 0
     for piece in pieces:
         offsets.append((at, piece))
-        width = len(piece) if isinstance(piece, str) else 1 if piece.kind == "break" else 4
+        width = _width(piece)
         text.append(piece if isinstance(piece, str) else " " * width)
         at += width
     return "".join(text), offsets
@@ -100,7 +111,7 @@ def _flat(pieces: Sequence[Piece]) -> tuple[str, list[tuple[int, Piece]]]:
 def _snap(spans: list[tuple[int, int]], offsets: list[tuple[int, Piece]],
           total: int) -> list[tuple[int, int]]:
     """Widen spans over adjacent tokens and merge them until no pair straddles two."""
-    marks = [(at, p) for at, p in offsets if isinstance(p, Tag) and p.kind != "break"]
+    marks = [(at, p) for at, p in offsets if isinstance(p, Tag) and _width(p) == 4]
     starts = {at: at + 4 for at, _ in marks}
     ends = {at + 4: at for at, _ in marks}
     widened: list[tuple[int, int]] = []
@@ -164,13 +175,19 @@ class Splitter:
         ends: dict[int, Tag] = {}
         model: list[str] = []
         breaks: list[tuple[int, Tag]] = []
+        marks: list[tuple[int, int, Tag]] = []
+        since = 0  # tokens since the last text character
         length = 0
         for piece in pieces:
             if isinstance(piece, str):
                 model.append(piece)
                 length += len(piece)
+                since = 0 if piece else since
+            elif piece.kind == "mark":
+                marks.append((length, since, piece))
             elif piece.kind == "break":
                 breaks.append((length, piece))
+                since = 0
                 model.append(" ")
                 length += 1
             else:
@@ -182,11 +199,13 @@ class Splitter:
                     ends[numbers[key]] = piece
                 model.append(_token_text("atom" if piece.kind == "text" else piece.kind,
                                          numbers[key]))
+                since += 1
         size = max(length, 1)
         self.segments.append("".join(model))
         self.paragraphs.append(paragraph)
         self.units.append(Unit(tuple(tags), tuple(ends.get(n) for n in range(1, len(tags) + 1)),
-                               tuple((at / size, tag) for at, tag in breaks)))
+                               tuple((at / size, tag) for at, tag in breaks),
+                               tuple((at / size, lead, tag) for at, lead, tag in marks)))
         return len(self.segments) - 1
 
 
@@ -195,7 +214,7 @@ def _chunks(offsets: list[tuple[int, Piece]], bounds: list[int]) -> list[list[Pi
     chunks: list[list[Piece]] = [[] for _ in range(len(bounds) - 1)]
     interval = 0
     for at, piece in offsets:
-        width = len(piece) if isinstance(piece, str) else 1 if piece.kind == "break" else 4
+        width = _width(piece)
         while interval < len(chunks) - 1 and bounds[interval + 1] <= at:
             interval += 1
         if not isinstance(piece, str):

@@ -92,6 +92,39 @@ def _stripped(output: str, unit: Unit) -> list[Piece]:
     return [p for p in pieces if p != ""]
 
 
+def _place(pieces: list[Piece], marks: tuple[tuple[float, int, Tag], ...]) -> list[Piece]:
+    """Put zero-width marks back at the same relative places in the text.
+
+    Where tokens stand at that place, a mark goes after as many of them as it followed
+    in the source, so an unchanged text gets every mark back exactly where it was.
+    """
+    if not marks:
+        return pieces
+    total = sum(len(p) for p in pieces if isinstance(p, str))
+    wanted = [(round(fraction * total), lead, tag) for fraction, lead, tag in marks]
+    out: list[Piece] = []
+    done = since = k = 0  # text characters and tokens since text so far; next mark
+    for piece in pieces:
+        if not isinstance(piece, str):
+            while k < len(wanted) and wanted[k][0] <= done and wanted[k][1] <= since:
+                out.append(wanted[k][2])
+                k += 1
+            out.append(piece)
+            since += 1
+            continue
+        start = 0
+        while k < len(wanted) and wanted[k][0] < done + len(piece):
+            cut = max(wanted[k][0] - done, start)
+            out += [piece[start:cut], wanted[k][2]]
+            start = cut
+            k += 1
+        out.append(piece[start:])
+        done += len(piece)
+        since = 0 if piece else since
+    out += [tag for _, _, tag in wanted[k:]]
+    return [p for p in out if p != ""]
+
+
 def _rewrap(pieces: list[Piece], breaks: tuple[tuple[float, Tag], ...]) -> list[Piece]:
     """Put line-break tags back at the spaces nearest their relative places."""
     if not breaks:
@@ -136,7 +169,8 @@ def restore(output: str, unit: Unit) -> tuple[list[Piece], bool]:
     """One output as pieces; ``True`` when its markup had to be removed."""
     parsed = _parse(output, unit)
     damaged = parsed is None
-    pieces = _rewrap(_stripped(output, unit) if parsed is None else parsed, unit.breaks)
+    pieces = _stripped(output, unit) if parsed is None else parsed
+    pieces = _rewrap(_place(pieces, unit.marks), unit.breaks)
     return [_literal(p) for p in pieces], damaged
 
 
