@@ -33,13 +33,14 @@ def test_what_reaches_the_model_and_what_does_not() -> None:
     parsed = FORMAT.read((DATA / "guide.md").read_bytes(), "guide.md")
     joined = "\n".join(parsed.segments)
     for kept_out in ("title:", "print(", "https://", "img/a.png", "codice indentato",
-                     "Blocco HTML", ":----", "#", "```", "rif]:", "- Primo"):
+                     "nota", "div", ":----", "#", "```", "rif]:", "- Primo"):
         assert kept_out not in joined, kept_out
     assert not re.search(r"(?<!\\)\|", joined)  # table pipes stay out; escaped ones are text
     for sent in ("Questo è un paragrafo con <x1>grassetto</x1>, <x2>corsivo</x2> e <x3/>.",
                  "Citazione con <x1>enfasi</x1> su due righe.",  # joined over the > marker
                  "Ultimo, con <x1>immagine di prova</x1> e <x2/>.", "Titolo Setext",
-                 "Descrizione \\| con pipe", "Il <x1>secondo</x1>", "Un'altra frase."):
+                 "Descrizione \\| con pipe", "Il <x1>secondo</x1>", "Un'altra frase.",
+                 "Blocco HTML lasciato com'è."):
         assert sent in parsed.segments, sent
     assert len(set(parsed.paragraphs)) < len(parsed.paragraphs)  # sentences share blocks
 
@@ -154,3 +155,15 @@ def test_a_wrapped_line_cannot_start_a_list() -> None:
     parsed = FORMAT.read(source, "x.md")
     out = FORMAT.write(parsed, ["This sentence - which wraps - ends here."], "en").data
     assert out.count(b"\n") == 2 and b"\n- " not in out
+
+
+def test_html_blocks_have_their_text_translated_and_their_tags_kept() -> None:
+    source = (b'<div class="nota">\n  Testo <b>forte</b> qui.\n  <table><tr><td>Cella</td></tr></table>\n'
+              b"</div>\n\n<script>\nvar s = 'non tradurre';\n</script>\n\n<!-- commento -->\n\n"
+              b"> <div>\n> In una citazione\n> </div>\n")
+    parsed = FORMAT.read(source, "x.md")
+    assert parsed.segments == ("Testo <x1>forte</x1> qui.", "Cella")
+    assert parsed.notes and parsed.notes[0].endswith(": 1")  # the quoted block, reported
+    out = FORMAT.write(parsed, ["Text <x1>strong</x1>\n\nhere.", "Cell"], "en").data
+    assert out == source.replace(b"Testo <b>forte</b> qui.", b"Text <b>strong</b> here.") \
+        .replace(b"<td>Cella</td>", b"<td>Cell</td>")

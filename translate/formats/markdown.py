@@ -19,13 +19,15 @@ from translate.documents import Document, decode_bytes, encode_text
 from translate.errors import InputError
 from translate.formats.base import Parsed, Written, check_lengths, need
 from translate.formats.inline import Layout, Piece, Splitter, Unit
-from translate.formats.md_inline import HTML_INLINE, Scanner
+from translate.formats.md_inline import HTML_INLINE, Scanner, html_block_runs
 from translate.formats.restore import restore
 
 _NEWLINE = re.compile(r"\r\n|\n|\r")
 _FRONT = {"---": ("---", "..."), "+++": ("+++",)}
 _CELL_LEAD = re.compile(r"[ \t>]*\|?")
 _PIPE = re.compile(r"(?<!\\)\|")
+# HTML blocks left whole: script, style, pre and textarea, comments, declarations.
+_RAW_BLOCK = re.compile(r"[ \t]*<(?:(?:script|style|pre|textarea)\b|!|\?)", re.I)
 _NEWLINES = re.compile(r"[\r\n]+")
 # What would start a block at the beginning of a line: list, heading and quote markers,
 # and a setext underline.
@@ -94,6 +96,9 @@ class _Reader:
                 in_table = kind == "table_open"
                 if in_table:
                     self._table(token.map[0] + self.first, token.map[1] + self.first)
+            elif kind == "html_block":
+                self._html_block(token.map[0] + self.first, token.map[1] + self.first,
+                                 token.content)
             elif kind == "fence":
                 self._check_fence(token.map[0] + self.first, token.map[1] + self.first,
                                   token.markup)
@@ -104,6 +109,23 @@ class _Reader:
                     self._atx(start, token.content)
                 else:
                     self._paragraph(start, token.content)
+
+    def _html_block(self, first: int, end: int, content: str) -> None:
+        """The text of an HTML block, unless it is code, a comment or in a container."""
+        start, stop = self.lines[first][0], self.lines[min(end, len(self.lines)) - 1][1]
+        raw = self.text[start:stop]
+        if _RAW_BLOCK.match(raw):
+            return
+        if _NEWLINE.sub("\n", raw).rstrip() != content.rstrip():
+            self.unmapped += 1  # inside a list or quote: its lines carry their markers
+            return
+        layout: list[Piece | int] = []
+        for item in html_block_runs(raw):
+            if isinstance(item, list):
+                layout += self.splitter.block(item, len(self.regions))
+            else:
+                layout.append(item)
+        self.regions.append((start, stop, tuple(layout), "html"))
 
     def _check_fence(self, first: int, end: int, markup: str) -> None:
         closing = re.compile(rf"[ \t>]*{re.escape(markup[0])}{{{len(markup)},}}[ \t]*")
@@ -236,8 +258,8 @@ class MarkdownFormat:
         reader = _Reader(document.text, where, lang)
         reader.run()
         splitter = reader.splitter
-        notes = (f"{reader.unmapped} Markdown blocks not translated: their text could not "
-                 "be located in the source",) if reader.unmapped else ()
+        notes = (f"Markdown blocks not translated (inside containers, their text could not "
+                 f"be located in the source): {reader.unmapped}",) if reader.unmapped else ()
         skeleton = _Skeleton(document, tuple(reader.regions), tuple(splitter.units),
                              tuple(splitter.segments))
         return Parsed(tuple(splitter.segments), tuple(splitter.paragraphs), skeleton, notes)
