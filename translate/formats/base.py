@@ -17,7 +17,7 @@ from typing import Any, Protocol
 from translate.errors import InputError, UsageError
 from translate.formats import restore
 
-_NOT_FORMATS = frozenset({"base", "inline", "restore", "md_inline"})  # helpers, not formats
+_NOT_FORMATS = frozenset({"base", "inline", "restore", "md_inline", "md_html"})  # helpers
 UNSUPPORTED = {
     ".pdf": "convert it to text, Markdown or DOCX first (for example with pdftotext or "
             "LibreOffice) and translate that",

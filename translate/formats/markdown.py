@@ -19,7 +19,8 @@ from translate.documents import Document, decode_bytes, encode_text
 from translate.errors import InputError
 from translate.formats.base import Parsed, Written, check_lengths, need
 from translate.formats.inline import Layout, Piece, Splitter, Unit
-from translate.formats.md_inline import HTML_INLINE, Scanner, html_block_runs
+from translate.formats.md_html import html_block_runs
+from translate.formats.md_inline import HTML_INLINE, Scanner
 from translate.formats.restore import restore
 
 _NEWLINE = re.compile(r"\r\n|\n|\r")

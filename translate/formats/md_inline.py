@@ -16,6 +16,7 @@ import re
 import string
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from translate.formats.inline import Piece, Tag, protect
 
@@ -121,7 +122,7 @@ class Scanner:
             i += step
             text_start = i
         flush(end)
-        return self._emphasis(self._pair_html(items))
+        return self._emphasis(pair_html(items))
 
     def _item(self, i: int, end: int) -> tuple[int, Piece | _Delim | list[Piece] | None]:
         """What starts at ``i``: (its length, the item) or (chars to skip, ``None``)."""
@@ -217,23 +218,6 @@ class Scanner:
         return _Delim(raw[i], n, left, right)
 
     @staticmethod
-    def _pair_html(items: list[Piece | _Delim]) -> list[Piece | _Delim]:
-        """Turn matching inline HTML open and close tags into pairs."""
-        stack: list[tuple[str, int]] = []
-        for index, item in enumerate(items):
-            if not isinstance(item, Tag) or item.kind != "atom":
-                continue
-            opened, closed = _OPEN_TAG.match(item.value), _CLOSE_TAG.match(item.value)
-            if opened and opened.group(1).lower() not in _VOID and not item.value.endswith("/>"):
-                stack.append((opened.group(1).lower(), index))
-            elif closed and stack and stack[-1][0] == closed.group(1).lower():
-                _, at = stack.pop()
-                open_tag = Tag("open", items[at].value)  # type: ignore[union-attr]
-                items[at] = open_tag
-                items[index] = Tag("close", item.value, pair=open_tag)
-        return items
-
-    @staticmethod
     def _emphasis(items: list[Piece | _Delim]) -> list[Piece]:
         """Match delimiter runs into pairs as CommonMark does; leftovers are text.
 
@@ -274,41 +258,18 @@ def _matches(opener: _Delim, closer: _Delim) -> bool:
     return opener.char != "~" or opener.length == closer.length
 
 
-_RAW = r"<(script|style|pre|code|textarea)\b.*?</\1\s*>"  # kept whole, text and all
-_HTML_TOKENS = re.compile(f"{_RAW}|{HTML_INLINE.pattern}", re.S | re.I)
-_TAG_NAME = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)")
-_INLINE_TAGS = frozenset("""a abbr b bdi bdo big br cite code data del dfn em font i img ins kbd
-label mark q s samp small span strong sub sup time tt u var wbr""".split())
-_HTML_BREAK = re.compile(r"[ \t]*(?:\r\n|\n|\r)[ \t]*")
-
-
-def html_block_runs(raw: str) -> list[list[Piece] | Tag]:
-    """An HTML block cut at its block-level tags (atoms) into runs of inline content.
-
-    In a run, inline tags are atoms (paired where they match), raw elements such as
-    ``<code>`` atoms too, and each line break (with the spaces around it) a break tag.
-    """
-    out: list[list[Piece] | Tag] = []
-    run: list[Piece | _Delim] = []
-    last = 0
-    for match in [*_HTML_TOKENS.finditer(raw), None]:
-        text = raw[last:match.start() if match else len(raw)]
-        at = 0
-        for newline in _HTML_BREAK.finditer(text):
-            run += [*protect(text[at:newline.start()]), Tag("break", newline.group(0))]
-            at = newline.end()
-        run += protect(text[at:])
-        if match is None:
-            break
-        last = match.end()
-        name = _TAG_NAME.match(match.group(0))
-        if name and name.group(1).lower() not in _INLINE_TAGS:
-            out += [_pieces(run), Tag("atom", match.group(0))]
-            run = []
-        else:
-            run.append(Tag("atom", match.group(0)))
-    return [*out, _pieces(run)]
-
-
-def _pieces(run: list[Piece | _Delim]) -> list[Piece]:
-    return [p for p in Scanner._pair_html(run) if not isinstance(p, _Delim)]
+def pair_html(items: list[Any]) -> list[Any]:
+    """Turn matching inline HTML open and close tags into pairs."""
+    stack: list[tuple[str, int]] = []
+    for index, item in enumerate(items):
+        if not isinstance(item, Tag) or item.kind != "atom":
+            continue
+        opened, closed = _OPEN_TAG.match(item.value), _CLOSE_TAG.match(item.value)
+        if opened and opened.group(1).lower() not in _VOID and not item.value.endswith("/>"):
+            stack.append((opened.group(1).lower(), index))
+        elif closed and stack and stack[-1][0] == closed.group(1).lower():
+            _, at = stack.pop()
+            open_tag = Tag("open", items[at].value)
+            items[at] = open_tag
+            items[index] = Tag("close", item.value, pair=open_tag)
+    return items
