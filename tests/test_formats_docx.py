@@ -184,3 +184,25 @@ def test_spelling_marks_and_bookmarks_are_invisible_to_the_model_and_kept() -> N
     assert names == ["proofErr", "proofErr", "bookmarkStart", "bookmarkEnd"]
     assert any(p.text.startswith("It is finished, truly.")
                for p in docx.Document(io.BytesIO(FORMAT.write(parsed, outputs, "en").data)).paragraphs)
+
+
+def test_a_bookmark_that_lands_inside_bold_words_does_not_split_their_runs() -> None:
+    from docx.oxml import parse_xml
+
+    document = docx.Document()
+    p = document.add_paragraph("Il lavoro ")
+    p._p.append(parse_xml(f'<w:bookmarkStart xmlns:w="{W}" w:id="0" w:name="qui"/>'))
+    p.add_run("è finito").bold = True
+    p._p.append(parse_xml(f'<w:bookmarkEnd xmlns:w="{W}" w:id="0"/>'))
+    p.add_run(" oggi.")
+    out = io.BytesIO()
+    document.save(out)
+    parsed = FORMAT.read(out.getvalue(), "b.docx")
+    assert parsed.segments == ("Il lavoro <x1>è finito</x1> oggi.",)
+    written = FORMAT.write(parsed, ["Work <x1>is completely and utterly finished</x1> today."],
+                           "en")
+    result = docx.Document(io.BytesIO(written.data))
+    runs = [(r.text, r.bold) for r in result.paragraphs[0].runs]
+    assert runs == [("Work ", None), ("is completely and utterly finished", True), (" today.", None)]
+    names = [e.tag.split("}")[1] for e in result.paragraphs[0]._p]
+    assert names.count("bookmarkStart") == 1 and names.index("bookmarkStart") < names.index("bookmarkEnd")

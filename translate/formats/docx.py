@@ -185,6 +185,7 @@ class _Writer:
         self.buffer: list[str | Any] = []  # characters and atoms inside runs
         self.group: _Group | None = None
         self.link: tuple[Any, Any] | None = None  # (source hyperlink, its copy in the output)
+        self.deferred: list[Any] = []  # bookmarks and the like met inside a group
 
     def emit(self, pieces: Sequence[Piece]) -> None:
         for child in [c for c in self.p if c.tag != f"{_W}pPr"]:
@@ -198,12 +199,17 @@ class _Writer:
             elif piece.kind == "close":
                 self.flush()
                 self.group = None
+                self.p.extend(self.deferred)
+                self.deferred = []
             elif piece.value.getparent() is not None and piece.value.getparent().tag == f"{_W}r":
                 self.buffer.append(piece.value)
+            elif self.group is not None:  # between runs, not inside one: after the group
+                self.deferred.append(copy.deepcopy(piece.value))
             else:
                 self.flush()
                 self.p.append(copy.deepcopy(piece.value))
         self.flush()
+        self.p.extend(self.deferred)
 
     def flush(self) -> None:
         group = self.group
