@@ -206,3 +206,23 @@ def test_a_bookmark_that_lands_inside_bold_words_does_not_split_their_runs() -> 
     assert runs == [("Work ", None), ("is completely and utterly finished", True), (" today.", None)]
     names = [e.tag.split("}")[1] for e in result.paragraphs[0]._p]
     assert names.count("bookmarkStart") == 1 and names.index("bookmarkStart") < names.index("bookmarkEnd")
+
+
+def test_a_link_with_spelling_marks_inside_is_still_translated() -> None:
+    from docx.oxml import parse_xml
+
+    document = docx.Document()
+    p = document.add_paragraph("Vedi ")
+    p._p.append(parse_xml(
+        f'<w:hyperlink xmlns:w="{W}" w:anchor="x"><w:proofErr w:type="spellStart"/>'
+        '<w:r><w:t>qeusto link</w:t></w:r><w:proofErr w:type="spellEnd"/></w:hyperlink>'))
+    p.add_run(" ora.")
+    out = io.BytesIO()
+    document.save(out)
+    parsed = FORMAT.read(out.getvalue(), "l.docx")
+    assert parsed.segments == ("Vedi <x1>qeusto link</x1> ora.",) and parsed.notes == ()
+    written = FORMAT.write(parsed, ["See <x1>this link</x1> now."], "en")
+    paragraph = docx.Document(io.BytesIO(written.data)).paragraphs[0]
+    links = paragraph._p.findall(f"{{{W}}}hyperlink")
+    assert paragraph.text == "See this link now." and len(links) == 1
+    assert "".join(t.text for t in links[0].iter(f"{{{W}}}t")) == "this link"

@@ -121,8 +121,12 @@ class _Walker:
         for child in p:
             if child.tag == f"{_W}pPr":
                 continue
-            if child.tag == f"{_W}hyperlink" and all(c.tag == f"{_W}r" for c in child):
-                items += [(run, child) for run in child]
+            runs = [c for c in child if c.tag == f"{_W}r"]
+            marks = [c for c in child if _atom(c).kind == "mark"]
+            if child.tag == f"{_W}hyperlink" and len(runs) + len(marks) == len(child):
+                # Marks inside a link (spelling, bookmarks) move just before it, so the
+                # link stays one piece of markup around its text.
+                items += [(mark, None) for mark in marks] + [(run, child) for run in runs]
             else:
                 items.append((child, None))
         groups: list[tuple[_Group, tuple[bytes, int]] | Any] = []
