@@ -10,12 +10,12 @@ import pytest
 from lxml import etree
 
 from tests.formats_corpus import build_docx
-from translate.config import GenerationOptions, ModelSpec
-from translate.engine.base import iter_translations
-from translate.engine.hf import TransformersEngine
 from translate.formats import format_for
 from translate.formats.html import _INLINE
-from translate.models import resolve_model
+from translate.models.engines.base import iter_translations
+from translate.models.engines.hf import TransformersEngine
+from translate.models.hub import resolve_model
+from translate.models.registry import GenerationOptions, ModelSpec
 
 DATA = Path(__file__).parent / "data" / "formats"
 

@@ -53,8 +53,10 @@ def imports(top_level_only: bool = False) -> dict[str, set[str]]:
         for node in nodes:
             if isinstance(node, ast.ImportFrom) and node.module and node.level == 0 and (
                     node.module.split(".")[0] == "translate"):
-                deps.add(node.module)
-                deps |= {f"{node.module}.{a.name}" for a in node.names} & known
+                submodules = {f"{node.module}.{a.name}" for a in node.names} & known
+                # `from package import submodule` needs the submodule, not the package
+                deps |= submodules if len(submodules) == len(node.names) else {node.module}
+                deps |= submodules
             elif isinstance(node, ast.Import):
                 deps |= {a.name for a in node.names if a.name.split(".")[0] == "translate"}
         found[name] = deps - {name}

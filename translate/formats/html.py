@@ -18,11 +18,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from translate.documents import Document, decode_bytes, encode_text
 from translate.errors import InputError
 from translate.formats.base import Parsed, Written, check_lengths, need
 from translate.formats.inline import Layout, Piece, Splitter, Tag, protect, xml_text
 from translate.formats.restore import fill
+from translate.text.documents import Document, decode_bytes, encode_text
 
 ATTRIBUTES = ("alt", "title", "placeholder")
 _SKIP = frozenset("script style code pre svg math template kbd samp var".split())

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from translate.sentences import sentence_spans
+from translate.text.sentences import sentence_spans
 
 # Tolerant: models sometimes put spaces inside a token ("< x1 >", "</ x1>").
 TOKEN = re.compile(r"<\s*(/?)\s*x\s*(\d+)\s*(/?)\s*>")

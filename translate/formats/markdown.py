@@ -15,13 +15,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from translate.documents import Document, decode_bytes, encode_text
 from translate.errors import InputError
 from translate.formats.base import Parsed, Written, check_lengths, need
 from translate.formats.inline import Layout, Piece, Splitter, Unit
 from translate.formats.md_html import html_block_runs
 from translate.formats.md_inline import HTML_INLINE, Scanner
 from translate.formats.restore import restore
+from translate.text.documents import Document, decode_bytes, encode_text
 
 _NEWLINE = re.compile(r"\r\n|\n|\r")
 _FRONT = {"---": ("---", "..."), "+++": ("+++",)}

@@ -14,11 +14,11 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from translate.documents import Document, decode_bytes, encode_text
 from translate.errors import InputError
 from translate.formats.base import Parsed, Written, check_lengths
 from translate.formats.inline import Layout, Piece, Splitter, Tag, Unit, protect
 from translate.formats.restore import fill
+from translate.text.documents import Document, decode_bytes, encode_text
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\n|\r|$)")
 _TIME = r"(?:\d{1,3}:)?\d{1,2}:\d{2}[,.]\d{1,3}"

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from translate.documents import Document, decode_bytes, encode_text
 from translate.formats.base import Parsed, Written, check_lengths
-from translate.segment import Segmented, reassemble, segment
+from translate.text.documents import Document, decode_bytes, encode_text
+from translate.text.segment import Segmented, reassemble, segment
 
 
 @dataclass(frozen=True)
@@ -23,7 +23,7 @@ class TextFormat:
     suffixes = (".txt", ".text", ".rst")
 
     def read(self, data: bytes, where: str, lang: str = "it") -> Parsed:
-        """Decode and segment; see ``translate.segment``."""
+        """Decode and segment; see ``translate.text.segment``."""
         document = decode_bytes(data, where)
         layout = segment(document.text, lang)
         return Parsed(layout.segments, layout.paragraphs, _Skeleton(layout, document))
