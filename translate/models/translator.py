@@ -74,21 +74,30 @@ def signature_is_current(signature: Mapping[str, Any]) -> bool:
 
 @dataclass(frozen=True)
 class RunSettings:
-    """Settings of a run that are not per model: engine, device, network."""
+    """Settings of a run that are not per model: engines, device, network.
+
+    Attributes:
+        engine: The translation engine (``--engine``).
+        device: ``auto``, ``cpu`` or ``cuda``.
+        offline: Never use the network.
+        compute_type: The translation engine's numeric type.
+        summary_engine: The summariser's engine (``--summary-engine``), chosen apart
+            from the translation engine; ``None``: the translation engine's, except
+            ``apertium`` (it only translates), which leaves the summariser on ``auto``.
+    """
 
     engine: str = "auto"
     device: str = "auto"
     offline: bool = False
     compute_type: str = "auto"
+    summary_engine: str | None = None
 
     def for_models(self) -> RunSettings:
-        """These settings for a neural model such as the summariser.
-
-        Apertium only translates: with ``--engine apertium`` the summariser keeps ``auto``.
-        """
-        if self.engine != "apertium":
+        """These settings for the summariser: its own engine (see ``summary_engine``)."""
+        engine = self.summary_engine or (self.engine if self.engine != "apertium" else "auto")
+        if engine == self.engine:
             return self
-        return RunSettings(device=self.device, offline=self.offline)
+        return RunSettings(engine=engine, device=self.device, offline=self.offline)
 
 
 def _apertium_mode(spec: ModelSpec) -> ResolvedModel:
