@@ -34,8 +34,9 @@ from translate.text.documents import (
     sha256,
     write_atomic,
 )
+from translate.text.extractive import pick_sentences
 from translate.text.segment import segment
-from translate.text.summarize import SummaryOptions, pick_sentences
+from translate.text.summarize import SummaryOptions
 
 
 @dataclass(frozen=True)
