@@ -118,6 +118,7 @@ def short_identity(identity: str) -> str:
 
 
 def _short_hash(word: str) -> str:
+    word = word.removeprefix("sha256:")  # a local folder's content hash
     is_hex = len(word) > IDENTITY_CHARS and all(c in "0123456789abcdef" for c in word.lower())
     return word[:IDENTITY_CHARS] if is_hex else word
 
