@@ -170,3 +170,18 @@ def test_explain_says_when_the_model_is_gone(tmp_path, docs, tiny_marian) -> Non
     assert "it-en: cannot compare: model" in result.output
     assert "not available locally" in result.output
     assert "Traceback" not in result.output
+
+
+def test_explain_compares_an_abstractive_summary(docs, registry_file) -> None:
+    result = translate(docs, registry_file, "--summarize", "--max-words", "20")
+    assert result.exit_code == 0, result.output
+    same = explain(docs / "breve.en.summary.txt", registry_file)
+    assert same.exit_code == 0, same.output
+    assert "summary recorded: task=summarize|method=abstractive|max_words=20" in same.output
+    assert "summary: would hit" in same.output
+    wider = registry_file.parent / "wider.toml"
+    wider.write_text(registry_file.read_text().replace(
+        "[summarizer]\nmodel", "[summarizer]\nnum_beams = 3\nmodel").replace(
+        "num_beams = 2\nno_repeat", "no_repeat"))
+    changed = explain(docs / "breve.en.summary.txt", wider)
+    assert "summary: would miss: beams 2 -> 3\n" in changed.output, changed.output

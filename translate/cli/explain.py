@@ -19,9 +19,10 @@ from translate.cache.outputs import RECORD_DIR, file_sha256, read_record
 from translate.cache.store import signature_id
 from translate.errors import TranslateError, UsageError
 from translate.models.routing import Router
-from translate.models.signature import differences, readable_signature
-from translate.run.summary import SUMMARY_TAG
+from translate.models.signature import differences, parse_signature, readable_signature
+from translate.run.summary import SUMMARY_TAG, Summarizer
 from translate.text.documents import output_path, read_document, sha256
+from translate.text.summarize import SummaryOptions
 
 
 def explain(path: Path, router: Router, target: str, source: str = "auto") -> Iterator[str]:
@@ -88,7 +89,7 @@ def explain_output(output: Path, record: dict[str, Any], router: Router, target:
     yield f"  input:  {input_state}"
     yield f"  output: {_output_state(output, record, same_input)}"
     if kind == "summary":
-        yield from _summary_lines(record)
+        yield from _summary_lines(record, router)
         return
     languages = [source] if source != "auto" else list(record.get("languages", []))
     if record.get("target", target) != target:
@@ -125,13 +126,27 @@ def _output_state(output: Path, record: dict[str, Any], same_input: bool) -> str
             "conflict and keeps the edit (--force replaces it)")
 
 
-def _summary_lines(record: dict[str, Any]) -> Iterator[str]:
+def _summary_lines(record: dict[str, Any], router: Router) -> Iterator[str]:
     text = record.get("signature_text")
-    yield (f"  recorded: {text}" if isinstance(text, str) else
-           f"  recorded: signature {record.get('signature')} (written before readable "
-           "signatures)")
-    yield ("  summary settings are not compared here: a summary is redone when its "
-           "translation, method, length or summariser changes")
+    old_id = str(record.get("signature"))
+    fields = parse_signature(text) if isinstance(text, str) else {}
+    if fields.get("method") != "abstractive":
+        yield (f"  summary recorded: {text}" if fields else f"  summary recorded: signature "
+               f"{old_id} (written before readable signatures)")
+        yield ("  summary: not compared here: an extractive summary is redone when its "
+               "translation, method or length changes")
+        return
+    try:  # the recorded method and length, with today's summariser and settings
+        options = SummaryOptions(fields["method"], int(fields["max_words"]),
+                                 int(fields["min_words"]))
+        sig = Summarizer(router, options).signature()
+    except TranslateError as exc:  # no summariser configured, or its model is not here
+        yield from _pair_lines("summary", old_id, text, exc.message)
+        return
+    except (KeyError, ValueError):
+        yield from _pair_lines("summary", old_id, text, "the recorded line lacks its length")
+        return
+    yield from _pair_lines("summary", old_id, text, (signature_id(sig), readable_signature(sig)))
 
 
 def _translation_lines(record: dict[str, Any], router: Router, languages: list[str],
