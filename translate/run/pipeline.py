@@ -32,6 +32,7 @@ from translate.errors import (
     UsageError,
 )
 from translate.models.routing import Route, Router
+from translate.models.signature import route_signatures
 from translate.models.translator import Translator
 from translate.run.cached import CachedOutputs, Runner, generate_cached
 from translate.run.inputs import Languages, collect_inputs, plan_languages
@@ -463,6 +464,8 @@ class Pipeline:
                 "kind": "translation", "source": work.path.name,
                 "input_sha256": work.input_sha, "output_sha256": sha256(data),
                 "signatures": work.signature, "languages": work.languages,
+                "signature_texts": route_signatures(self.router, work.languages,
+                                                    self.options.target),
                 "target": self.options.target, "encoding": work.doc.encoding,
                 "segments": work.result.segments,
                 "cache_hits": work.result.cache_hits, "written": time.time()})
