@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from translate.cli import quality as quality_commands
 from translate.cli.common import (
     ComputeOpt,
     DeviceOpt,
@@ -148,7 +149,7 @@ def cache_clear(path: PathArg = Path(".")) -> None:
     typer.echo(f"removed {what} from {folder} ({len(removed)} files)")
 
 
-models_app = typer.Typer(help="List and download the models in the registry.",
+models_app = typer.Typer(help="List, download and check the models in the registry.",
                          no_args_is_help=True, pretty_exceptions_enable=False,
                          pretty_exceptions_show_locals=False)
 
@@ -159,6 +160,7 @@ def _register_more(app: typer.Typer) -> None:
         app.add_typer(models_app, name="models")
     if not any(c.name == "detect" for c in app.registered_commands):
         app.command("detect")(detect_command)
+    quality_commands.register(app, models_app)
 
 
 @models_app.command("list")
