@@ -1,4 +1,4 @@
-"""Quality commands: ``eval`` (scores against references) and ``models check``."""
+"""Quality commands: ``review`` pages, ``eval`` against references, ``models check``."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from translate.cli.common import EngineOpt, ModelsOpt, echo_err, user_errors
+from translate.cli.common import EngineOpt, GlobOpt, ModelsOpt, ToOpt, echo_err, user_errors
 
 PairsArg = Annotated[list[str] | None, typer.Argument(
     help="Pairs such as it-en (default: every configured pair).", show_default=False)]
@@ -77,9 +77,44 @@ def _translate_fn(router: object, pair: str):  # type: ignore[no-untyped-def]
     return translate
 
 
+def review_command(
+    paths: Annotated[list[Path], typer.Argument(help="Inputs (files or folders) that were "
+                                                     "translated.", show_default=False)],
+    to: ToOpt = "en",
+    glob: GlobOpt = None,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Replace a review page edited by hand.")] = False,
+) -> None:
+    """Write X.txt.review.html beside each input: source and translation side by side.
+
+    Made from the outputs' records and the cache alone: no model is loaded.
+    """
+    from translate.errors import TranslateError
+    from translate.review.build import write_review
+    from translate.run.inputs import collect_inputs
+
+    code = 0
+    with user_errors():
+        inputs = collect_inputs(paths, glob)
+    for result in inputs.skipped:
+        echo_err(f"{result.status}: {result.path}: {result.reason}")
+    for path in inputs.files:
+        try:
+            where, page = write_review(path, to, force)
+        except TranslateError as exc:
+            echo_err(f"failed: {exc.message}" + (f" (hint: {exc.hint})" if exc.hint else ""))
+            code = 1
+            continue
+        flagged = sum(1 for row in page.rows if row.flags)
+        typer.echo(f"{where}: {len(page.rows)} segments, {flagged} flagged")
+    raise typer.Exit(code)
+
+
 def register(app: typer.Typer, models_app: typer.Typer) -> None:
-    """Add ``eval`` to ``app`` and ``check`` to the ``models`` group."""
+    """Add ``eval`` and ``review`` to ``app`` and ``check`` to the ``models`` group."""
     if not any(c.name == "eval" for c in app.registered_commands):
         app.command("eval")(eval_command)
+    if not any(c.name == "review" for c in app.registered_commands):
+        app.command("review")(review_command)
     if not any(c.name == "check" for c in models_app.registered_commands):
         models_app.command("check")(models_check)
