@@ -9,12 +9,13 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from translate.cli.errors import rename_flags
 from translate.errors import TranslateError
+from translate.options import Options, field_for
 from translate.run import interrupts
 
 
@@ -51,6 +52,29 @@ def command_hint(hint: str) -> str:
     return rename_flags(hint, ctx.command.name or "", names)
 
 
+# Flags of the commands that set no Options field: what to run on, and how to show it.
+PRESENTATION_FLAGS = ("paths", "report", "quiet")
+
+
+def options_from(command: str, flags: dict[str, Any]) -> Options:
+    """The ``Options`` a command's flags set (names mapped by ``translate.options.ALIASES``).
+
+    Raises:
+        UsageError: a value ``Options`` refuses.
+    """
+    settings: dict[str, Any] = {}
+    for name, value in flags.items():
+        field = field_for(command, name)
+        if field is None:
+            assert name in PRESENTATION_FLAGS, f"--{name} sets no Options field"
+            continue
+        if field.startswith("!"):  # a negated flag: --no-cache
+            settings[field[1:]] = not value
+        else:
+            settings[field] = value
+    return Options(**settings)
+
+
 # Options shared by several commands: one definition, one name everywhere.
 PathsArg = Annotated[list[str], typer.Argument(
     help="Files, folders (recursive) or - for stdin to stdout.", show_default=False)]
@@ -63,6 +87,9 @@ DeviceOpt = Annotated[str, typer.Option("--device", help="auto, cpu or cuda.")]
 EngineOpt = Annotated[str, typer.Option(
     "--engine", help="auto (CTranslate2 when installed), transformers, ctranslate2, or "
                      "apertium (rule-based, Debian packages, nothing to download).")]
+SummaryEngineOpt = Annotated[str | None, typer.Option(
+    "--summary-engine", help="The summariser's engine (default: --engine's; auto when that "
+                             "is apertium, which only translates).")]
 ComputeOpt = Annotated[str, typer.Option(
     "--compute-type", help="auto (ctranslate2: int8 on CPU; float16 on CUDA), int8, "
                            "float32, float16, ...")]
