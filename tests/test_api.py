@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -10,6 +13,7 @@ import pytest
 
 import translate
 from tests.fakes import LOG
+from tests.system_tools import require_program
 from translate import Options, Session
 
 ITALIAN = "Il governo ha approvato la legge di bilancio dopo un lungo dibattito in Parlamento."
@@ -142,3 +146,28 @@ def test_the_real_model_through_the_api(registry_file: Path, tiny_marian: Path) 
     options = Options(models=registry_file, engine="transformers", source="it")
     with Session(options) as session:
         assert session.translate_text(texts) == expected
+
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+PYTHON_BLOCK = re.compile(r"<!-- readme-test: python -->\n```python\n(.*?)```", re.S)
+
+
+def test_readme_has_python_examples() -> None:
+    blocks = PYTHON_BLOCK.findall(README.read_text(encoding="utf-8"))
+    assert len(blocks) >= 2 and all("import translate" in b for b in blocks)
+
+
+@pytest.mark.parametrize("block", PYTHON_BLOCK.findall(README.read_text(encoding="utf-8")))
+def test_readme_python_example_runs(block: str, tmp_path: Path) -> None:
+    """README's Python examples run as written (Apertium: real English, no download)."""
+    require_program("apertium", "apertium apertium-cat-ita apertium-eng-cat")
+    root = README.parent
+    shutil.copytree(root / "seeds", tmp_path / "seeds")
+    env = {**os.environ, "PYTHONPATH": str(root), "HF_HOME": str(tmp_path / "hf"),
+           "HF_HUB_OFFLINE": "1"}
+    proc = subprocess.run([sys.executable, "-c", block], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout
+    assert "governo" not in out and "Grazie" not in out  # translated, not copied
+    assert re.search(r"\b(The|the)\b", out), out  # English words came out
