@@ -7,8 +7,6 @@ transformers are imported only when a model runs.
 
 from __future__ import annotations
 
-import json
-import os
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -40,9 +38,11 @@ from translate.cli.common import (
     ReportOpt,
     SummaryEngineOpt,
     ToOpt,
+    check_report_path,
     echo_err,
     options_from,
     user_errors,
+    write_report,
 )
 from translate.cli.errors import (
     DEBUG_ENV,
@@ -248,47 +248,6 @@ def _execute(paths: list[str], options: Options, report: Path | None, quiet: boo
     if any(r.interrupted for r in reports):
         raise typer.Exit(interrupts.interrupt_exit_code())
     raise typer.Exit(1 if any(r.failed for r in reports) else 0)
-
-
-def check_report_path(report: Path | None) -> None:
-    """Refuse a ``--report`` path that is not a report this tool wrote (before any work).
-
-    Raises:
-        UsageError: the path is a link, not a regular file, or a file of other content.
-    """
-    if report is None or str(report) == "-" or not os.path.lexists(report):
-        return
-    hint = "choose a new file name for --report (or - for standard output)"
-    if report.is_symlink() or not report.is_file():
-        raise UsageError(f"--report {report}: exists and is not a regular file", hint)
-    try:
-        data = json.loads(report.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        data = None
-    if not isinstance(data, dict) or data.get("tool") != REPORT_TOOL:
-        raise UsageError(f"--report {report}: exists and is not a report written by "
-                         "translate; it is left untouched", hint)
-
-
-def write_report(report: Path, data: dict[str, Any], inputs: list[str]) -> None:
-    """Write the JSON report atomically (``-``: standard output).
-
-    Raises:
-        UsageError: the report path is one of the run's inputs.
-    """
-    text = json.dumps(data, indent=2) + "\n"
-    if str(report) == "-":
-        sys.stdout.write(text)
-        sys.stdout.flush()
-        return
-    real = os.path.realpath(report)
-    if any(os.path.realpath(path) == real for path in inputs):
-        raise UsageError(f"--report {report}: is an input of this run; not overwritten",
-                         "write the report outside the input folders")
-    from translate.text.documents import write_atomic
-
-    report.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(report, text.encode("utf-8"))
 
 
 def main() -> None:

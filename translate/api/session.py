@@ -1,9 +1,8 @@
-"""The public Python API: ``Options`` in; text, a ``Summary`` or a report out.
+"""``Session``: the registry and routers kept between calls, so models stay loaded.
 
-A ``Session`` holds the model registry and the routers (which keep loaded models in a
-small LRU), so a second call in the same process loads nothing. The module-level
-functions (``translate.translate_text`` ...) use one default session, created on first
-use; ``translate.close()`` unloads its models. The CLI is a thin layer over a session.
+Every call takes ``Options`` (or uses the session's) and builds the pipeline of the
+``run`` layer from them; the CLI and the module-level functions of ``translate.api``
+are thin layers over a session.
 """
 
 from __future__ import annotations
@@ -25,15 +24,12 @@ from translate.run.inputs import plan_languages
 from translate.run.pipeline import JobOptions, Pipeline
 from translate.run.report import Progress, RunReport
 from translate.run.summary import Summarizer, SummaryJob
-from translate.text.detect import Detection, document_language
 from translate.text.documents import decode_bytes
 from translate.text.encoding import check_encoding
 from translate.text.summarize import Summary, SummaryOptions
 
-__all__ = ["Options", "Report", "Session", "close", "detect_language", "summarize_files",
-           "summarize_text", "translate_files", "translate_text"]
+__all__ = ["Session", "job_options", "summary_options"]
 
-Report = RunReport
 Notify = Callable[[str], None]
 
 
@@ -110,6 +106,8 @@ class Session:
         key = _router_key(options)
         if key not in self._routers:
             choose_engine(options.engine).compute_type("cpu", options.compute_type)
+            if options.summary_engine is not None:
+                choose_engine(options.summary_engine)
             if options.models not in self._registries:
                 self._registries[options.models] = load_registry(options.models)
             settings = RunSettings(engine=options.engine, device=options.device,
@@ -300,68 +298,3 @@ class Session:
 def _with_languages(options: Options, source: str | None, target: str | None) -> Options:
     changes = {k: v for k, v in (("source", source), ("target", target)) if v is not None}
     return options.replace(**changes) if changes else options
-
-
-_default: Session | None = None
-
-
-def default_session() -> Session:
-    """The session the module-level functions use (created on first use)."""
-    global _default
-    if _default is None:
-        _default = Session()
-    return _default
-
-
-def close() -> None:
-    """Unload the models the module-level functions loaded."""
-    if _default is not None:
-        _default.close()
-
-
-@overload
-def translate_text(  # type: ignore[overload-overlap]  # a str is a Sequence[str] too
-        text_or_texts: str, *, source: str | None = None,
-                   target: str | None = None, options: Options | None = None) -> str: ...
-
-
-@overload
-def translate_text(text_or_texts: Sequence[str], *, source: str | None = None,
-                   target: str | None = None, options: Options | None = None,
-                   ) -> list[str]: ...
-
-
-def translate_text(text_or_texts: str | Sequence[str], *, source: str | None = None,
-                   target: str | None = None, options: Options | None = None,
-                   ) -> str | list[str]:
-    """Translate a text or a list of texts (see ``Session.translate_text``)."""
-    return default_session().translate_text(text_or_texts, source=source, target=target,
-                                            options=options)
-
-
-def translate_files(paths: Sequence[str | Path], *, target: str | None = None,
-                    options: Options | None = None, progress: Progress | None = None,
-                    ) -> RunReport:
-    """Translate files and folders (see ``Session.translate_files``)."""
-    return default_session().translate_files(paths, target=target, options=options,
-                                             progress=progress)
-
-
-def summarize_text(text: str, *, options: Options | None = None) -> Summary:
-    """Summarise one text (see ``Session.summarize_text``)."""
-    return default_session().summarize_text(text, options=options)
-
-
-def summarize_files(paths: Sequence[str | Path], *, options: Options | None = None,
-                    ) -> RunReport:
-    """Summarise files (see ``Session.summarize_files``)."""
-    return default_session().summarize_files(paths, options=options)
-
-
-def detect_language(text: str) -> Detection:
-    """The language of a whole text, with the identifier's confidence (0..1).
-
-    A confidence below ``translate.text.detect.DOCUMENT_MIN_CONFIDENCE`` means the
-    language is not known for sure (the pipeline then asks for ``--from``).
-    """
-    return document_language(text)
