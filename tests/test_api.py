@@ -171,3 +171,14 @@ def test_readme_python_example_runs(block: str, tmp_path: Path) -> None:
     out = proc.stdout
     assert "governo" not in out and "Grazie" not in out  # translated, not copied
     assert re.search(r"\b(The|the)\b", out), out  # English words came out
+
+
+def test_the_summary_engine_is_chosen_apart(options: Options, tmp_path: Path) -> None:
+    short = options.replace(max_words=20, min_words=5)
+    fake = translate.summarize_text(ENGLISH_DOC, options=short)
+    identity = translate.summarize_text(ENGLISH_DOC,
+                                        options=short.replace(summary_engine="identity"))
+    assert fake.text.startswith("The leader of North")
+    assert identity.text != fake.text  # another engine made it
+    with pytest.raises(translate.errors.UsageError, match="unknown engine 'nope'"):
+        translate.summarize_text(ENGLISH_DOC, options=short.replace(summary_engine="nope"))
