@@ -42,6 +42,7 @@ def cheap_import(code: str) -> None:
 def test_import_loads_no_model_library() -> None:
     cheap_import("import translate")
     cheap_import("import translate; translate.Options(target='de')")
+    cheap_import("import translate; translate.translate_text; translate.Session()")
 
 
 def test_the_api_is_typed_and_listed() -> None:
