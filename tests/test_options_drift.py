@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from pathlib import Path
 
 import click
@@ -115,3 +116,10 @@ def test_job_file_keys_take_options_types(tmp_path: Path) -> None:
         jobs.write_text(f'[[job]]\ninputs = ["in/"]\n{bad}\n')
         with pytest.raises(UsageError, match=message):
             load_jobs(jobs)
+
+
+def test_readme_lists_every_job_key() -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    paragraph = readme.split("Keys: `inputs`", 1)[1].split("same names as", 1)[0]
+    listed = {"inputs", *re.findall(r"`(\w+)`", paragraph)} - {"dry_run"}
+    assert listed - {"Options"} == set(job_keys())
