@@ -74,14 +74,14 @@ def cache_stats(
     With --explain PATH: why a re-run of PATH would miss the cache.
     """
     if explain is not None:
-        from translate import service
+        from translate.api import Session
         from translate.cli.explain import explain as explain_lines
+        from translate.options import Options
 
         with user_errors():
-            router = service.TranslateJob(
-                paths=[], target=to, source=source, models=models,
-                overrides={"model": model, "num_beams": num_beams}, device=device,
-                engine=engine, compute_type=compute_type, offline=True).router()
+            router = Session().router(Options(
+                target=to, source=source, models=models, model=model, num_beams=num_beams,
+                device=device, engine=engine, compute_type=compute_type, offline=True))
             for line in explain_lines(explain, router, to, source):
                 typer.echo(line)
         return
