@@ -15,17 +15,18 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from translate.cache.caches import CacheSet
 from translate.cache.outputs import (
     Decision,
     OutputPlan,
     may_still_write,
     plan_output,
     remove_stale_temporaries,
+    settle,
     write_record,
 )
-from translate.cache.store import CACHE_DIR, Cache, find_cache_root, signature_id
+from translate.cache.store import Cache, signature_id
 from translate.errors import (
-    CacheError,
     InputError,
     ModelUnavailableError,
     TranslateError,
@@ -102,7 +103,7 @@ class Pipeline:
         self.runner: Runner = runner or router.translate
         self.options = options or JobOptions()
         self.progress: Progress = progress or NoProgress()
-        self._caches: dict[Path, Cache | CacheError] = {}
+        self.caches = CacheSet(self.options.use_cache, self.options.dry_run)
         self._tidied: set[Path] = set()
         self._in_flight = 0  # segments of the route in progress that the model finished
         self._planned = Plan()
@@ -182,52 +183,12 @@ class Pipeline:
             raise TranslateError(f"the model returned no output for {found} segments")
         return found
 
-    def cache_for(self, path: Path) -> Cache | None:
-        """The cache serving ``path`` (``None`` with ``--no-cache``).
-
-        Raises:
-            CacheError: that cache cannot be used.
-        """
-        return self._cache_for(path)
-
-    def close_caches(self) -> None:
-        """Close the caches this pipeline opened."""
-        for cache in self._caches.values():
-            if not isinstance(cache, CacheError):
-                cache.close()
-        self._caches.clear()
-
     def translate_bytes(self, data: bytes) -> bytes:
         """Translate stdin bytes to stdout bytes, keeping a BOM and the encoding."""
         doc = decode_bytes(data, "<stdin>", self.options.encoding)
         return encode_text(self.translate_text(doc.text), doc)
 
     # -- preparation ---------------------------------------------------------------------
-
-    def _cache_for(self, path: Path) -> Cache | None:
-        """The cache serving ``path``.
-
-        Raises:
-            CacheError: that cache cannot be used; the same error for each of its files,
-                while the files of other folders go on.
-        """
-        if not self.options.use_cache:
-            return None
-        root = find_cache_root(path)
-        if self.options.dry_run and not (root / CACHE_DIR).is_dir():
-            return None  # a dry run creates nothing
-        if root not in self._caches:
-            try:
-                cache = Cache.open(root)
-            except CacheError as exc:
-                self._caches[root] = exc
-            else:
-                self.report.warnings.extend(cache.warnings)
-                self._caches[root] = cache
-        found = self._caches[root]
-        if isinstance(found, CacheError):
-            raise found
-        return found
 
     def _plan(self, doc: Document, known: Languages | None = None,
               ) -> tuple[Segmented, list[str], list[Route]]:
@@ -290,7 +251,7 @@ class Pipeline:
             return None
         input_sha = sha256(data)
         try:
-            cache = self._cache_for(path)
+            cache = self.caches.for_path(path)
             legacy = cache.manifest(out) if cache is not None else None
             plan = plan_output(out, input_sha, self.options.force, legacy)
             if self._settled(plan, out, result, doc.encoding):
@@ -350,13 +311,13 @@ class Pipeline:
         segmentation or model.
         """
         record = plan.record or {}
-        if plan.decision == Decision.CONFLICT:
+        decision = settle(plan, lambda found: {
+            # the same bytes read another way (--encoding) are another text
+            "encoding": encoding,
+            "signatures": self._signatures(found.get("languages", []))})
+        if decision == Decision.CONFLICT:
             result.status, result.reason = Status.CONFLICT, plan.reason
-        elif plan.decision == Decision.KEEP_EDITED or (
-                plan.decision == Decision.UP_TO_DATE
-                # the same bytes read another way (--encoding) are another text
-                and record.get("encoding", "utf-8") == encoding
-                and record.get("signatures") == self._signatures(record.get("languages", []))):
+        elif decision != Decision.WRITE:
             result.status, result.reason = Status.UP_TO_DATE, plan.reason
             result.language = ",".join(record.get("languages", []))
             result.segments = result.cache_hits = int(record.get("segments", 0))
@@ -487,19 +448,13 @@ class Pipeline:
         for translator in self.router.translators():
             self.report.batch.add(translator.stats)
         self.report.models_loaded = list(self.router.loads)
-        totals = self.report.totals()
-        for cache in self._caches.values():
-            if isinstance(cache, CacheError):
-                continue
-            if not self.options.dry_run:
-                cache.record_run(sum(f.cache_hits for f in self.report.files  # up to date:
-                                     if f.status != Status.UP_TO_DATE),  # no cache read
-                                 totals["model_segments"])
-            # a cache rebuilt mid-run warns after the warnings taken when it was opened
-            self.report.warnings.extend(w for w in cache.warnings
-                                        if w not in self.report.warnings)
-            cache.close()
-        self._caches.clear()
+        hits = sum(f.cache_hits for f in self.report.files  # up to date: no cache read
+                   if f.status != Status.UP_TO_DATE)
+        counts = (None, None) if self.options.dry_run else (
+            hits, self.report.totals()["model_segments"])
+        # a cache rebuilt mid-run warns after the warnings taken when it was opened
+        self.report.warnings.extend(w for w in self.caches.close(*counts)
+                                    if w not in self.report.warnings)
         self.report.elapsed_s = time.time() - self.report.started
         self.progress.close()
 

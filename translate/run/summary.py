@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from translate import __version__
-from translate.cache.outputs import Decision, may_still_write, plan_output, write_record
-from translate.cache.store import Cache, find_cache_root, signature_id
+from translate.cache.caches import CacheSet
+from translate.cache.outputs import Decision, may_still_write, plan_output, settle, write_record
+from translate.cache.store import Cache, signature_id
 from translate.errors import TranslateError, UsageError
 from translate.models.engines.base import BatchStats
 from translate.models.engines.codecs import load_codec, position_limit
@@ -155,7 +156,7 @@ class SummaryJob:
                               also_needs=needs).run(paths)
         before = self.summarizer.stats()
         sig = self.summarizer.signature()
-        caches: dict[Path, Cache] = {}
+        caches = CacheSet(self.job.use_cache)
         try:
             for result in translated.files:
                 if result.status in (Status.TRANSLATED, Status.UP_TO_DATE) and result.output:
@@ -163,42 +164,32 @@ class SummaryJob:
         except KeyboardInterrupt:
             self.report.interrupted = True
         finally:
-            for cache in caches.values():
-                cache.close()
+            self.report.warnings.extend(caches.close())
         self.report.interrupted |= translated.interrupted
         self.report.batch = self.summarizer.stats(since=before)
         self.report.models_loaded = list(self.router.loads)
         self.report.elapsed_s = time.time() - self.report.started
         return translated, self.report
 
-    def _cache(self, source: Path, caches: dict[Path, Cache]) -> Cache | None:
-        if not self.job.use_cache:
-            return None
-        root = find_cache_root(source)
-        if root not in caches:
-            caches[root] = Cache.open(root)
-        return caches[root]
-
     def _one(self, source: Path, english: Path, sig: dict[str, Any],
-             caches: dict[Path, Cache]) -> None:
+             caches: CacheSet) -> None:
         out = output_path(source, self.job.target, SUMMARY_TAG)
         result = FileResult(relative(source), Status.FAILED, output=relative(out))
         self.report.files.append(result)
         try:
             doc = read_document(english)
-            cache = self._cache(source, caches)
+            cache = caches.for_path(source)
             sig_id = signature_id(sig)
             input_sha = sha256(doc.text.encode())
             legacy = cache.manifest(out) if cache is not None else None
             plan = plan_output(out, input_sha, self.job.force, legacy)
-            record = plan.record or {}
-            if plan.decision == Decision.CONFLICT:
+            decision = settle(plan, lambda record: {"signature": sig_id})
+            if decision == Decision.CONFLICT:
                 result.status, result.reason = Status.CONFLICT, plan.reason
                 return
-            if plan.decision == Decision.KEEP_EDITED or (
-                    plan.decision == Decision.UP_TO_DATE and record.get("signature") == sig_id):
+            if decision != Decision.WRITE:
                 result.status, result.reason = Status.UP_TO_DATE, plan.reason
-                result.details = record.get("details", {})
+                result.details = (plan.record or {}).get("details", {})
                 return
             summary = self.summarizer.summarize(doc.text, cache)
             data = encode_text(summary.text + "\n", Document("", bom=doc.bom))
