@@ -64,3 +64,60 @@ def test_translations_and_summaries_share_the_up_to_date_decision() -> None:
     from translate.run import extractive, pipeline, summary
 
     assert pipeline.settle is summary.settle is extractive.settle is settle
+
+
+def _summarizer(registry_file: Path, router: object = None):  # type: ignore[no-untyped-def]
+    from translate.models.registry import load_registry
+    from translate.models.routing import Router
+    from translate.models.translator import RunSettings
+    from translate.run.summary import Summarizer
+    from translate.text.summarize import SummaryOptions
+
+    router = router or Router(load_registry(registry_file), settings=RunSettings(engine="fake"))
+    return Summarizer(router, SummaryOptions(max_words=8, min_words=2))  # type: ignore[arg-type]
+
+
+def test_a_second_summary_run_loads_nothing(registry_file: Path) -> None:
+    from tests.fakes import LOG
+
+    first = _summarizer(registry_file)
+    text = "The leader met the minister. Students demonstrated in Rome.\n"
+    assert first.summarize(text, None).text
+    second = _summarizer(registry_file, first.router)  # a new Summarizer, the same pool
+    assert second.summarize(text + "More.\n", None).text
+    assert LOG.loads == 1 and first.router.loads == ["summarizer"]
+    assert second.translator.loaded and not first.translator.loaded  # one copy in memory
+    first.router.pool.close()
+    assert not second.translator.loaded
+
+
+def test_translations_and_the_summariser_share_one_pool(registry_file: Path) -> None:
+    from tests.fakes import LOG
+
+    summarizer = _summarizer(registry_file)
+    router = summarizer.router
+    router.pool.max_loaded = 1
+    it = router.route("it", "en")[0]
+    list(router.translate(it, ["Una frase."]))
+    summarizer.summarize("The leader met the minister. Students demonstrated.\n", None)
+    list(router.translate(it, ["Una frase."]))
+    assert router.loads == ["it-en", "summarizer", "it-en"] and LOG.loads == 3
+    assert [t.spec.key for t in router.pool.loaded()] == ["it-en"]
+
+
+def test_ray_actors_load_through_their_process_pool(tiny_marian: Path) -> None:
+    from tests.fakes import LOG
+    from translate.models.registry import ModelSpec
+    from translate.models.translator import RunSettings
+    from translate.run.distributed import ACTOR_POOL, TranslateActor
+
+    spec, settings = ModelSpec("it-en", str(tiny_marian)), RunSettings(engine="fake")
+    try:
+        first = TranslateActor(spec, settings, "translate", 1)
+        second = TranslateActor(spec, settings, "translate", 1)  # a reused worker process
+        rows = second({"text": ["Una frase."]})
+        assert rows["output"] == ["<it-en>[Una frase.]"]
+        assert LOG.loads == 1 and ACTOR_POOL.loads[-1:] == ["it-en"]
+        assert second.translator.loaded and not first.translator.loaded
+    finally:
+        ACTOR_POOL.close()

@@ -92,7 +92,7 @@ class Summarizer:
         limits = [translator.spec.max_input_tokens]
         folder = Path(translator.resolved.location)
         if translator.loaded or not (folder / "config.json").is_file():
-            limits.append(translator.engine.max_input_tokens)
+            limits.append(self.router.pool.use(translator).max_input_tokens)
         if (folder / "config.json").is_file():
             limits += [load_codec(folder).model_max_length, position_limit(folder)]
         self._input_limit = min(limit for limit in limits if limit)
