@@ -21,7 +21,8 @@ from translate.run.extractive import ExtractiveSummaries
 from translate.run.inputs import plan_languages
 from translate.run.pipeline import JobOptions, Pipeline
 from translate.run.report import Progress, RunReport
-from translate.run.summary import Summarizer, SummaryJob
+from translate.run.summary import Summarizer
+from translate.run.summary import SummaryRun as SummaryJob
 from translate.text.documents import decode_bytes
 from translate.text.encoding import check_encoding
 from translate.text.summarize import SummaryOptions

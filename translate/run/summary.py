@@ -137,7 +137,7 @@ class Summarizer:
         return now
 
 
-class SummaryJob:
+class SummaryRun:
     """Translate (when needed) and summarise files, writing ``X.en.summary.txt``."""
 
     def __init__(self, router: Router, job: JobOptions, summarizer: Summarizer,
