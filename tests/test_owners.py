@@ -61,9 +61,9 @@ def test_settle_decides_from_the_record() -> None:
 
 
 def test_translations_and_summaries_share_the_up_to_date_decision() -> None:
-    from translate.run import extractive, pipeline, summary
+    from translate.run import extractive, summary, writing
 
-    assert pipeline.settle is summary.settle is extractive.settle is settle
+    assert writing.settle is summary.settle is extractive.settle is settle
 
 
 def _summarizer(registry_file: Path, router: object = None):  # type: ignore[no-untyped-def]
