@@ -121,3 +121,56 @@ def test_ray_actors_load_through_their_process_pool(tiny_marian: Path) -> None:
         assert second.translator.loaded and not first.translator.loaded
     finally:
         ACTOR_POOL.close()
+
+
+class _MovesAway:
+    """A progress sink that changes the working directory when the translation ends."""
+
+    def __init__(self, elsewhere: Path) -> None:
+        self.elsewhere = elsewhere
+
+    def start(self, total_files: int) -> None: ...
+    def file_done(self, result: object) -> None: ...
+    def batch_done(self, segments: int, tokens: int) -> None: ...
+
+    def close(self) -> None:
+        import os
+
+        os.chdir(self.elsewhere)
+
+
+def test_summaries_take_the_english_from_the_translation(
+        tmp_path: Path, registry_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from translate.run import summary
+    from translate.run.pipeline import JobOptions
+    from translate.run.report import Status
+
+    folder = tmp_path / "work" / "it"
+    folder.mkdir(parents=True)
+    (folder / "a.txt").write_text("Prima frase breve qui. Seconda frase.\n")
+    (folder / "b.txt").write_text("Una frase. Un'altra frase.\n")
+    (tmp_path / "elsewhere").mkdir()
+    read: list[Path] = []
+
+    def reading(path: Path):  # type: ignore[no-untyped-def]
+        read.append(path)
+        return original(path)
+
+    original = summary.read_document
+    monkeypatch.setattr(summary, "read_document", reading)
+
+    def summarize() -> list[Status]:
+        monkeypatch.chdir(tmp_path / "work")  # relative inputs
+        first = _summarizer(registry_file)
+        job = summary.SummaryRun(first.router, JobOptions(source="it"), first,
+                                 _MovesAway(tmp_path / "elsewhere"))  # type: ignore[arg-type]
+        _, report = job.run(["it"])
+        return [f.status for f in report.files]
+
+    assert summarize() == [Status.TRANSLATED, Status.TRANSLATED]
+    assert read == []  # the English came from memory, not from disk
+    assert (folder / "a.en.summary.txt").read_text().startswith("<it-en>[Prima")
+    (folder / "a.en.summary.txt").unlink()
+    assert summarize() == [Status.TRANSLATED, Status.UP_TO_DATE]
+    assert read == [folder / "a.en.txt", folder / "b.en.txt"]  # up to date: read once each
+    assert all(p.is_absolute() for p in read)

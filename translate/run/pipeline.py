@@ -24,7 +24,7 @@ from translate.run.inputs import Languages, collect_inputs, plan_languages
 from translate.run.planning import Plan, plan_run
 from translate.run.report import FileResult, NoProgress, Progress, RunReport, Status, relative
 from translate.run.routes import RouteRunner, estimate_tokens, outputs_of
-from translate.run.writing import Work, settle_translation, tidy, write_translation
+from translate.run.writing import OnOutput, Work, settle_translation, tidy, write_translation
 from translate.text.documents import (
     Document,
     decode_bytes,
@@ -65,12 +65,17 @@ class JobOptions:
 
 
 class Pipeline:
-    """Translates documents with a ``Router``, the caches next to them and a progress sink."""
+    """Translates documents with a ``Router``, the caches next to them and a progress sink.
+
+    ``on_output`` hears of each output written or up to date (the summariser's English).
+    """
 
     def __init__(self, router: Router, options: JobOptions | None = None,
                  progress: Progress | None = None, runner: Runner | None = None,
-                 also_needs: Sequence[Translator] = ()) -> None:
+                 also_needs: Sequence[Translator] = (), on_output: OnOutput | None = None,
+                 ) -> None:
         self.router = router
+        self.on_output = on_output
         # Runs the model over misses: in this process (the router) or on a cluster.
         self.runner: Runner = runner or router.translate
         self.options = options or JobOptions()
@@ -207,7 +212,7 @@ class Pipeline:
             cache = self.caches.for_path(path)
             legacy = cache.manifest(out) if cache is not None else None
             plan = plan_output(out, input_sha, self.options.force, legacy)
-            if self._settled(plan, out, result, doc.encoding):
+            if self._settled(plan, path, out, result, doc.encoding):
                 return None
             detected = self._planned.detected.pop(path, None)
             known = detected[1] if detected and detected[0] == input_sha else None
@@ -233,13 +238,15 @@ class Pipeline:
         if notice:
             self.report.notices.append(notice)
 
-    def _settled(self, plan: OutputPlan, out: Path, result: FileResult,
+    def _settled(self, plan: OutputPlan, path: Path, out: Path, result: FileResult,
                  encoding: str = "utf-8") -> bool:
         """Finish ``result`` when ``plan`` needs no translation; return whether it did."""
         if not settle_translation(plan, result, encoding, self.routes.signatures):
             return False
         result.output = relative(out)
         self._finish(result)
+        if self.on_output and result.status == Status.UP_TO_DATE:
+            self.on_output(result, path.absolute(), None)
         return True
 
     # -- translation ---------------------------------------------------------------------
@@ -263,8 +270,10 @@ class Pipeline:
     # -- results -------------------------------------------------------------------------
 
     def _write(self, work: Work, text: str) -> None:
-        write_translation(work, text, self.options.target)
+        data = write_translation(work, text, self.options.target)
         self._finish(work.result)
+        if self.on_output and data is not None:
+            self.on_output(work.result, work.path.absolute(), data)
 
     def _fail(self, result: FileResult, reason: str, hint: str | None = None) -> None:
         result.status = Status.FAILED

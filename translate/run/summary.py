@@ -8,6 +8,7 @@ every summary setting, and each summary file has a manifest, so a re-run loads n
 from __future__ import annotations
 
 import time
+from collections import deque
 from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,7 @@ from translate.run.pipeline import JobOptions, Pipeline
 from translate.run.report import FileResult, NoProgress, Progress, RunReport, Status, relative
 from translate.text.documents import (
     Document,
+    decode_bytes,
     encode_text,
     output_path,
     read_document,
@@ -42,6 +44,10 @@ from translate.text.summarize import (
 )
 
 SUMMARY_TAG = "summary"
+# The English of the files a run translated is kept in memory for their summaries up
+# to this many bytes; past it, a file's English is read again (by its absolute path)
+# when its turn comes, so memory stays bounded whatever the number of files.
+KEEP_ENGLISH_BYTES = 64 * 2**20
 
 
 def summarizer_spec(router: Router, model: str | None) -> ModelSpec:
@@ -148,19 +154,21 @@ class SummaryRun:
         self.progress = progress or NoProgress()
         self.runner = runner
         self.report = RunReport()
+        # (shown path, absolute input path, the English bytes or None: read when needed)
+        self._english: deque[tuple[str, Path, bytes | None]] = deque()
+        self._kept = 0
 
     def run(self, paths: list[str]) -> tuple[RunReport, RunReport]:
         """Return the translation report and the summary report."""
         needs = [self.summarizer.translator] if self.summarizer.translator else []
         translated = Pipeline(self.router, self.job, self.progress, self.runner,
-                              also_needs=needs).run(paths)
+                              also_needs=needs, on_output=self._keep).run(paths)
         before = self.summarizer.stats()
         sig = self.summarizer.signature()
         caches = CacheSet(self.job.use_cache)
         try:
-            for result in translated.files:
-                if result.status in (Status.TRANSLATED, Status.UP_TO_DATE) and result.output:
-                    self._one(Path(result.path), Path(result.output), sig, caches)
+            while self._english:
+                self._one(*self._english.popleft(), sig, caches)
         except KeyboardInterrupt:
             self.report.interrupted = True
         finally:
@@ -171,13 +179,23 @@ class SummaryRun:
         self.report.elapsed_s = time.time() - self.report.started
         return translated, self.report
 
-    def _one(self, source: Path, english: Path, sig: dict[str, Any],
+    def _keep(self, result: FileResult, source: Path, data: bytes | None) -> None:
+        """The pipeline's ``on_output``: keep each translated file's English for its summary."""
+        if data is not None and self._kept + len(data) > KEEP_ENGLISH_BYTES:
+            data = None
+        self._kept += len(data or b"")
+        self._english.append((result.path, source, data))
+
+    def _one(self, shown: str, source: Path, english: bytes | None, sig: dict[str, Any],
              caches: CacheSet) -> None:
         out = output_path(source, self.job.target, SUMMARY_TAG)
-        result = FileResult(relative(source), Status.FAILED, output=relative(out))
+        result = FileResult(relative(Path(shown)), Status.FAILED, output=relative(
+            output_path(Path(shown), self.job.target, SUMMARY_TAG)))
         self.report.files.append(result)
         try:
-            doc = read_document(english)
+            path = output_path(source, self.job.target)
+            doc = (read_document(path) if english is None
+                   else decode_bytes(english, str(path)))
             cache = caches.for_path(source)
             sig_id = signature_id(sig)
             input_sha = sha256(doc.text.encode())

@@ -27,6 +27,10 @@ from translate.run.report import FileResult, Status, relative
 from translate.text.documents import Document, encode_text, sha256, write_atomic
 from translate.text.segment import Segmented
 
+# Told of each output a run wrote or found up to date: its result, its input (an
+# absolute path) and the bytes written (``None``: up to date, not read by the run).
+OnOutput = Callable[[FileResult, Path, bytes | None], None]
+
 
 @dataclass
 class Work:
