@@ -174,3 +174,21 @@ def test_summaries_take_the_english_from_the_translation(
     assert summarize() == [Status.TRANSLATED, Status.UP_TO_DATE]
     assert read == [folder / "a.en.txt", folder / "b.en.txt"]  # up to date: read once each
     assert all(p.is_absolute() for p in read)
+
+
+def test_two_summary_runs_in_one_process_load_each_model_once(
+        tmp_path: Path, registry_file: Path) -> None:
+    from tests.fakes import LOG
+    from translate.run.pipeline import JobOptions
+    from translate.run.report import Status
+    from translate.run.summary import SummaryRun
+
+    (tmp_path / "a.txt").write_text("Prima frase breve qui. Seconda frase.\n")
+    router = _summarizer(registry_file).router
+    options = JobOptions(source="it", use_cache=False, force=True)  # the models run twice
+    for _ in range(2):
+        summarizer = _summarizer(registry_file, router)  # as a second command would
+        translated, summaries = SummaryRun(router, options, summarizer).run([str(tmp_path)])
+        assert [f.status for f in summaries.files] == [Status.TRANSLATED]
+        assert [f.status for f in translated.files] == [Status.TRANSLATED]
+    assert LOG.loads == 2 and router.loads == ["it-en", "summarizer"]
