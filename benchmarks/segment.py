@@ -18,8 +18,8 @@ import argparse
 import random
 import time
 
+from translate.text.extractive import textrank
 from translate.text.segment import reassemble, segment
-from translate.text.summarize import textrank
 
 ITALIAN = ("il governo ha approvato la legge di bilancio per il prossimo anno dopo una lunga "
            "discussione in aula gli studenti hanno manifestato a Roma contro la riforma della "

@@ -30,7 +30,7 @@ from translate.review.page import (  # noqa: E402
     render_review,
 )
 from translate.text.segment import segment  # noqa: E402
-from translate.text.summarize import textrank  # noqa: E402
+from translate.text.extractive import textrank  # noqa: E402
 
 APERTIUM = "apertium -u ita-cat | apertium -u cat-eng"
 

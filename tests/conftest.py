@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 import warnings
 from pathlib import Path
@@ -13,6 +15,7 @@ from tests.model_factory import build_bart, build_marian
 os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
 # Converted CTranslate2 models go to a throw-away folder, never the user's cache.
 os.environ["TRANSLATE_CT2_CACHE"] = tempfile.mkdtemp(prefix="translate-ct2-")
+atexit.register(shutil.rmtree, os.environ["TRANSLATE_CT2_CACHE"], True)
 warnings.filterwarnings("ignore", message="Recommended: pip install sacremoses")
 fakes.register()
 

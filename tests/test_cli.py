@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 from tests.conftest import SEED_DIR
 from tests.fakes import LOG
+from tests.report_schema import validate_report
 from translate.cli.app import app
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -80,7 +81,7 @@ def test_bad_inputs_do_not_stop_the_others(folder, registry_file, tmp_path) -> N
     assert "missing.txt: no such file or folder" in result.output
     assert "vuoto.txt: empty or whitespace-only" in result.output
     assert (folder / "latin.en.txt").read_text("utf-8") == "<it-en>[Perché è così.]"
-    data = json.loads(report.read_text())
+    data = validate_report(json.loads(report.read_text()))
     statuses = {Path(f["path"]).name: f["status"] for f in data["files"]}
     assert statuses["image.txt"] == "failed" and statuses["vuoto.txt"] == "skipped"
     assert statuses["latin.txt"] == "translated"

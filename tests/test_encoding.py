@@ -182,7 +182,7 @@ def test_detect_command_with_encoding(tmp_path: Path) -> None:
 
 def test_job_file_encoding_key(tmp_path: Path) -> None:
     (tmp_path / "jobs.toml").write_text('[[job]]\ninputs = ["in/"]\nencoding = "cp1251"\n')
-    assert load_jobs(tmp_path / "jobs.toml")[0].job.encoding == "cp1251"
+    assert load_jobs(tmp_path / "jobs.toml")[0].options.encoding == "cp1251"
     (tmp_path / "bad.toml").write_text('[[job]]\ninputs = ["in/"]\nencoding = 1251\n')
     with pytest.raises(UsageError, match="'encoding' must be a string"):
         load_jobs(tmp_path / "bad.toml")

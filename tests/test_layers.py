@@ -16,7 +16,7 @@ LAYERS = [
     ("models", {"translate.models"}),
     ("run", {"translate.run"}),
     ("review", {"translate.review"}),
-    ("api", {"translate.api", "translate.service", "translate.jobs"}),
+    ("api", {"translate.api", "translate.jobs"}),
     ("cli", {"translate.cli", "translate.__main__"}),
 ]
 
@@ -36,6 +36,11 @@ def layer_of(module: str) -> int:
     return max(best, 0)
 
 
+def _type_checking_block(node: ast.stmt) -> bool:
+    return isinstance(node, ast.If) and isinstance(node.test, ast.Name) and (
+        node.test.id == "TYPE_CHECKING")
+
+
 def imports(top_level_only: bool = False) -> dict[str, set[str]]:
     """Every module's imports of translate modules (``from translate import X`` too).
 
@@ -49,6 +54,8 @@ def imports(top_level_only: bool = False) -> dict[str, set[str]]:
         name = module_name(path)
         deps: set[str] = set()
         tree = ast.parse(path.read_text(encoding="utf-8"))
+        if name == "translate":  # the facade: its `if TYPE_CHECKING:` names only type the API
+            tree.body = [n for n in tree.body if not _type_checking_block(n)]
         nodes = tree.body if top_level_only else list(ast.walk(tree))
         for node in nodes:
             if isinstance(node, ast.ImportFrom) and node.module and node.level == 0 and (

@@ -192,3 +192,16 @@ def test_two_summary_runs_in_one_process_load_each_model_once(
         assert [f.status for f in summaries.files] == [Status.TRANSLATED]
         assert [f.status for f in translated.files] == [Status.TRANSLATED]
     assert LOG.loads == 2 and router.loads == ["it-en", "summarizer"]
+
+
+def test_a_model_unloaded_behind_the_pool_is_loaded_again_through_it(
+        registry_file: Path) -> None:
+    from tests.fakes import LOG
+
+    summarizer = _summarizer(registry_file)
+    router = summarizer.router
+    it = router.route("it", "en")[0]
+    list(router.translate(it, ["Una frase."]))
+    it.unload()  # e.g. a session closing its translators
+    list(router.translate(it, ["Un'altra frase."]))
+    assert router.loads == ["it-en", "it-en"] and LOG.loads == 2

@@ -224,11 +224,11 @@ def test_detect_lists_no_outputs(docs, registry_file) -> None:
 
 
 def test_a_missing_model_output_fails_the_file(docs, registry_file, tmp_path) -> None:
+    from translate.api import Session
+    from translate.options import Options
     from translate.run.pipeline import JobOptions, Pipeline
-    from translate.service import TranslateJob
 
-    job = TranslateJob(paths=[str(docs)], models=registry_file, engine="fake", source="it")
-    router = job.router()
+    router = Session(Options(models=registry_file, engine="fake", source="it")).router()
 
     def dropping(translator, texts):  # type: ignore[no-untyped-def]
         for batch in router.translate(translator, texts):

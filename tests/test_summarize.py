@@ -12,17 +12,14 @@ from typer.testing import CliRunner
 from tests.conftest import SEED_DIR
 from tests.fakes import LOG
 from translate.cli.app import app
+from translate.text.extractive import count_words, lead, sentences, textrank
 from translate.text.summarize import (
     SummaryOptions,
     chunk_units,
-    count_words,
     fit_words,
-    lead,
     map_reduce,
     paragraphs,
-    sentences,
     summarize_extractive,
-    textrank,
 )
 
 ENGLISH_DOC = (

@@ -1,7 +1,9 @@
 """Job files for recurring batch runs: ``translate run jobs.toml``.
 
-A job file lists one or more ``[[job]]`` tables; each names its inputs and any option of
-the ``translate`` command, with the same names (``num_beams``, ``batch_size``, ...).
+A job file lists one or more ``[[job]]`` tables; each names its inputs and any setting
+of ``translate.Options``, by the field's name (``num_beams``, ``batch_size``, ...;
+``to``/``from`` for ``target``/``source``, see ``translate.options.ALIASES``). The keys
+and their types come from ``Options``' fields, so a new setting is a job key at once.
 Relative paths are taken from the job file's folder::
 
     [[job]]
@@ -24,52 +26,83 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from translate.errors import ConfigError
-from translate.service import TranslateJob
-from translate.text.summarize import SummaryOptions
+from translate.errors import ConfigError, UsageError
+from translate.options import ALIASES, Options, field_for, field_types
 
-_OVERRIDES = ("model", "num_beams", "max_new_tokens", "batch_size", "max_batch_tokens",
-              "max_input_tokens")
-_FLAGS = ("force", "use_cache", "offline", "summarize")
-_STRINGS = ("name", "to", "from", "glob", "device", "engine", "compute_type", "models",
-            "report", "summary_model", "method", "cluster", "encoding")
-_POSITIVE_INTS = ("max_words", "min_words", "actors")
-_KEYS = ("inputs", *_STRINGS, *_FLAGS, *_OVERRIDES, *_POSITIVE_INTS)
+# Keys of a [[job]] that are not settings: what it is called, reads and reports to.
+JOB_ONLY_KEYS = ("name", "inputs", "report")
+# Settings a job file cannot hold: a dry run is chosen when running the file.
+NOT_IN_JOB_FILES = ("dry_run",)
+_TYPE_WORDS = {bool: "true or false", int: "an integer", float: "a number",
+               str: "a string", Path: "a string"}
+
+
+def job_keys() -> tuple[str, ...]:
+    """Every key a ``[[job]]`` table may hold."""
+    aliased = {field: name for (where, name), field in ALIASES.items() if where == "job"}
+    settings = [aliased.get(f, f) for f in field_types() if f not in NOT_IN_JOB_FILES]
+    return (*JOB_ONLY_KEYS, *settings)
 
 
 @dataclass(frozen=True)
 class JobSpec:
-    """One ``[[job]]``: a translation job, its summary settings, report and name."""
+    """One ``[[job]]`` of a job file: its name, inputs, settings and report path."""
 
     name: str
-    job: TranslateJob
+    paths: list[str]
+    options: Options
     report: Path | None
-    summary: SummaryOptions | None = None
-    summary_model: str | None = None
 
 
-def _check(path: Path, index: int, table: Any) -> dict[str, Any]:
+def _check_value(where: str, key: str, field: str, value: Any) -> Any:
+    kind = field_types()[field]
+    ok = (isinstance(value, bool) if kind is bool
+          else isinstance(value, int | float) and not isinstance(value, bool) if kind is float
+          else isinstance(value, kind if kind is not Path else str)
+          and not isinstance(value, bool))
+    if not ok:  # the ranges are checked by Options
+        raise ConfigError(f"{where}: '{key}' must be {_TYPE_WORDS[kind]}")
+    return float(value) if kind is float else value
+
+
+def _settings(where: str, table: dict[str, Any], base: Path) -> dict[str, Any]:
+    keys = job_keys()
+    settings: dict[str, Any] = {}
+    for key, value in table.items():
+        field = field_for("job", key)
+        if key not in keys or (field is None and key not in JOB_ONLY_KEYS):
+            close = difflib.get_close_matches(key, keys, n=1)
+            guess = f" (did you mean '{close[0]}'?)" if close else ""
+            raise ConfigError(f"{where}: unknown key '{key}'{guess}",
+                              f"valid keys: {', '.join(keys)}")
+        if key in JOB_ONLY_KEYS or field is None:
+            continue
+        settings[field] = _check_value(where, key, field, value)
+    if "models" in settings:
+        settings["models"] = base / settings["models"]
+    return settings
+
+
+def _spec(path: Path, index: int, table: Any) -> JobSpec:
     where = f"{path}: [[job]] #{index + 1}"
     if not isinstance(table, dict):
         raise ConfigError(f"{where}: must be a table")
-    for key, value in table.items():
-        if key not in _KEYS:
-            close = difflib.get_close_matches(key, _KEYS, n=1)
-            guess = f" (did you mean '{close[0]}'?)" if close else ""
-            raise ConfigError(f"{where}: unknown key '{key}'{guess}",
-                              f"valid keys: {', '.join(_KEYS)}")
-        if key in _FLAGS and not isinstance(value, bool):
-            raise ConfigError(f"{where}: '{key}' must be true or false")
-        if key in _STRINGS and not isinstance(value, str):
-            raise ConfigError(f"{where}: '{key}' must be a string")
-        if key in (*_OVERRIDES[1:], *_POSITIVE_INTS) and (
-                not isinstance(value, int) or value < 1):
-            raise ConfigError(f"{where}: '{key}' must be a positive integer")
+    base = path.resolve().parent
+    settings = _settings(where, table, base)
     inputs = table.get("inputs")
     if not isinstance(inputs, list) or not inputs or not all(isinstance(i, str) for i in inputs):
         raise ConfigError(f"{where}: 'inputs' must be a non-empty list of paths",
                           'e.g. inputs = ["seeds/"]')
-    return table
+    for key in ("name", "report"):
+        if key in table and not isinstance(table[key], str):
+            raise ConfigError(f"{where}: '{key}' must be a string")
+    try:
+        options = Options(**settings)
+    except UsageError as exc:
+        raise ConfigError(f"{where}: {exc.message}", exc.hint) from exc
+    report = table.get("report")
+    return JobSpec(table.get("name", f"job {index + 1}"), [str(base / p) for p in inputs],
+                   options, None if report is None else base / report)
 
 
 def load_jobs(path: Path) -> list[JobSpec]:
@@ -88,28 +121,4 @@ def load_jobs(path: Path) -> list[JobSpec]:
     if unknown or not data.get("job"):
         raise ConfigError(f"{path}: expected one or more [[job]] tables",
                           "see `translate run --help`")
-    base = path.resolve().parent
-    specs = []
-    for index, raw in enumerate(data["job"]):
-        table = _check(path, index, raw)
-
-        def local(value: str | None) -> Path | None:
-            return None if value is None else base / value
-
-        job = TranslateJob(
-            paths=[str(base / p) for p in table["inputs"]],
-            target=table.get("to", "en"), source=table.get("from", "auto"),
-            models=local(table.get("models")),
-            overrides={k: table.get(k) for k in _OVERRIDES},
-            device=table.get("device", "auto"), engine=table.get("engine", "auto"),
-            compute_type=table.get("compute_type", "auto"),
-            glob=table.get("glob"), force=table.get("force", False),
-            use_cache=table.get("use_cache", True), offline=table.get("offline", False),
-            cluster=table.get("cluster"), actors=table.get("actors", 2),
-            encoding=table.get("encoding"))
-        summary = SummaryOptions(table.get("method", "abstractive"),
-                                 table.get("max_words", 120), table.get("min_words")
-                                 ) if table.get("summarize", False) else None
-        specs.append(JobSpec(table.get("name", f"job {index + 1}"), job,
-                             local(table.get("report")), summary, table.get("summary_model")))
-    return specs
+    return [_spec(path, index, raw) for index, raw in enumerate(data["job"])]

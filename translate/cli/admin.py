@@ -8,7 +8,18 @@ from typing import Annotated
 
 import typer
 
-from translate.cli.common import EncodingOpt, echo_err, user_errors
+from translate.cli import quality as quality_commands
+from translate.cli.common import (
+    ComputeOpt,
+    DeviceOpt,
+    EncodingOpt,
+    EngineOpt,
+    FromOpt,
+    ModelsOpt,
+    ToOpt,
+    echo_err,
+    user_errors,
+)
 from translate.errors import TranslateError, UsageError
 
 # No pretty tracebacks: their local variables would show document text.
@@ -39,9 +50,41 @@ def cache_path(path: PathArg = Path(".")) -> None:
 
 
 @cache_app.command("stats")
-def cache_stats(path: PathArg = Path("."),
-                as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
-    """Entries, size on disk, the last run's hit rate, and entries no run can hit."""
+def cache_stats(
+    path: PathArg = Path("."),
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+    explain: Annotated[Path | None, typer.Option(
+        "--explain", help="An input, output or folder: for each output, its recorded "
+        "signatures, today's, the fields that differ, and whether the input or the "
+        "output changed since it was written. Takes the translate command's settings.")
+    ] = None,
+    models: ModelsOpt = None,
+    model: Annotated[str | None, typer.Option(
+        "--model", help="Hub id or local directory, as given to translate.")] = None,
+    num_beams: Annotated[int | None, typer.Option(
+        "--num-beams", min=1, help="Beam width, as given to translate.")] = None,
+    engine: EngineOpt = "auto",
+    compute_type: ComputeOpt = "auto",
+    device: DeviceOpt = "auto",
+    source: FromOpt = "auto",
+    to: ToOpt = "en",
+) -> None:
+    """Entries, size on disk, the last run's hit rate, and entries no run can hit.
+
+    With --explain PATH: why a re-run of PATH would miss the cache.
+    """
+    if explain is not None:
+        from translate import service
+        from translate.cli.explain import explain as explain_lines
+
+        with user_errors():
+            router = service.TranslateJob(
+                paths=[], target=to, source=source, models=models,
+                overrides={"model": model, "num_beams": num_beams}, device=device,
+                engine=engine, compute_type=compute_type, offline=True).router()
+            for line in explain_lines(explain, router, to, source):
+                typer.echo(line)
+        return
     from translate.cache.files import refuse_links
     from translate.cache.store import CACHE_DIR, Cache, find_cache_root
     from translate.models.translator import signature_is_current
@@ -106,11 +149,9 @@ def cache_clear(path: PathArg = Path(".")) -> None:
     typer.echo(f"removed {what} from {folder} ({len(removed)} files)")
 
 
-models_app = typer.Typer(help="List and download the models in the registry.",
+models_app = typer.Typer(help="List, download and check the models in the registry.",
                          no_args_is_help=True, pretty_exceptions_enable=False,
                          pretty_exceptions_show_locals=False)
-ModelsOpt = Annotated[Path | None, typer.Option(
-    "--models", help="A models.toml that replaces the built-in registry.")]
 
 
 def _register_more(app: typer.Typer) -> None:
@@ -119,6 +160,7 @@ def _register_more(app: typer.Typer) -> None:
         app.add_typer(models_app, name="models")
     if not any(c.name == "detect" for c in app.registered_commands):
         app.command("detect")(detect_command)
+    quality_commands.register(app, models_app)
 
 
 @models_app.command("list")

@@ -7,8 +7,6 @@ transformers are imported only when a model runs.
 
 from __future__ import annotations
 
-import json
-import os
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -38,9 +36,13 @@ from translate.cli.common import (
     PathsArg,
     QuietOpt,
     ReportOpt,
+    SummaryEngineOpt,
     ToOpt,
+    check_report_path,
     echo_err,
+    options_from,
     user_errors,
+    write_report,
 )
 from translate.cli.errors import (
     DEBUG_ENV,
@@ -50,6 +52,7 @@ from translate.cli.errors import (
 )
 from translate.cli.progress import make_progress
 from translate.errors import UsageError
+from translate.options import Options
 from translate.run import interrupts
 from translate.run.report import REPORT_TOOL
 
@@ -110,6 +113,13 @@ def translate_command(
         "--num-beams", min=1, help="Beam width (models.toml: num_beams).")] = None,
     max_new_tokens: Annotated[int | None, typer.Option(
         "--max-new-tokens", min=1, help="Longest output of one sentence, in tokens.")] = None,
+    min_new_tokens: Annotated[int | None, typer.Option(
+        "--min-new-tokens", min=0, help="Shortest output of one sentence, in tokens.")] = None,
+    no_repeat_ngram_size: Annotated[int | None, typer.Option(
+        "--no-repeat-ngram-size", min=0,
+        help="No repeated n-gram of this size in an output (0: off).")] = None,
+    length_penalty: Annotated[float | None, typer.Option(
+        "--length-penalty", help="Beam-search length penalty (1.0: neutral).")] = None,
     batch_size: Annotated[int | None, typer.Option(
         "--batch-size", min=1, help="Most sentences in one generate() call.")] = None,
     max_batch_tokens: Annotated[int | None, typer.Option(
@@ -133,26 +143,16 @@ def translate_command(
         "--summarize", help="Also write X.en.summary.txt (each model loaded once).")] = False,
     summary_model: Annotated[str | None, typer.Option(
         "--summary-model", help="Summariser hub id or directory for this run.")] = None,
+    summary_engine: SummaryEngineOpt = None,
     method: MethodOpt = "abstractive",
     max_words: MaxWordsOpt = 120,
     min_words: MinWordsOpt = None,
     encoding: EncodingOpt = None,
 ) -> None:
     """Translate files and folders; write X.en.txt next to each X.txt."""
-    from translate import service
-
-    overrides: dict[str, Any] = {
-        "model": model, "num_beams": num_beams, "max_new_tokens": max_new_tokens,
-        "batch_size": batch_size, "max_batch_tokens": max_batch_tokens,
-        "max_input_tokens": max_input_tokens}
+    flags = dict(locals())
     with user_errors():
-        job = service.TranslateJob(
-            paths=paths, target=to, source=source, models=models, overrides=overrides,
-            device=device, engine=engine, compute_type=compute_type, glob=glob, force=force,
-            use_cache=not no_cache, dry_run=dry_run, offline=offline, cluster=cluster,
-            actors=actors, encoding=encoding)
-        options = service.SummaryOptions(method, max_words, min_words) if summarize else None
-        _execute(job, options, summary_model, report, quiet)
+        _execute(paths, options_from("translate", flags), report, quiet)
 
 
 @app.command("summarize", context_settings=HELP_OPTIONS)  # run alone too
@@ -170,6 +170,7 @@ def summarize_command(
     models: ModelsOpt = None,
     device: DeviceOpt = "auto",
     engine: EngineOpt = "auto",
+    summary_engine: SummaryEngineOpt = None,
     compute_type: ComputeOpt = "auto",
     glob: GlobOpt = None,
     force: ForceOpt = False,
@@ -182,16 +183,10 @@ def summarize_command(
     encoding: EncodingOpt = None,
 ) -> None:
     """Summarise files (translating them first when needed): write X.en.summary.txt."""
-    from translate import service
-
+    flags = dict(locals())
     with user_errors():
-        job = service.TranslateJob(
-            paths=paths, target=to, source=source, models=models,
-            overrides={"model": translation_model}, device=device, engine=engine,
-            compute_type=compute_type, glob=glob, force=force, use_cache=not no_cache,
-            offline=offline, cluster=cluster, actors=actors, encoding=encoding)
-        _execute(job, service.SummaryOptions(method, max_words, min_words), model, report,
-                 quiet, translate_first=False)
+        options = options_from("summarize", flags).replace(summarize=True)
+        _execute(paths, options, report, quiet, translate_first=False)
 
 
 @app.command("run")
@@ -201,8 +196,6 @@ def run_command(
     quiet: QuietOpt = False,
 ) -> None:
     """Run the jobs of a job file (see README: "Job files")."""
-    import dataclasses
-
     from translate.jobs import load_jobs
 
     code = 0
@@ -210,10 +203,8 @@ def run_command(
         for spec in load_jobs(jobfile):
             if not quiet:
                 echo_err(f"== job: {spec.name}")
-            job = dataclasses.replace(spec.job, dry_run=dry_run)
-            summary = None if dry_run else spec.summary
             try:
-                _execute(job, summary, spec.summary_model, spec.report, quiet)
+                _execute(spec.paths, spec.options.replace(dry_run=dry_run), spec.report, quiet)
             except typer.Exit as done:
                 if done.exit_code in {interrupts.INTERRUPTED_EXIT, interrupts.TERMINATED_EXIT}:
                     raise
@@ -221,33 +212,31 @@ def run_command(
     raise typer.Exit(code)
 
 
-def _execute(job: Any, summary: Any, summary_model: str | None, report: Path | None,
-             quiet: bool, translate_first: bool = True) -> None:
-    from translate import service
+def _execute(paths: list[str], options: Options, report: Path | None, quiet: bool,
+             translate_first: bool = True) -> None:
+    """Run one command's work in a fresh session; render; exit with its code."""
+    from translate.api import Session
     from translate.cli.render import render_report
 
-    if list(job.paths) == ["-"]:
-        data = sys.stdin.buffer.read()
-        out = (service.summarize_stdin(job, summary, summary_model, data, echo_err)
-               if summary else service.translate_stdin(job, data))
-        sys.stdout.buffer.write(out)
-        sys.stdout.flush()
-        raise typer.Exit(0)
-    if "-" in job.paths:
-        raise UsageError("'-' (stdin) cannot be mixed with files")
-    check_report_path(report)
-    progress = make_progress(quiet)
-    if job.dry_run:
-        summary = None  # a dry run plans the translation; summaries need its outputs
-    if summary is None:
-        reports = [service.run_translate(job, progress)]
+    with Session(options) as session:
+        if paths == ["-"]:
+            data = sys.stdin.buffer.read()
+            out = (session.summarize_bytes(data, notify=echo_err) if options.summarize
+                   else session.translate_bytes(data))
+            sys.stdout.buffer.write(out)
+            sys.stdout.flush()
+            raise typer.Exit(0)
+        if "-" in paths:
+            raise UsageError("'-' (stdin) cannot be mixed with files")
+        check_report_path(report)
+        translated, summaries = session.run(paths, progress=make_progress(quiet),
+                                            translate_first=translate_first)
+    reports = [r for r in (translated, summaries) if r is not None]
+    kinds = ["files", "summaries"] if translated else ["summaries"]
+    if summaries is None:
         data = reports[0].as_dict()
         kinds = ["files"]
     else:
-        translated, summaries = service.run_summarize(job, summary, summary_model, progress,
-                                                      translate_first)
-        reports = [r for r in (translated, summaries) if r is not None]
-        kinds = ["files", "summaries"][-len(reports):]
         data = {"tool": REPORT_TOOL, "summary": summaries.as_dict(),
                 "translation": translated.as_dict() if translated else None}
     if report is not None:
@@ -259,47 +248,6 @@ def _execute(job: Any, summary: Any, summary_model: str | None, report: Path | N
     if any(r.interrupted for r in reports):
         raise typer.Exit(interrupts.interrupt_exit_code())
     raise typer.Exit(1 if any(r.failed for r in reports) else 0)
-
-
-def check_report_path(report: Path | None) -> None:
-    """Refuse a ``--report`` path that is not a report this tool wrote (before any work).
-
-    Raises:
-        UsageError: the path is a link, not a regular file, or a file of other content.
-    """
-    if report is None or str(report) == "-" or not os.path.lexists(report):
-        return
-    hint = "choose a new file name for --report (or - for standard output)"
-    if report.is_symlink() or not report.is_file():
-        raise UsageError(f"--report {report}: exists and is not a regular file", hint)
-    try:
-        data = json.loads(report.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        data = None
-    if not isinstance(data, dict) or data.get("tool") != REPORT_TOOL:
-        raise UsageError(f"--report {report}: exists and is not a report written by "
-                         "translate; it is left untouched", hint)
-
-
-def write_report(report: Path, data: dict[str, Any], inputs: list[str]) -> None:
-    """Write the JSON report atomically (``-``: standard output).
-
-    Raises:
-        UsageError: the report path is one of the run's inputs.
-    """
-    text = json.dumps(data, indent=2) + "\n"
-    if str(report) == "-":
-        sys.stdout.write(text)
-        sys.stdout.flush()
-        return
-    real = os.path.realpath(report)
-    if any(os.path.realpath(path) == real for path in inputs):
-        raise UsageError(f"--report {report}: is an input of this run; not overwritten",
-                         "write the report outside the input folders")
-    from translate.text.documents import write_atomic
-
-    report.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(report, text.encode("utf-8"))
 
 
 def main() -> None:

@@ -7,15 +7,20 @@ Each option is defined once here, with one name everywhere (``--num-beams`` is
 from __future__ import annotations
 
 import contextlib
+import json
+import os
+import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from translate.cli.errors import rename_flags
-from translate.errors import TranslateError
+from translate.errors import TranslateError, UsageError
+from translate.options import Options, field_for
 from translate.run import interrupts
+from translate.run.report import REPORT_TOOL
 
 
 def echo_err(message: str) -> None:
@@ -51,6 +56,70 @@ def command_hint(hint: str) -> str:
     return rename_flags(hint, ctx.command.name or "", names)
 
 
+def check_report_path(report: Path | None) -> None:
+    """Refuse a ``--report`` path that is not a report this tool wrote (before any work).
+
+    Raises:
+        UsageError: the path is a link, not a regular file, or a file of other content.
+    """
+    if report is None or str(report) == "-" or not os.path.lexists(report):
+        return
+    hint = "choose a new file name for --report (or - for standard output)"
+    if report.is_symlink() or not report.is_file():
+        raise UsageError(f"--report {report}: exists and is not a regular file", hint)
+    try:
+        data = json.loads(report.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        data = None
+    if not isinstance(data, dict) or data.get("tool") != REPORT_TOOL:
+        raise UsageError(f"--report {report}: exists and is not a report written by "
+                         "translate; it is left untouched", hint)
+
+
+def write_report(report: Path, data: dict[str, Any], inputs: list[str]) -> None:
+    """Write the JSON report atomically (``-``: standard output).
+
+    Raises:
+        UsageError: the report path is one of the run's inputs.
+    """
+    text = json.dumps(data, indent=2) + "\n"
+    if str(report) == "-":
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    real = os.path.realpath(report)
+    if any(os.path.realpath(path) == real for path in inputs):
+        raise UsageError(f"--report {report}: is an input of this run; not overwritten",
+                         "write the report outside the input folders")
+    from translate.text.documents import write_atomic
+
+    report.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(report, text.encode("utf-8"))
+
+
+# Flags of the commands that set no Options field: what to run on, and how to show it.
+PRESENTATION_FLAGS = ("paths", "report", "quiet")
+
+
+def options_from(command: str, flags: dict[str, Any]) -> Options:
+    """The ``Options`` a command's flags set (names mapped by ``translate.options.ALIASES``).
+
+    Raises:
+        UsageError: a value ``Options`` refuses.
+    """
+    settings: dict[str, Any] = {}
+    for name, value in flags.items():
+        field = field_for(command, name)
+        if field is None:
+            assert name in PRESENTATION_FLAGS, f"--{name} sets no Options field"
+            continue
+        if field.startswith("!"):  # a negated flag: --no-cache
+            settings[field[1:]] = not value
+        else:
+            settings[field] = value
+    return Options(**settings)
+
+
 # Options shared by several commands: one definition, one name everywhere.
 PathsArg = Annotated[list[str], typer.Argument(
     help="Files, folders (recursive) or - for stdin to stdout.", show_default=False)]
@@ -63,6 +132,9 @@ DeviceOpt = Annotated[str, typer.Option("--device", help="auto, cpu or cuda.")]
 EngineOpt = Annotated[str, typer.Option(
     "--engine", help="auto (CTranslate2 when installed), transformers, ctranslate2, or "
                      "apertium (rule-based, Debian packages, nothing to download).")]
+SummaryEngineOpt = Annotated[str | None, typer.Option(
+    "--summary-engine", help="The summariser's engine (default: --engine's; auto when that "
+                             "is apertium, which only translates).")]
 ComputeOpt = Annotated[str, typer.Option(
     "--compute-type", help="auto (ctranslate2: int8 on CPU; float16 on CUDA), int8, "
                            "float32, float16, ...")]

@@ -51,6 +51,9 @@ class ModelPool:
             return translator.engine
         key = model_key(translator)
         held = self._loaded.get(key)
+        if held is not None and not held.loaded:  # unloaded behind the pool's back
+            del self._loaded[key]
+            held = None
         if held is not None:
             self._loaded.move_to_end(key)
             if held is not translator:  # the same model: hand its engine over

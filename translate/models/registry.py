@@ -13,9 +13,12 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from translate.errors import ConfigError
+
+if TYPE_CHECKING:
+    from translate.quality.checks import QualityOptions, RetryOptions
 
 ENV_MODELS = "TRANSLATE_MODELS"
 
@@ -93,6 +96,21 @@ class Registry:
     sources: tuple[str, ...]
     pairs: Mapping[str, ModelSpec]
     summarizer: ModelSpec | None = None
+    tables: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+
+    def quality(self) -> QualityOptions:
+        """The ``[quality]`` thresholds (checked when the registry was read)."""
+        from translate.quality.checks import QualityOptions
+        from translate.quality.config import options_from_table
+
+        return options_from_table(QualityOptions, self.tables.get("quality", {}), "[quality]")
+
+    def retry(self) -> RetryOptions:
+        """The ``[retry]`` generation settings."""
+        from translate.quality.checks import RetryOptions
+        from translate.quality.config import options_from_table
+
+        return options_from_table(RetryOptions, self.tables.get("retry", {}), "[retry]")
 
     def pair(self, source: str, target: str) -> ModelSpec | None:
         """The configured model for ``source`` -> ``target``, or ``None``."""
@@ -175,7 +193,7 @@ def parse_registry(path: Path, text: str) -> Registry:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
-    sections = ("defaults", "pairs", "summarizer")
+    sections = ("defaults", "pairs", "summarizer", "quality", "retry")
     for name in data:
         if name not in sections:
             raise _fail(path, name, "unknown table", sections)
@@ -191,7 +209,22 @@ def parse_registry(path: Path, text: str) -> Registry:
     summarizer = None
     if "summarizer" in data:
         summarizer = _build_spec(path, "summarizer", "summarizer", data["summarizer"], {})
-    return Registry(sources=(str(path),), pairs=pairs, summarizer=summarizer)
+    tables: dict[str, Mapping[str, Any]] = {
+        name: _table(path, data, name) for name in ("quality", "retry") if name in data}
+    if tables:  # validated now, so a bad key fails at load time with the file's name
+        from translate.quality.checks import QualityOptions, RetryOptions
+        from translate.quality.config import options_from_table
+
+        options_from_table(QualityOptions, tables.get("quality", {}), f"{path} [quality]")
+        options_from_table(RetryOptions, tables.get("retry", {}), f"{path} [retry]")
+    return Registry(sources=(str(path),), pairs=pairs, summarizer=summarizer, tables=tables)
+
+
+def _table(path: Path, data: Mapping[str, Any], name: str) -> Mapping[str, Any]:
+    table = data.get(name, {})
+    if not isinstance(table, dict):
+        raise _fail(path, name, "must be a table")
+    return table
 
 
 def builtin_registry_path() -> Path:
@@ -238,5 +271,6 @@ def load_registry(path: str | Path | None = None) -> Registry:
             sources=registry.sources + extra.sources,
             pairs={**registry.pairs, **extra.pairs},
             summarizer=extra.summarizer or registry.summarizer,
+            tables={**registry.tables, **extra.tables},  # a user table replaces the built-in
         )
     return registry

@@ -20,6 +20,7 @@ from translate import __version__
 from translate.cache.outputs import Decision, may_still_write, plan_output, settle, write_record
 from translate.cache.store import signature_id
 from translate.errors import TranslateError, UsageError
+from translate.models.signature import readable_signature
 from translate.run.inputs import Languages, collect_inputs, plan_languages
 from translate.run.pipeline import Pipeline
 from translate.run.planning import unavailable
@@ -34,8 +35,9 @@ from translate.text.documents import (
     sha256,
     write_atomic,
 )
+from translate.text.extractive import pick_sentences
 from translate.text.segment import segment
-from translate.text.summarize import SummaryOptions, pick_sentences
+from translate.text.summarize import SummaryOptions
 
 
 @dataclass(frozen=True)
@@ -153,6 +155,7 @@ class ExtractiveSummaries:
             write_record(out, {"kind": "summary", "source": path.name,
                                "input_sha256": input_sha, "output_sha256": sha256(encoded),
                                "signature": signature_id(choice.signature),
+                               "signature_text": readable_signature(choice.signature),
                                "written": time.time()})
         except (TranslateError, OSError) as exc:
             result.reason = exc.message if isinstance(exc, TranslateError) else str(exc)

@@ -270,7 +270,7 @@ class Pipeline:
     # -- results -------------------------------------------------------------------------
 
     def _write(self, work: Work, text: str) -> None:
-        data = write_translation(work, text, self.options.target)
+        data = write_translation(work, text, self.options.target, self.router)
         self._finish(work.result)
         if self.on_output and data is not None:
             self.on_output(work.result, work.path.absolute(), data)

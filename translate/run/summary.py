@@ -22,6 +22,7 @@ from translate.models.engines.base import BatchStats
 from translate.models.engines.codecs import load_codec, position_limit
 from translate.models.registry import ModelSpec
 from translate.models.routing import Router
+from translate.models.signature import readable_signature
 from translate.models.translator import Translator
 from translate.run.cached import Runner, generate_cached
 from translate.run.pipeline import JobOptions, Pipeline
@@ -223,6 +224,7 @@ class SummaryRun:
             write_atomic(out, data)
             write_record(out, {"kind": "summary", "source": source.name,
                                "input_sha256": input_sha, "signature": sig_id,
+                               "signature_text": readable_signature(sig),
                                "output_sha256": sha256(data), "details": details,
                                "written": time.time()})
         except (TranslateError, OSError) as exc:

@@ -22,7 +22,8 @@ from translate.cache.outputs import (
 )
 from translate.cache.store import Cache
 from translate.errors import InputError
-from translate.models.routing import Route
+from translate.models.routing import Route, Router
+from translate.models.signature import route_signatures
 from translate.run.report import FileResult, Status, relative
 from translate.text.documents import Document, encode_text, sha256, write_atomic
 from translate.text.segment import Segmented
@@ -49,8 +50,14 @@ class Work:
     plan: OutputPlan
 
 
-def write_translation(work: Work, text: str, target: str) -> bytes | None:
+def write_translation(work: Work, text: str, target: str, router: Router) -> bytes | None:
     """Write ``text`` as ``work``'s output, with its record; set the result's status.
+
+    Args:
+        work: The document.
+        text: Its translation.
+        target: The target language.
+        router: Gives the routes whose readable signatures the record keeps.
 
     Returns:
         The bytes written; ``None`` when nothing was (a conflict, or the write failed:
@@ -69,6 +76,7 @@ def write_translation(work: Work, text: str, target: str) -> bytes | None:
             "kind": "translation", "source": work.path.name,
             "input_sha256": work.input_sha, "output_sha256": sha256(data),
             "signatures": work.signature, "languages": work.languages,
+            "signature_texts": route_signatures(router, work.languages, target),
             "target": target, "encoding": work.doc.encoding,
             "segments": work.result.segments,
             "cache_hits": work.result.cache_hits, "written": time.time()})

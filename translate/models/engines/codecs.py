@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
-from translate.models.hub import load_errors, read_config
+from translate.models.loading import load_errors, read_config
 
 SPIECE_UNDERLINE = "▁"
 

@@ -22,13 +22,8 @@ from translate.errors import ModelUnavailableError
 from translate.models.engines.base import Generated
 from translate.models.engines.codecs import load_codec, position_limit
 from translate.models.engines.hf import thread_count
-from translate.models.hub import (
-    ResolvedModel,
-    load_failure,
-    read_config,
-    require_weights,
-    unsafe_pickle,
-)
+from translate.models.hub import ResolvedModel
+from translate.models.loading import load_failure, read_config, require_weights, unsafe_pickle
 from translate.models.registry import ModelSpec
 
 ENV_CACHE = "TRANSLATE_CT2_CACHE"

@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from translate.models.engines.base import Generated
-from translate.models.hub import ResolvedModel, load_errors, require_weights
+from translate.models.hub import ResolvedModel
+from translate.models.loading import load_errors, require_weights
 from translate.models.registry import ModelSpec
 
 

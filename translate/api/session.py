@@ -1,0 +1,300 @@
+"""``Session``: the registry and routers kept between calls, so models stay loaded.
+
+Every call takes ``Options`` (or uses the session's) and builds the pipeline of the
+``run`` layer from them; the CLI and the module-level functions of ``translate.api``
+are thin layers over a session.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, overload
+
+from translate.errors import UsageError
+from translate.models.engines import choose_engine
+from translate.models.registry import Registry, load_registry
+from translate.models.routing import Router
+from translate.models.translator import RunSettings
+from translate.options import Options
+from translate.run.distributed import RayRunner
+from translate.run.extractive import ExtractiveSummaries
+from translate.run.inputs import plan_languages
+from translate.run.pipeline import JobOptions, Pipeline
+from translate.run.report import Progress, RunReport
+from translate.run.summary import Summarizer, SummaryRun
+from translate.text.documents import decode_bytes
+from translate.text.encoding import check_encoding
+from translate.text.summarize import Summary, SummaryOptions
+
+__all__ = ["Session", "job_options", "summary_options"]
+
+Notify = Callable[[str], None]
+
+
+def job_options(options: Options) -> JobOptions:
+    """The pipeline's per-run settings from ``options``.
+
+    Raises:
+        UsageError: ``encoding`` is not a codec Python knows.
+    """
+    encoding = check_encoding(options.encoding) if options.encoding else None
+    return JobOptions(target=options.target, source=options.source, glob=options.glob,
+                      use_cache=options.use_cache, force=options.force,
+                      dry_run=options.dry_run, encoding=encoding)
+
+
+def summary_options(options: Options) -> SummaryOptions:
+    """The summary method and length from ``options``."""
+    return SummaryOptions(options.method, options.max_words, options.min_words)
+
+
+def _router_key(options: Options) -> tuple[Any, ...]:
+    return (options.models, tuple(sorted(options.model_overrides().items())), options.engine,
+            options.device, options.offline, options.compute_type, options.summary_engine)
+
+
+def _runner(options: Options) -> RayRunner | None:
+    if options.cluster is None:
+        return None
+    runner = RayRunner(address=options.cluster, actors=options.actors)
+    runner.start()
+    return runner
+
+
+def _distributed(report: RunReport, runner: RayRunner | None) -> RunReport:
+    if runner is not None:
+        report.distributed = {"address": runner.address, "actors": runner.actors,
+                              "workers_seen": len(runner.workers)}
+    return report
+
+
+class Session:
+    """Models kept loaded between calls, and the default ``Options`` of those calls.
+
+    Use as a context manager, or call ``close()``, to unload the models::
+
+        with translate.Session(translate.Options(engine="apertium")) as session:
+            session.translate_text("Buongiorno a tutti.", source="it")
+
+    Args:
+        options: The defaults of every call (a call's ``options`` replace them).
+        max_loaded: How many models may be in memory at once (per router).
+    """
+
+    def __init__(self, options: Options | None = None, *, max_loaded: int = 2) -> None:
+        self.options = options or Options()
+        self.max_loaded = max_loaded
+        self._registries: dict[Path | None, Registry] = {}
+        self._routers: dict[tuple[Any, ...], Router] = {}
+        self._summarizers: dict[tuple[Any, ...], Summarizer] = {}
+
+    def __enter__(self) -> Session:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def router(self, options: Options | None = None) -> Router:
+        """The router for ``options`` (built once per model setting; loads no model).
+
+        Raises:
+            UsageError: an unknown or uninstalled engine, or a bad registry.
+        """
+        options = options or self.options
+        key = _router_key(options)
+        if key not in self._routers:
+            choose_engine(options.engine).compute_type("cpu", options.compute_type)
+            if options.summary_engine is not None:
+                choose_engine(options.summary_engine)
+            if options.models not in self._registries:
+                self._registries[options.models] = load_registry(options.models)
+            settings = RunSettings(engine=options.engine, device=options.device,
+                                   offline=options.offline, compute_type=options.compute_type,
+                                   summary_engine=options.summary_engine)
+            self._routers[key] = Router(self._registries[options.models],
+                                        options.model_overrides(), settings, self.max_loaded)
+        return self._routers[key]
+
+    def summarizer(self, options: Options | None = None) -> Summarizer:
+        """The summariser for ``options`` (kept, so its model stays loaded)."""
+        options = options or self.options
+        key = (_router_key(options), options.method, options.max_words, options.min_words,
+               options.summary_model, options.force)
+        if key not in self._summarizers:
+            self._summarizers[key] = Summarizer(self.router(options), summary_options(options),
+                                                options.summary_model, force=options.force)
+        return self._summarizers[key]
+
+    def close(self) -> None:
+        """Unload every model this session loaded; the next call loads them again."""
+        for summarizer in self._summarizers.values():
+            if summarizer.translator is not None:
+                summarizer.translator.unload()
+        for router in self._routers.values():
+            for translator in router.translators():
+                translator.unload()
+        self._summarizers.clear()
+        self._routers.clear()
+        self._registries.clear()
+
+    # -- text ----------------------------------------------------------------------------
+
+    @overload
+    def translate_text(  # type: ignore[overload-overlap]  # a str is a Sequence[str] too
+            self, text_or_texts: str, *, source: str | None = None,
+                       target: str | None = None, options: Options | None = None) -> str: ...
+
+    @overload
+    def translate_text(self, text_or_texts: Sequence[str], *, source: str | None = None,
+                       target: str | None = None, options: Options | None = None,
+                       ) -> list[str]: ...
+
+    def translate_text(self, text_or_texts: str | Sequence[str], *, source: str | None = None,
+                       target: str | None = None, options: Options | None = None,
+                       ) -> str | list[str]:
+        """Translate a text, or each text of a list (same order); no cache, no files.
+
+        Args:
+            text_or_texts: One text, or a list of texts.
+            source: The source language (default: ``options.source``, ``auto``).
+            target: The target language (default: ``options.target``, ``en``).
+            options: The settings (default: the session's).
+
+        Raises:
+            TranslateError: no route, a missing model, or a missing output.
+        """
+        options = _with_languages(options or self.options, source, target)
+        pipeline = Pipeline(self.router(options), job_options(options))
+        if isinstance(text_or_texts, str):
+            return pipeline.translate_text(text_or_texts)
+        return [pipeline.translate_text(text) for text in text_or_texts]
+
+    def summarize_text(self, text: str, *, options: Options | None = None) -> Summary:
+        """Summarise ``text`` in ``options.target`` (translating it first when needed).
+
+        Extractive methods choose sentences in the source and translate only those; when
+        no model can translate them the summary stays in the source language, and a
+        ``UserWarning`` says so.
+        """
+        options = options or self.options
+        router = self.router(options)
+        pipeline = Pipeline(router, job_options(options))
+        summary = summary_options(options)
+        if summary.extractive:
+            languages = plan_languages(text, options.source)
+            extract = ExtractiveSummaries(pipeline, summary)
+            choice = extract.choose(languages)
+            if choice.why_untranslated:
+                warnings.warn(f"summary left in '{choice.language}' (no translation into "
+                              f"'{options.target}' here: {choice.why_untranslated})",
+                              UserWarning, stacklevel=2)
+            return Summary(extract.summarize_text(text, languages, choice))
+        return self.summarizer(options).summarize(pipeline.translate_text(text), None)
+
+    # -- files ---------------------------------------------------------------------------
+
+    def translate_files(self, paths: Sequence[str | Path], *, target: str | None = None,
+                        options: Options | None = None, progress: Progress | None = None,
+                        ) -> RunReport:
+        """Translate files and folders, writing ``X.en.txt`` next to each ``X.txt``.
+
+        Raises:
+            UsageError: ``options.summarize`` is set (``summarize_files`` does both).
+        """
+        options = _with_languages(options or self.options, None, target)
+        if options.summarize:
+            raise UsageError("translate_files does not summarise",
+                             "call summarize_files, or Session.run for both reports")
+        translated = self.run(paths, options, progress)[0]
+        assert translated is not None  # no summaries: always a translation report
+        return translated
+
+    def summarize_files(self, paths: Sequence[str | Path], *, options: Options | None = None,
+                        progress: Progress | None = None) -> RunReport:
+        """Summarise files, writing ``X.en.summary.txt``; return the summary report."""
+        options = (options or self.options).replace(summarize=True)
+        if options.dry_run:
+            raise UsageError("a dry run plans the translation only; summaries need its outputs",
+                             "call translate_files for a dry run")
+        summaries = self.run(paths, options, progress, translate_first=False)[1]
+        assert summaries is not None  # summarize=True, no dry run
+        return summaries
+
+    def run(self, paths: Sequence[str | Path], options: Options | None = None,
+            progress: Progress | None = None, translate_first: bool = True,
+            ) -> tuple[RunReport | None, RunReport | None]:
+        """Translate and, with ``options.summarize``, summarise; return both reports.
+
+        Args:
+            paths: Files and folders.
+            options: The settings (default: the session's).
+            progress: Receives progress events.
+            translate_first: With an extractive method, translate whole documents too
+                (``translate --summarize``); extractive summaries need no whole
+                translation, they translate only the chosen sentences.
+
+        Returns:
+            The translation report (``None``: extractive summaries only) and the summary
+            report (``None`` without ``summarize``, or in a dry run).
+        """
+        options = options or self.options
+        router = self.router(options)
+        before = len(router.loads)
+        reports = self._run(paths, options, progress, translate_first)
+        for report in reports:
+            if report is not None:  # this run's loads, not the session's earlier ones
+                report.models_loaded = report.models_loaded[before:]
+        return reports
+
+    def _run(self, paths: Sequence[str | Path], options: Options, progress: Progress | None,
+             translate_first: bool) -> tuple[RunReport | None, RunReport | None]:
+        files = [str(p) for p in paths]
+        router, runner = self.router(options), _runner(options)
+        jobs = job_options(options)
+        if not options.summarize or options.dry_run:
+            report = Pipeline(router, jobs, progress, runner).run(files)
+            return _distributed(report, runner), None
+        summary = summary_options(options)
+        if summary.extractive:
+            translated = (Pipeline(router, jobs, progress, runner).run(files)
+                          if translate_first else None)
+            summaries = ExtractiveSummaries(Pipeline(router, jobs, None, runner),
+                                            summary).run(files)
+            if translated is not None:
+                summaries.interrupted |= translated.interrupted
+                _distributed(translated, runner)
+            return translated, _distributed(summaries, runner)
+        summarizer = (self.summarizer(options) if runner is None else Summarizer(
+            router, summary, options.summary_model, force=options.force, runner=runner))
+        both = SummaryRun(router, jobs, summarizer, progress, runner).run(files)
+        return _distributed(both[0], runner), _distributed(both[1], runner)
+
+    # -- standard input ------------------------------------------------------------------
+
+    def translate_bytes(self, data: bytes, options: Options | None = None) -> bytes:
+        """Translate standard input bytes to output bytes (keeps a BOM and the encoding)."""
+        options = options or self.options
+        return Pipeline(self.router(options), job_options(options)).translate_bytes(data)
+
+    def summarize_bytes(self, data: bytes, options: Options | None = None,
+                        notify: Notify | None = None) -> bytes:
+        """Summarise standard input bytes (``notify``: where an untranslated summary is told)."""
+        options = options or self.options
+        text = decode_bytes(data, "<stdin>", job_options(options).encoding).text
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            summary = self.summarize_text(text, options=options)
+        for warning in caught:
+            if notify is not None:
+                notify(str(warning.message))
+            else:
+                warnings.warn_explicit(warning.message, warning.category, warning.filename,
+                                       warning.lineno)
+        return (summary.text + "\n").encode("utf-8")
+
+
+def _with_languages(options: Options, source: str | None, target: str | None) -> Options:
+    changes = {k: v for k, v in (("source", source), ("target", target)) if v is not None}
+    return options.replace(**changes) if changes else options
