@@ -23,7 +23,7 @@ from translate.run.extractive import ExtractiveSummaries
 from translate.run.inputs import plan_languages
 from translate.run.pipeline import JobOptions, Pipeline
 from translate.run.report import Progress, RunReport
-from translate.run.summary import Summarizer, SummaryJob
+from translate.run.summary import Summarizer, SummaryRun
 from translate.text.documents import decode_bytes
 from translate.text.encoding import check_encoding
 from translate.text.summarize import Summary, SummaryOptions
@@ -268,7 +268,7 @@ class Session:
             return translated, _distributed(summaries, runner)
         summarizer = (self.summarizer(options) if runner is None else Summarizer(
             router, summary, options.summary_model, force=options.force, runner=runner))
-        both = SummaryJob(router, jobs, summarizer, progress, runner).run(files)
+        both = SummaryRun(router, jobs, summarizer, progress, runner).run(files)
         return _distributed(both[0], runner), _distributed(both[1], runner)
 
     # -- standard input ------------------------------------------------------------------

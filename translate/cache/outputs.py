@@ -20,7 +20,7 @@ import re
 import sqlite3
 import stat
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -34,6 +34,8 @@ RECORD_DIR = ".translate-outputs"
 # run can still be writing them (a write takes milliseconds).
 STALE_TMP_AGE_S = 3600.0
 _TMP = re.compile(r"^\..+\.translate-[a-z0-9_]{8}\.tmp$")
+# What a record written before a field existed means by its absence.
+RECORD_DEFAULTS: dict[str, Any] = {"encoding": "utf-8"}
 
 
 class Decision(StrEnum):
@@ -165,6 +167,33 @@ def plan_output(output: Path, input_sha: str, force: bool = False,
                           seen)
     return OutputPlan(Decision.UP_TO_DATE if same_input else Decision.WRITE, record,
                       seen_sha256=seen)
+
+
+def settle(plan: OutputPlan, expected: Callable[[Mapping[str, Any]], Mapping[str, Any]],
+           ) -> Decision:
+    """Whether ``plan``'s output needs making again, once its record is checked.
+
+    The one up-to-date decision for every kind of output (translations, summaries):
+    an output whose record matches what this run would write is up to date, decided
+    from the record alone (no detection, segmentation or model).
+
+    Args:
+        plan: The output's plan (``plan_output``).
+        expected: Given the record, the fields this run would write in it (signatures,
+            encoding, ...); called only for an output that is otherwise up to date.
+            A field the record lacks counts as its ``RECORD_DEFAULTS`` value.
+
+    Returns:
+        ``CONFLICT``, ``KEEP_EDITED``, ``UP_TO_DATE``, or ``WRITE`` (make it again).
+    """
+    if plan.decision in (Decision.CONFLICT, Decision.KEEP_EDITED):
+        return plan.decision
+    record = plan.record
+    if plan.decision == Decision.UP_TO_DATE and record is not None and all(
+            record.get(key, RECORD_DEFAULTS.get(key)) == value
+            for key, value in expected(record).items()):
+        return Decision.UP_TO_DATE
+    return Decision.WRITE
 
 
 def may_still_write(output: Path, plan: OutputPlan, data: bytes, input_sha: str) -> bool:

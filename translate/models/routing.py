@@ -3,7 +3,8 @@
 Routes, in order: a pair in ``models.toml``; the opus-mt naming convention
 (``Helsinki-NLP/opus-mt-{src}-{tgt}``) when that model is in the local cache; a pivot
 through English (two legs, each cached on its own); else an error listing the routes
-that exist. Loaded models are kept in a small LRU so a mixed folder loads each once.
+that exist. Models are loaded through a ``ModelPool`` (a small LRU), so a mixed folder
+loads each once.
 
 With ``--engine apertium`` (or ``engine = "apertium"`` on a pair), routes come from the
 installed Apertium modes instead: the shortest chain of modes, pivoting through any
@@ -12,8 +13,6 @@ language (``apertium_routes``); every leg is a translator cached on its own.
 
 from __future__ import annotations
 
-import gc
-from collections import OrderedDict
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
@@ -21,6 +20,7 @@ from translate.errors import UsageError
 from translate.models import apertium_routes
 from translate.models.engines import APERTIUM
 from translate.models.hub import cached_convention_models, find_cached_snapshot
+from translate.models.pool import ModelPool
 from translate.models.registry import ModelSpec, Registry
 from translate.models.translator import RunSettings, Translator
 
@@ -41,20 +41,26 @@ class Router:
         overrides: Command-line settings applied to every pair (``model``,
             ``num_beams``, ``batch_size``, ...); ``None`` values are ignored.
         settings: Engine, device and network settings.
-        max_loaded: How many models may be in memory at once.
+        max_loaded: How many models may be in memory at once (a new pool's bound).
+        pool: Where models are loaded; ``None``: a pool of this router's own. Share one
+            to keep models loaded across runs.
 
     """
 
     def __init__(self, registry: Registry, overrides: Mapping[str, Any] | None = None,
-                 settings: RunSettings | None = None, max_loaded: int = 2) -> None:
+                 settings: RunSettings | None = None, max_loaded: int = 2,
+                 pool: ModelPool | None = None) -> None:
         self.registry = registry
         self.overrides = {k: v for k, v in (overrides or {}).items() if v is not None}
         self.settings = settings or RunSettings()
-        self.max_loaded = max_loaded
+        self.pool = pool or ModelPool(max_loaded)
         self._translators: dict[tuple[str, str | None], Translator] = {}
-        self._loaded: OrderedDict[str, Translator] = OrderedDict()
         self._modes: dict[tuple[str, str], apertium_routes.Mode] | None = None
-        self.loads: list[str] = []
+
+    @property
+    def loads(self) -> list[str]:
+        """The key of every model loaded through this router's pool, in order."""
+        return self.pool.loads
 
     def _translator(self, spec: ModelSpec) -> Translator:
         overrides = self.overrides
@@ -118,24 +124,8 @@ class Router:
 
     def translate(self, translator: Translator, texts: Sequence[str],
                   ) -> Iterator[dict[str, str]]:
-        """Run ``translator`` on ``texts``, loading it (and evicting the LRU model) if needed."""
-        key = translator.spec.key
-        if translator.info.name == APERTIUM:  # a program, no weights: outside the LRU
-            if not translator.loaded:
-                translator.engine  # noqa: B018  (checks the mode is installed)
-                self.loads.append(key)
-            return translator.translate(texts)
-        if key in self._loaded:
-            self._loaded.move_to_end(key)
-        else:
-            while len(self._loaded) >= self.max_loaded:
-                _, old = self._loaded.popitem(last=False)
-                old.unload()
-                gc.collect()
-            translator.engine  # noqa: B018  (load now, so the LRU accounts for it)
-            self._loaded[key] = translator
-            self.loads.append(key)
-        return translator.translate(texts)
+        """Run ``translator`` on ``texts``, loaded through the pool (which may evict one)."""
+        return self.pool.translate(translator, texts)
 
     def targets(self) -> set[str] | None:
         """The languages some route leads to (``None``: any, as ``--model`` allows).

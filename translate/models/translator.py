@@ -210,8 +210,12 @@ class Translator:
         return [len(tokens) for tokens in self._tokenizer.tokens([prefix + t for t in texts])]
 
     def unload(self) -> None:
-        """Drop the loaded model (the LRU in ``Router`` calls this)."""
+        """Drop the loaded model (``ModelPool`` calls this)."""
         self._engine = None
+
+    def take_engine(self, other: Translator) -> None:
+        """Take ``other``'s loaded engine, of the same model (``ModelPool`` moves it)."""
+        self._engine, other._engine = other._engine, None
 
     def translate(self, texts: Sequence[str]) -> Iterator[dict[str, str]]:
         """Translate ``texts``, yielding ``{source: output}`` after each batch."""

@@ -19,10 +19,14 @@ from typing import Any
 
 from translate.errors import UsageError
 from translate.models.engines.base import BatchStats, iter_translations
+from translate.models.pool import ModelPool
 from translate.models.registry import ModelSpec
 from translate.models.translator import RunSettings, Translator
 
 _STATS = [f.name for f in fields(BatchStats)]
+# The models of this process when it hosts actors: a worker process Ray gives a later
+# actor of the same model loads nothing again.
+ACTOR_POOL = ModelPool(max_loaded=1)
 
 
 class TranslateActor:
@@ -31,7 +35,7 @@ class TranslateActor:
     def __init__(self, spec: ModelSpec, settings: RunSettings, task: str, cpus: float) -> None:
         os.environ.setdefault("TRANSLATE_THREADS", str(max(1, int(cpus))))
         self.translator = Translator(spec, settings, task=task)
-        self.translator.engine  # noqa: B018  (load once, when the actor starts)
+        ACTOR_POOL.use(self.translator)  # load once, when the actor starts
         self.worker = f"{os.uname().nodename}:{os.getpid()}"
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, Any]:
@@ -40,7 +44,7 @@ class TranslateActor:
         stats = BatchStats()
         done: dict[str, str] = {}
         spec = self.translator.spec
-        for part in iter_translations(self.translator.engine, texts, spec.batch_size,
+        for part in iter_translations(ACTOR_POOL.use(self.translator), texts, spec.batch_size,
                                       spec.max_batch_tokens, stats):
             done.update(part)
         rows: dict[str, Any] = {"text": texts, "output": [done[t] for t in texts],

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from translate import __version__
-from translate.cache.outputs import Decision, may_still_write, plan_output, write_record
+from translate.cache.outputs import Decision, may_still_write, plan_output, settle, write_record
 from translate.cache.store import signature_id
 from translate.errors import TranslateError, UsageError
 from translate.models.signature import readable_signature
@@ -118,7 +118,7 @@ class ExtractiveSummaries:
         except KeyboardInterrupt:
             self.report.interrupted = True
         finally:
-            self.pipeline.close_caches()
+            self.report.warnings.extend(self.pipeline.caches.close())
         self.report.models_loaded = list(self.pipeline.router.loads)
         self.report.elapsed_s = time.time() - self.report.started
         return self.report
@@ -138,9 +138,13 @@ class ExtractiveSummaries:
             result.output, result.language = relative(out), languages.document
             input_sha = sha256(data)
             plan = plan_output(out, input_sha, options.force)
-            if self._settled(plan.decision, plan.reason, plan.record, choice, result):
+            decision = settle(plan, lambda record: {
+                "signature": signature_id(choice.signature)})
+            if decision != Decision.WRITE:
+                result.status, result.reason = (Status.CONFLICT if decision == Decision.CONFLICT
+                                                else Status.UP_TO_DATE), plan.reason
                 return result
-            cache = self.pipeline.cache_for(path)
+            cache = self.pipeline.caches.for_path(path)
             text = self.summarize_text(doc.text, languages, choice, cache)
             encoded = encode_text(text + "\n", Document("", bom=doc.bom))
             if not may_still_write(out, plan, encoded, input_sha):
@@ -160,18 +164,6 @@ class ExtractiveSummaries:
         result.details = {"method": self.options.method, "words": len(text.split())}
         self._note_untranslated(result, choice)
         return result
-
-    def _settled(self, decision: Decision, reason: str | None, record: dict[str, Any] | None,
-                 choice: Choice, result: FileResult) -> bool:
-        if decision == Decision.CONFLICT:
-            result.status, result.reason = Status.CONFLICT, reason
-            return True
-        if decision == Decision.KEEP_EDITED or (
-                decision == Decision.UP_TO_DATE and record is not None
-                and record.get("signature") == signature_id(choice.signature)):
-            result.status, result.reason = Status.UP_TO_DATE, reason
-            return True
-        return False
 
     def _note_untranslated(self, result: FileResult, choice: Choice) -> None:
         if choice.why_untranslated is None:

@@ -7,37 +7,24 @@ the cache before the next starts, so an interrupted run resumes where it stopped
 
 from __future__ import annotations
 
-import math
 import os
 import time
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from translate.cache.outputs import (
-    Decision,
-    OutputPlan,
-    may_still_write,
-    plan_output,
-    remove_stale_temporaries,
-    write_record,
-)
-from translate.cache.store import CACHE_DIR, Cache, find_cache_root, signature_id
-from translate.errors import (
-    CacheError,
-    InputError,
-    ModelUnavailableError,
-    TranslateError,
-    UsageError,
-)
+from translate.cache.caches import CacheSet
+from translate.cache.outputs import OutputPlan, plan_output
+from translate.cache.store import Cache
+from translate.errors import InputError, ModelUnavailableError, TranslateError
 from translate.models.routing import Route, Router
-from translate.models.signature import route_signatures
 from translate.models.translator import Translator
-from translate.run.cached import CachedOutputs, Runner, generate_cached
+from translate.run.cached import Runner
 from translate.run.inputs import Languages, collect_inputs, plan_languages
-from translate.run.planning import Plan, find_languages, find_missing, missing_error, unavailable
+from translate.run.planning import Plan, plan_run
 from translate.run.report import FileResult, NoProgress, Progress, RunReport, Status, relative
+from translate.run.routes import RouteRunner, estimate_tokens, outputs_of
+from translate.run.writing import OnOutput, Work, settle_translation, tidy, write_translation
 from translate.text.documents import (
     Document,
     decode_bytes,
@@ -45,9 +32,10 @@ from translate.text.documents import (
     output_path,
     read_regular,
     sha256,
-    write_atomic,
 )
 from translate.text.segment import Segmented, reassemble, segment
+
+__all__ = ["JobOptions", "Pipeline", "estimate_tokens"]
 
 
 @dataclass(frozen=True)
@@ -76,39 +64,30 @@ class JobOptions:
     encoding: str | None = None
 
 
-@dataclass
-class _Work:
-    path: Path
-    doc: Document
-    seg: Segmented
-    routes: list[Route]  # one per segment
-    output: Path
-    cache: Cache | None
-    result: FileResult
-    input_sha: str
-    languages: list[str]
-    signature: dict[str, str]
-    plan: OutputPlan
-
-
-
 class Pipeline:
-    """Translates documents with a ``Router``, the caches next to them and a progress sink."""
+    """Translates documents with a ``Router``, the caches next to them and a progress sink.
+
+    ``on_output`` hears of each output written or up to date (the summariser's English).
+    """
 
     def __init__(self, router: Router, options: JobOptions | None = None,
                  progress: Progress | None = None, runner: Runner | None = None,
-                 also_needs: Sequence[Translator] = ()) -> None:
+                 also_needs: Sequence[Translator] = (), on_output: OnOutput | None = None,
+                 ) -> None:
         self.router = router
+        self.on_output = on_output
         # Runs the model over misses: in this process (the router) or on a cluster.
         self.runner: Runner = runner or router.translate
         self.options = options or JobOptions()
         self.progress: Progress = progress or NoProgress()
-        self._caches: dict[Path, Cache | CacheError] = {}
+        self.caches = CacheSet(self.options.use_cache, self.options.dry_run)
         self._tidied: set[Path] = set()
-        self._in_flight = 0  # segments of the route in progress that the model finished
         self._planned = Plan()
         self._also_needs = also_needs  # e.g. the summariser: checked before any work too
         self.report = RunReport()
+        self.routes = RouteRunner(router, self.runner, self._planned, self.report,
+                                  self.progress, target=self.options.target,
+                                  force=self.options.force, dry_run=self.options.dry_run)
 
     # -- public entry points -------------------------------------------------------------
 
@@ -120,7 +99,7 @@ class Pipeline:
         self.progress.start(len(inputs.files) + len(inputs.skipped))
         for result in inputs.skipped:
             self._finish(result)
-        pending: list[_Work] = []
+        pending: list[Work] = []
         left = list(reversed(inputs.files))  # popped in order; what remains was not started
         try:
             count = 0
@@ -141,10 +120,10 @@ class Pipeline:
             self._close()
         return self.report
 
-    def _interrupted(self, pending: list[_Work], left: list[Path]) -> None:
+    def _interrupted(self, pending: list[Work], left: list[Path]) -> None:
         """Account for the work an interruption stopped: every input stays in the report."""
         self.report.interrupted = True
-        self.report.model_segments += self._in_flight  # batches finished and cached
+        self.report.model_segments += self.routes.in_flight  # batches finished and cached
         done = {id(r) for r in self.report.files}
         for work in pending:
             if id(work.result) not in done:
@@ -161,11 +140,7 @@ class Pipeline:
         if doc.is_blank:
             return text
         seg, _, routes = self._plan(doc)
-        outputs = self._run_routes({id(seg): (seg, routes, None)})
-        texts = _outputs_of(seg, routes, outputs)
-        if isinstance(texts, int):
-            raise TranslateError(f"the model returned no output for {texts} segments")
-        return reassemble(seg, texts)
+        return reassemble(seg, self._translated(seg, routes, None))
 
     def translate_segments(self, texts: Sequence[str], languages: Sequence[str],
                            cache: Cache | None = None) -> list[str]:
@@ -177,26 +152,14 @@ class Pipeline:
         target = self.options.target
         routes = [self.router.route(lang, target) for lang in languages]
         seg = Segmented(tuple(range(len(texts))), tuple(texts), tuple(range(len(texts))))
-        outputs = self._run_routes({id(seg): (seg, routes, cache)})
-        found = _outputs_of(seg, routes, outputs)
+        return self._translated(seg, routes, cache)
+
+    def _translated(self, seg: Segmented, routes: list[Route], cache: Cache | None,
+                    ) -> list[str]:
+        found = outputs_of(seg, routes, self.routes.run({id(seg): (seg, routes, cache)}))
         if isinstance(found, int):
             raise TranslateError(f"the model returned no output for {found} segments")
         return found
-
-    def cache_for(self, path: Path) -> Cache | None:
-        """The cache serving ``path`` (``None`` with ``--no-cache``).
-
-        Raises:
-            CacheError: that cache cannot be used.
-        """
-        return self._cache_for(path)
-
-    def close_caches(self) -> None:
-        """Close the caches this pipeline opened."""
-        for cache in self._caches.values():
-            if not isinstance(cache, CacheError):
-                cache.close()
-        self._caches.clear()
 
     def translate_bytes(self, data: bytes) -> bytes:
         """Translate stdin bytes to stdout bytes, keeping a BOM and the encoding."""
@@ -204,31 +167,6 @@ class Pipeline:
         return encode_text(self.translate_text(doc.text), doc)
 
     # -- preparation ---------------------------------------------------------------------
-
-    def _cache_for(self, path: Path) -> Cache | None:
-        """The cache serving ``path``.
-
-        Raises:
-            CacheError: that cache cannot be used; the same error for each of its files,
-                while the files of other folders go on.
-        """
-        if not self.options.use_cache:
-            return None
-        root = find_cache_root(path)
-        if self.options.dry_run and not (root / CACHE_DIR).is_dir():
-            return None  # a dry run creates nothing
-        if root not in self._caches:
-            try:
-                cache = Cache.open(root)
-            except CacheError as exc:
-                self._caches[root] = exc
-            else:
-                self.report.warnings.extend(cache.warnings)
-                self._caches[root] = cache
-        found = self._caches[root]
-        if isinstance(found, CacheError):
-            raise found
-        return found
 
     def _plan(self, doc: Document, known: Languages | None = None,
               ) -> tuple[Segmented, list[str], list[Route]]:
@@ -240,33 +178,13 @@ class Pipeline:
         return seg, langs, [routes[lang] for lang in langs]
 
     def _start(self, files: list[Path]) -> None:
-        """Plan the run; fail before any work when a model it needs is missing.
+        """Plan the run (``plan_run``); fail before any work when a model is missing."""
+        options = self.options
+        plan_run(self._planned, self.router, files, source=options.source,
+                 target=options.target, force=options.force, dry_run=options.dry_run,
+                 encoding=options.encoding, also_needs=self._also_needs)
 
-        Raises:
-            UsageError: no route leads to the target language, or from ``--from``.
-            ModelUnavailableError: every model the run needs that is missing (a dry
-                run lists them in the report instead).
-        """
-        target, source = self.options.target, self.options.source
-        targets = self.router.targets()
-        if targets is not None and target not in targets and target != source:
-            raise UsageError(
-                f"no model translates into '{target}'",
-                f"targets with a route: {', '.join(sorted(targets)) or 'none'}; add a "
-                f"[pairs.SRC-{target}] table to models.toml, or pass --model ID_OR_PATH")
-        if source != "auto":
-            self.router.route(source, target)
-        find_languages(self._planned, files, source=source, target=target,
-                       force=self.options.force, encoding=self.options.encoding)
-        find_missing(self._planned, self.router, target, self.options.dry_run)
-        for translator in self._also_needs:
-            problem = unavailable(translator, fetchable_only=self.options.dry_run)
-            if problem is not None:
-                self._planned.missing[translator.spec.key] = problem
-        if self._planned.missing and not self.options.dry_run:
-            raise missing_error(self._planned)
-
-    def _prepare(self, path: Path) -> _Work | None:
+    def _prepare(self, path: Path) -> Work | None:
         result = FileResult(relative(path), Status.FAILED)
         self._tidy(path.parent)
         try:
@@ -291,16 +209,16 @@ class Pipeline:
             return None
         input_sha = sha256(data)
         try:
-            cache = self._cache_for(path)
+            cache = self.caches.for_path(path)
             legacy = cache.manifest(out) if cache is not None else None
             plan = plan_output(out, input_sha, self.options.force, legacy)
-            if self._settled(plan, out, result, doc.encoding):
+            if self._settled(plan, path, out, result, doc.encoding):
                 return None
             detected = self._planned.detected.pop(path, None)
             known = detected[1] if detected and detected[0] == input_sha else None
             seg, seg_langs, routes = self._plan(doc, known)
             langs = sorted(set(seg_langs))
-            signature = self._signatures(langs)
+            signature = self.routes.signatures(langs)
         except ModelUnavailableError:
             raise  # the same for every file: stop the run with one clear message
         except TranslateError as exc:
@@ -308,7 +226,7 @@ class Pipeline:
             return None
         result.language = ",".join(langs)
         result.segments = len(seg.segments)
-        return _Work(path, doc, seg, routes, out, cache, result, input_sha, langs, signature,
+        return Work(path, doc, seg, routes, out, cache, result, input_sha, langs, signature,
                      plan)
 
     def _tidy(self, folder: Path) -> None:
@@ -316,165 +234,46 @@ class Pipeline:
         if folder in self._tidied or self.options.dry_run:
             return
         self._tidied.add(folder)
-        removed = remove_stale_temporaries(folder)
-        if removed:
-            self.report.notices.append(
-                f"removed {len(removed)} stale temporary files left in {relative(folder)} "
-                f"by an interrupted run: {', '.join(removed)}")
+        notice = tidy(folder)
+        if notice:
+            self.report.notices.append(notice)
 
-    def _signatures(self, languages: Iterable[str]) -> dict[str, str]:
-        """Signature ids of every model on the routes from ``languages`` to the target."""
-        return {t.spec.key: self._signature_id(t) for lang in languages
-                for t in self.router.route(lang, self.options.target)}
-
-    def _signature_id(self, translator: Translator) -> str:
-        """The signature id of ``translator``; in a dry run, ``missing`` for a missing model."""
-        if self.options.dry_run and self._unavailable(translator):
-            return "missing"
-        return signature_id(translator.signature())
-
-    def _unavailable(self, translator: Translator) -> bool:
-        """Whether ``translator``'s model is missing (remembered for the report)."""
-        key = translator.spec.key
-        if key not in self._planned.missing:
-            problem = unavailable(translator, fetchable_only=True)
-            if problem is None:
-                return False
-            self._planned.missing[key] = problem
-        return True
-
-    def _settled(self, plan: OutputPlan, out: Path, result: FileResult,
+    def _settled(self, plan: OutputPlan, path: Path, out: Path, result: FileResult,
                  encoding: str = "utf-8") -> bool:
-        """Finish ``result`` when ``plan`` needs no translation; return whether it did.
-
-        Up to date is decided from the output's record alone: no detection,
-        segmentation or model.
-        """
-        record = plan.record or {}
-        if plan.decision == Decision.CONFLICT:
-            result.status, result.reason = Status.CONFLICT, plan.reason
-        elif plan.decision == Decision.KEEP_EDITED or (
-                plan.decision == Decision.UP_TO_DATE
-                # the same bytes read another way (--encoding) are another text
-                and record.get("encoding", "utf-8") == encoding
-                and record.get("signatures") == self._signatures(record.get("languages", []))):
-            result.status, result.reason = Status.UP_TO_DATE, plan.reason
-            result.language = ",".join(record.get("languages", []))
-            result.segments = result.cache_hits = int(record.get("segments", 0))
-        else:
+        """Finish ``result`` when ``plan`` needs no translation; return whether it did."""
+        if not settle_translation(plan, result, encoding, self.routes.signatures):
             return False
         result.output = relative(out)
         self._finish(result)
+        if self.on_output and result.status == Status.UP_TO_DATE:
+            self.on_output(result, path.absolute(), None)
         return True
 
     # -- translation ---------------------------------------------------------------------
 
-    def _flush(self, works: list[_Work]) -> None:
+    def _flush(self, works: list[Work]) -> None:
         if not works:
             return
-        outputs = self._run_routes({id(w): (w.seg, w.routes, w.cache) for w in works},
+        outputs = self.routes.run({id(w): (w.seg, w.routes, w.cache) for w in works},
                                    {id(w): w.result for w in works})
         for work in works:
             if self.options.dry_run:
                 work.result.status = Status.PLANNED
                 self._finish(work.result)
                 continue
-            texts = _outputs_of(work.seg, work.routes, outputs)
+            texts = outputs_of(work.seg, work.routes, outputs)
             if isinstance(texts, int):  # never the source text in place of a translation
                 self._fail(work.result, f"the model returned no output for {texts} segments")
                 continue
             self._write(work, reassemble(work.seg, texts))
 
-    def _run_routes(self, docs: dict[int, tuple[Segmented, list[Route], Cache | None]],
-                    results: dict[int, FileResult] | None = None,
-                    ) -> dict[tuple[Route, str], str]:
-        """Outputs for every (route, segment) of ``docs``, through cache and models."""
-        needs: dict[Route, dict[Cache | None, set[str]]] = defaultdict(lambda: defaultdict(set))
-        for seg, routes, cache in docs.values():
-            for route, text in zip(routes, seg.segments, strict=True):
-                needs[route][cache].add(text)
-        outputs: dict[tuple[Route, str], str] = {}
-        for route, by_cache in needs.items():
-            current = {t: t for texts in by_cache.values() for t in texts}
-            first_hits: set[str] = set()
-            first_misses: set[str] = set()
-            for leg_no, translator in enumerate(route):
-                step = {c: {current[t] for t in ts} for c, ts in by_cache.items()}
-                got = self._generate(translator, step, leg_no)
-                if leg_no == 0:
-                    first_hits, first_misses = got.hits, got.misses
-                current = {src: got.outputs.get(mid, mid)
-                           for src, mid in current.items()
-                           if mid in got.outputs or self.options.dry_run}
-            outputs.update({(route, src): out for src, out in current.items()})
-            self._account(docs, results, route, first_hits, first_misses)
-            self._in_flight = 0
-        return outputs
-
-    def _generate(self, translator: Translator, needs: dict[Cache | None, set[str]],
-                  leg_no: int) -> CachedOutputs:
-        if self.options.dry_run and self._unavailable(translator):
-            texts = set().union(*needs.values())  # no signature: nothing can be a hit
-            return CachedOutputs({}, set(), texts)
-        return generate_cached(translator, needs, self.runner, force=self.options.force,
-                               dry_run=self.options.dry_run,
-                               on_batch=self._batch_done if leg_no == 0 else None)
-
-    def _batch_done(self, segments: int) -> None:
-        self._in_flight += segments
-        self.progress.batch_done(segments, 0)
-
-    def _account(self, docs: dict[int, tuple[Segmented, list[Route], Cache | None]],
-                 results: dict[int, FileResult] | None, route: Route, hits: set[str],
-                 misses: set[str]) -> None:
-        if not results or not route:
-            return
-        tokens = self._miss_tokens(route[0], misses) if self.options.dry_run else {}
-        self.report.model_segments += len(misses)
-        self.report.model_tokens += sum(tokens.values())
-        for key, (seg, routes, _) in docs.items():
-            mine = {t for r, t in zip(routes, seg.segments, strict=True) if r == route}
-            result = results[key]
-            result.cache_hits += sum(1 for r, t in zip(routes, seg.segments, strict=True)
-                                     if r == route and t in hits)
-            result.model_segments += len(mine & misses)
-            result.model_tokens += sum(tokens.get(t, 0) for t in mine & misses)
-
-    def _miss_tokens(self, translator: Translator, misses: set[str]) -> dict[str, int]:
-        texts = sorted(misses)
-        if self._unavailable(translator):  # no tokenizer on this machine: estimate
-            self.report.tokens_estimated = True
-            return {text: estimate_tokens(text) for text in texts}
-        return dict(zip(texts, translator.count_tokens(texts), strict=True)) if texts else {}
-
     # -- results -------------------------------------------------------------------------
 
-    def _write(self, work: _Work, text: str) -> None:
-        data = encode_text(text, work.doc)
-        if not may_still_write(work.output, work.plan, data, work.input_sha):
-            work.result.status = Status.CONFLICT
-            work.result.reason = (f"{work.output.name} changed while this run was working; "
-                                  "not overwritten (run again to decide)")
-            work.result.output = relative(work.output)
-            self._finish(work.result)
-            return
-        try:
-            write_atomic(work.output, data)
-            write_record(work.output, {
-                "kind": "translation", "source": work.path.name,
-                "input_sha256": work.input_sha, "output_sha256": sha256(data),
-                "signatures": work.signature, "languages": work.languages,
-                "signature_texts": route_signatures(self.router, work.languages,
-                                                    self.options.target),
-                "target": self.options.target, "encoding": work.doc.encoding,
-                "segments": work.result.segments,
-                "cache_hits": work.result.cache_hits, "written": time.time()})
-        except (OSError, InputError) as exc:
-            reason = exc.message if isinstance(exc, InputError) else (exc.strerror or str(exc))
-            self._fail(work.result, f"cannot write {work.output}: {reason}")
-            return
-        work.result.status, work.result.output = Status.TRANSLATED, relative(work.output)
+    def _write(self, work: Work, text: str) -> None:
+        data = write_translation(work, text, self.options.target, self.router)
         self._finish(work.result)
+        if self.on_output and data is not None:
+            self.on_output(work.result, work.path.absolute(), data)
 
     def _fail(self, result: FileResult, reason: str, hint: str | None = None) -> None:
         result.status = Status.FAILED
@@ -490,36 +289,12 @@ class Pipeline:
         for translator in self.router.translators():
             self.report.batch.add(translator.stats)
         self.report.models_loaded = list(self.router.loads)
-        totals = self.report.totals()
-        for cache in self._caches.values():
-            if isinstance(cache, CacheError):
-                continue
-            if not self.options.dry_run:
-                cache.record_run(sum(f.cache_hits for f in self.report.files  # up to date:
-                                     if f.status != Status.UP_TO_DATE),  # no cache read
-                                 totals["model_segments"])
-            # a cache rebuilt mid-run warns after the warnings taken when it was opened
-            self.report.warnings.extend(w for w in cache.warnings
-                                        if w not in self.report.warnings)
-            cache.close()
-        self._caches.clear()
+        hits = sum(f.cache_hits for f in self.report.files  # up to date: no cache read
+                   if f.status != Status.UP_TO_DATE)
+        counts = (None, None) if self.options.dry_run else (
+            hits, self.report.totals()["model_segments"])
+        # a cache rebuilt mid-run warns after the warnings taken when it was opened
+        self.report.warnings.extend(w for w in self.caches.close(*counts)
+                                    if w not in self.report.warnings)
         self.report.elapsed_s = time.time() - self.report.started
         self.progress.close()
-
-
-
-def _outputs_of(seg: Segmented, routes: Sequence[Route],
-                outputs: dict[tuple[Route, str], str]) -> list[str] | int:
-    """Each segment's output in order, or how many segments have none."""
-    pairs = list(zip(routes, seg.segments, strict=True))
-    missing = sum(1 for pair in pairs if pair not in outputs)
-    return missing if missing else [outputs[pair] for pair in pairs]
-
-
-def estimate_tokens(text: str) -> int:
-    """A model-free guess of a text's input tokens (a dry run without the tokenizer).
-
-    SentencePiece vocabularies of opus-mt models give about 1.5 tokens per word of a
-    European language, plus the end-of-sentence token.
-    """
-    return math.ceil(len(text.split()) * 1.5) + 1

@@ -129,3 +129,42 @@ def missing_error(plan: Plan) -> ModelUnavailableError:
                      f"; {errors[0].hint}" if errors[0].hint else None)
     combined.args = (combined.message,)
     return combined
+
+
+def plan_run(plan: Plan, router: Router, files: list[Path], *, source: str, target: str,
+             force: bool, dry_run: bool, encoding: str | None,
+             also_needs: Iterable[Translator] = ()) -> None:
+    """Plan a run in ``plan``; fail before any work when a model it needs is missing.
+
+    Args:
+        plan: Receives the languages, and the models found missing.
+        router: Gives the routes.
+        files: The run's inputs.
+        source: ``--from`` (``auto``: detect).
+        target: ``--to``.
+        force: ``--force``: up-to-date outputs are made again (their models needed).
+        dry_run: List missing models in the plan instead of failing.
+        encoding: ``--encoding``.
+        also_needs: Models the run needs besides its routes (the summariser).
+
+    Raises:
+        UsageError: no route leads to the target language, or from ``--from``.
+        ModelUnavailableError: every model the run needs that is missing (a dry
+            run lists them in the report instead).
+    """
+    targets = router.targets()
+    if targets is not None and target not in targets and target != source:
+        raise UsageError(
+            f"no model translates into '{target}'",
+            f"targets with a route: {', '.join(sorted(targets)) or 'none'}; add a "
+            f"[pairs.SRC-{target}] table to models.toml, or pass --model ID_OR_PATH")
+    if source != "auto":
+        router.route(source, target)
+    find_languages(plan, files, source=source, target=target, force=force, encoding=encoding)
+    find_missing(plan, router, target, dry_run)
+    for translator in also_needs:
+        problem = unavailable(translator, fetchable_only=dry_run)
+        if problem is not None:
+            plan.missing[translator.spec.key] = problem
+    if plan.missing and not dry_run:
+        raise missing_error(plan)

@@ -8,13 +8,15 @@ every summary setting, and each summary file has a manifest, so a re-run loads n
 from __future__ import annotations
 
 import time
+from collections import deque
 from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
 from translate import __version__
-from translate.cache.outputs import Decision, may_still_write, plan_output, write_record
-from translate.cache.store import Cache, find_cache_root, signature_id
+from translate.cache.caches import CacheSet
+from translate.cache.outputs import Decision, may_still_write, plan_output, settle, write_record
+from translate.cache.store import Cache, signature_id
 from translate.errors import TranslateError, UsageError
 from translate.models.engines.base import BatchStats
 from translate.models.engines.codecs import load_codec, position_limit
@@ -27,6 +29,7 @@ from translate.run.pipeline import JobOptions, Pipeline
 from translate.run.report import FileResult, NoProgress, Progress, RunReport, Status, relative
 from translate.text.documents import (
     Document,
+    decode_bytes,
     encode_text,
     output_path,
     read_document,
@@ -42,6 +45,10 @@ from translate.text.summarize import (
 )
 
 SUMMARY_TAG = "summary"
+# The English of the files a run translated is kept in memory for their summaries up
+# to this many bytes; past it, a file's English is read again (by its absolute path)
+# when its turn comes, so memory stays bounded whatever the number of files.
+KEEP_ENGLISH_BYTES = 64 * 2**20
 
 
 def summarizer_spec(router: Router, model: str | None) -> ModelSpec:
@@ -92,7 +99,7 @@ class Summarizer:
         limits = [translator.spec.max_input_tokens]
         folder = Path(translator.resolved.location)
         if translator.loaded or not (folder / "config.json").is_file():
-            limits.append(translator.engine.max_input_tokens)
+            limits.append(self.router.pool.use(translator).max_input_tokens)
         if (folder / "config.json").is_file():
             limits += [load_codec(folder).model_max_length, position_limit(folder)]
         self._input_limit = min(limit for limit in limits if limit)
@@ -137,7 +144,7 @@ class Summarizer:
         return now
 
 
-class SummaryJob:
+class SummaryRun:
     """Translate (when needed) and summarise files, writing ``X.en.summary.txt``."""
 
     def __init__(self, router: Router, job: JobOptions, summarizer: Summarizer,
@@ -148,58 +155,60 @@ class SummaryJob:
         self.progress = progress or NoProgress()
         self.runner = runner
         self.report = RunReport()
+        # (shown path, absolute input path, the English bytes or None: read when needed)
+        self._english: deque[tuple[str, Path, bytes | None]] = deque()
+        self._kept = 0
 
     def run(self, paths: list[str]) -> tuple[RunReport, RunReport]:
         """Return the translation report and the summary report."""
         needs = [self.summarizer.translator] if self.summarizer.translator else []
         translated = Pipeline(self.router, self.job, self.progress, self.runner,
-                              also_needs=needs).run(paths)
+                              also_needs=needs, on_output=self._keep).run(paths)
         before = self.summarizer.stats()
         sig = self.summarizer.signature()
-        caches: dict[Path, Cache] = {}
+        caches = CacheSet(self.job.use_cache)
         try:
-            for result in translated.files:
-                if result.status in (Status.TRANSLATED, Status.UP_TO_DATE) and result.output:
-                    self._one(Path(result.path), Path(result.output), sig, caches)
+            while self._english:
+                self._one(*self._english.popleft(), sig, caches)
         except KeyboardInterrupt:
             self.report.interrupted = True
         finally:
-            for cache in caches.values():
-                cache.close()
+            self.report.warnings.extend(caches.close())
         self.report.interrupted |= translated.interrupted
         self.report.batch = self.summarizer.stats(since=before)
         self.report.models_loaded = list(self.router.loads)
         self.report.elapsed_s = time.time() - self.report.started
         return translated, self.report
 
-    def _cache(self, source: Path, caches: dict[Path, Cache]) -> Cache | None:
-        if not self.job.use_cache:
-            return None
-        root = find_cache_root(source)
-        if root not in caches:
-            caches[root] = Cache.open(root)
-        return caches[root]
+    def _keep(self, result: FileResult, source: Path, data: bytes | None) -> None:
+        """The pipeline's ``on_output``: keep each translated file's English for its summary."""
+        if data is not None and self._kept + len(data) > KEEP_ENGLISH_BYTES:
+            data = None
+        self._kept += len(data or b"")
+        self._english.append((result.path, source, data))
 
-    def _one(self, source: Path, english: Path, sig: dict[str, Any],
-             caches: dict[Path, Cache]) -> None:
+    def _one(self, shown: str, source: Path, english: bytes | None, sig: dict[str, Any],
+             caches: CacheSet) -> None:
         out = output_path(source, self.job.target, SUMMARY_TAG)
-        result = FileResult(relative(source), Status.FAILED, output=relative(out))
+        result = FileResult(relative(Path(shown)), Status.FAILED, output=relative(
+            output_path(Path(shown), self.job.target, SUMMARY_TAG)))
         self.report.files.append(result)
         try:
-            doc = read_document(english)
-            cache = self._cache(source, caches)
+            path = output_path(source, self.job.target)
+            doc = (read_document(path) if english is None
+                   else decode_bytes(english, str(path)))
+            cache = caches.for_path(source)
             sig_id = signature_id(sig)
             input_sha = sha256(doc.text.encode())
             legacy = cache.manifest(out) if cache is not None else None
             plan = plan_output(out, input_sha, self.job.force, legacy)
-            record = plan.record or {}
-            if plan.decision == Decision.CONFLICT:
+            decision = settle(plan, lambda record: {"signature": sig_id})
+            if decision == Decision.CONFLICT:
                 result.status, result.reason = Status.CONFLICT, plan.reason
                 return
-            if plan.decision == Decision.KEEP_EDITED or (
-                    plan.decision == Decision.UP_TO_DATE and record.get("signature") == sig_id):
+            if decision != Decision.WRITE:
                 result.status, result.reason = Status.UP_TO_DATE, plan.reason
-                result.details = record.get("details", {})
+                result.details = (plan.record or {}).get("details", {})
                 return
             summary = self.summarizer.summarize(doc.text, cache)
             data = encode_text(summary.text + "\n", Document("", bom=doc.bom))

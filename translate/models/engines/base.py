@@ -81,7 +81,9 @@ class BatchStats:
 
 
 @dataclass
-class _Job:
+class _Pending:
+    """One distinct text on its way through the batches: its pieces, their outputs so far."""
+
     text: str
     pieces: list[str] = field(default_factory=list)
     outputs: dict[int, str] = field(default_factory=dict)
@@ -126,11 +128,11 @@ def iter_translations(engine: Engine, texts: Sequence[str], batch_size: int,
     token is ever truncated.
     """
     stats = stats if stats is not None else BatchStats()
-    jobs = {text: _Job(text) for text in dict.fromkeys(texts)}
-    stats.segments += len(jobs)
+    pending = {text: _Pending(text) for text in dict.fromkeys(texts)}
+    stats.segments += len(pending)
     limit = engine.max_input_tokens
-    flat: list[tuple[_Job, int]] = []
-    for job in jobs.values():
+    flat: list[tuple[_Pending, int]] = []
+    for job in pending.values():
         job.pieces = split_long(job.text, engine.count_tokens, limit)
         stats.resplit += len(job.pieces) > 1
         flat.extend((job, i) for i in range(len(job.pieces)))

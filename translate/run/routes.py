@@ -1,0 +1,158 @@
+"""Running routes over segments: through the caches, then the models, leg by leg.
+
+A route is one or more translators (a pivot has two legs). The segments of many
+documents that share a route go through it together: each leg answers what its
+caches hold and runs the model over the rest (``generate_cached``), and the outputs
+of one leg are the inputs of the next. Hits, misses and tokens are counted for the
+report, per file.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+
+from translate.cache.store import Cache, signature_id
+from translate.models.routing import Route, Router
+from translate.models.translator import Translator
+from translate.run.cached import CachedOutputs, Runner, generate_cached
+from translate.run.planning import Plan, unavailable
+from translate.run.report import FileResult, Progress, RunReport
+from translate.text.segment import Segmented
+
+# What one document asks of the routes: its segments, each one's route, its cache.
+Docs = dict[int, tuple[Segmented, list[Route], Cache | None]]
+Outputs = dict[tuple[Route, str], str]
+
+
+class RouteRunner:
+    """Runs routes for a pipeline and counts what the caches and models did.
+
+    Args:
+        router: Gives the routes.
+        runner: Runs a model over misses (in this process, or on a cluster).
+        plan: The run's plan; models found missing are added to it.
+        report: Receives the counts.
+        progress: Told of every finished batch.
+        target: The target language.
+        force: Ignore cache hits.
+        dry_run: Count only; run no model.
+
+    Attributes:
+        in_flight: Segments of the route in progress that the model finished (and
+            that the cache holds): counted when a run is interrupted.
+    """
+
+    def __init__(self, router: Router, runner: Runner, plan: Plan, report: RunReport,
+                 progress: Progress, *, target: str, force: bool, dry_run: bool) -> None:
+        self.router = router
+        self.runner = runner
+        self.plan = plan
+        self.report = report
+        self.progress = progress
+        self.target = target
+        self.force = force
+        self.dry_run = dry_run
+        self.in_flight = 0
+
+    def signatures(self, languages: Iterable[str]) -> dict[str, str]:
+        """Signature ids of every model on the routes from ``languages`` to the target."""
+        return {t.spec.key: self._signature_id(t) for lang in languages
+                for t in self.router.route(lang, self.target)}
+
+    def _signature_id(self, translator: Translator) -> str:
+        """The signature id of ``translator``; in a dry run, ``missing`` for a missing model."""
+        if self.dry_run and self.unavailable(translator):
+            return "missing"
+        return signature_id(translator.signature())
+
+    def unavailable(self, translator: Translator) -> bool:
+        """Whether ``translator``'s model is missing (remembered for the report)."""
+        key = translator.spec.key
+        if key not in self.plan.missing:
+            problem = unavailable(translator, fetchable_only=True)
+            if problem is None:
+                return False
+            self.plan.missing[key] = problem
+        return True
+
+    def run(self, docs: Docs, results: dict[int, FileResult] | None = None) -> Outputs:
+        """Outputs for every (route, segment) of ``docs``, through cache and models.
+
+        Args:
+            docs: What each document asks for, by a key of the caller's.
+            results: The file results to count hits, misses and tokens in, by the same key.
+        """
+        needs: dict[Route, dict[Cache | None, set[str]]] = defaultdict(lambda: defaultdict(set))
+        for seg, routes, cache in docs.values():
+            for route, text in zip(routes, seg.segments, strict=True):
+                needs[route][cache].add(text)
+        outputs: Outputs = {}
+        for route, by_cache in needs.items():
+            current = {t: t for texts in by_cache.values() for t in texts}
+            first_hits: set[str] = set()
+            first_misses: set[str] = set()
+            for leg_no, translator in enumerate(route):
+                step = {c: {current[t] for t in ts} for c, ts in by_cache.items()}
+                got = self._generate(translator, step, leg_no)
+                if leg_no == 0:
+                    first_hits, first_misses = got.hits, got.misses
+                current = {src: got.outputs.get(mid, mid)
+                           for src, mid in current.items()
+                           if mid in got.outputs or self.dry_run}
+            outputs.update({(route, src): out for src, out in current.items()})
+            self._account(docs, results, route, first_hits, first_misses)
+            self.in_flight = 0
+        return outputs
+
+    def _generate(self, translator: Translator, needs: dict[Cache | None, set[str]],
+                  leg_no: int) -> CachedOutputs:
+        if self.dry_run and self.unavailable(translator):
+            texts = set().union(*needs.values())  # no signature: nothing can be a hit
+            return CachedOutputs({}, set(), texts)
+        return generate_cached(translator, needs, self.runner, force=self.force,
+                               dry_run=self.dry_run,
+                               on_batch=self._batch_done if leg_no == 0 else None)
+
+    def _batch_done(self, segments: int) -> None:
+        self.in_flight += segments
+        self.progress.batch_done(segments, 0)
+
+    def _account(self, docs: Docs, results: dict[int, FileResult] | None, route: Route,
+                 hits: set[str], misses: set[str]) -> None:
+        if not results or not route:
+            return
+        tokens = self._miss_tokens(route[0], misses) if self.dry_run else {}
+        self.report.model_segments += len(misses)
+        self.report.model_tokens += sum(tokens.values())
+        for key, (seg, routes, _) in docs.items():
+            mine = {t for r, t in zip(routes, seg.segments, strict=True) if r == route}
+            result = results[key]
+            result.cache_hits += sum(1 for r, t in zip(routes, seg.segments, strict=True)
+                                     if r == route and t in hits)
+            result.model_segments += len(mine & misses)
+            result.model_tokens += sum(tokens.get(t, 0) for t in mine & misses)
+
+    def _miss_tokens(self, translator: Translator, misses: set[str]) -> dict[str, int]:
+        texts = sorted(misses)
+        if self.unavailable(translator):  # no tokenizer on this machine: estimate
+            self.report.tokens_estimated = True
+            return {text: estimate_tokens(text) for text in texts}
+        return dict(zip(texts, translator.count_tokens(texts), strict=True)) if texts else {}
+
+
+def outputs_of(seg: Segmented, routes: Sequence[Route], outputs: Outputs) -> list[str] | int:
+    """Each segment's output in order, or how many segments have none."""
+    pairs = list(zip(routes, seg.segments, strict=True))
+    missing = sum(1 for pair in pairs if pair not in outputs)
+    return missing if missing else [outputs[pair] for pair in pairs]
+
+
+def estimate_tokens(text: str) -> int:
+    """A model-free guess of a text's input tokens (a dry run without the tokenizer).
+
+    SentencePiece vocabularies of opus-mt models give about 1.5 tokens per word of a
+    European language, plus the end-of-sentence token.
+    """
+    return math.ceil(len(text.split()) * 1.5) + 1

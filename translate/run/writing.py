@@ -1,0 +1,127 @@
+"""Writing one translated document: its output, its record, or a conflict.
+
+An output is written only if nobody changed the file while the run was working
+(``may_still_write``); then its record says what it was made from, so a later run
+knows it as the tool's own and can decide from the record alone that it is up to date.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from translate.cache.outputs import (
+    Decision,
+    OutputPlan,
+    may_still_write,
+    remove_stale_temporaries,
+    settle,
+    write_record,
+)
+from translate.cache.store import Cache
+from translate.errors import InputError
+from translate.models.routing import Route, Router
+from translate.models.signature import route_signatures
+from translate.run.report import FileResult, Status, relative
+from translate.text.documents import Document, encode_text, sha256, write_atomic
+from translate.text.segment import Segmented
+
+# Told of each output a run wrote or found up to date: its result, its input (an
+# absolute path) and the bytes written (``None``: up to date, not read by the run).
+OnOutput = Callable[[FileResult, Path, bytes | None], None]
+
+
+@dataclass
+class Work:
+    """One document on its way through the pipeline."""
+
+    path: Path
+    doc: Document
+    seg: Segmented
+    routes: list[Route]  # one per segment
+    output: Path
+    cache: Cache | None
+    result: FileResult
+    input_sha: str
+    languages: list[str]
+    signature: dict[str, str]
+    plan: OutputPlan
+
+
+def write_translation(work: Work, text: str, target: str, router: Router) -> bytes | None:
+    """Write ``text`` as ``work``'s output, with its record; set the result's status.
+
+    Args:
+        work: The document.
+        text: Its translation.
+        target: The target language.
+        router: Gives the routes whose readable signatures the record keeps.
+
+    Returns:
+        The bytes written; ``None`` when nothing was (a conflict, or the write failed:
+        the result says why).
+    """
+    data = encode_text(text, work.doc)
+    if not may_still_write(work.output, work.plan, data, work.input_sha):
+        work.result.status = Status.CONFLICT
+        work.result.reason = (f"{work.output.name} changed while this run was working; "
+                              "not overwritten (run again to decide)")
+        work.result.output = relative(work.output)
+        return None
+    try:
+        write_atomic(work.output, data)
+        write_record(work.output, {
+            "kind": "translation", "source": work.path.name,
+            "input_sha256": work.input_sha, "output_sha256": sha256(data),
+            "signatures": work.signature, "languages": work.languages,
+            "signature_texts": route_signatures(router, work.languages, target),
+            "target": target, "encoding": work.doc.encoding,
+            "segments": work.result.segments,
+            "cache_hits": work.result.cache_hits, "written": time.time()})
+    except (OSError, InputError) as exc:
+        reason = exc.message if isinstance(exc, InputError) else (exc.strerror or str(exc))
+        work.result.status = Status.FAILED
+        work.result.reason = f"cannot write {work.output}: {reason}"
+        return None
+    work.result.status, work.result.output = Status.TRANSLATED, relative(work.output)
+    return data
+
+
+def settle_translation(plan: OutputPlan, result: FileResult, encoding: str,
+                       signatures: Callable[[Iterable[str]], dict[str, str]]) -> bool:
+    """Set ``result`` when ``plan``'s output needs no translation; return whether it does not.
+
+    Up to date is decided from the output's record alone (``settle``): no detection,
+    segmentation or model.
+
+    Args:
+        plan: The output's plan.
+        result: The file's result.
+        encoding: The encoding the input was read with.
+        signatures: The signature ids this run would record for some languages.
+    """
+    record = plan.record or {}
+    decision = settle(plan, lambda found: {
+        # the same bytes read another way (--encoding) are another text
+        "encoding": encoding,
+        "signatures": signatures(found.get("languages", []))})
+    if decision == Decision.CONFLICT:
+        result.status, result.reason = Status.CONFLICT, plan.reason
+    elif decision != Decision.WRITE:
+        result.status, result.reason = Status.UP_TO_DATE, plan.reason
+        result.language = ",".join(record.get("languages", []))
+        result.segments = result.cache_hits = int(record.get("segments", 0))
+    else:
+        return False
+    return True
+
+
+def tidy(folder: Path) -> str | None:
+    """Remove stale temporary files an interrupted run left in ``folder``; say so."""
+    removed = remove_stale_temporaries(folder)
+    if not removed:
+        return None
+    return (f"removed {len(removed)} stale temporary files left in {relative(folder)} "
+            f"by an interrupted run: {', '.join(removed)}")
