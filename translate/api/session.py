@@ -14,6 +14,7 @@ from typing import Any, overload
 
 from translate.errors import UsageError
 from translate.models.engines import choose_engine
+from translate.models.pool import ModelPool
 from translate.models.registry import Registry, load_registry
 from translate.models.routing import Router
 from translate.models.translator import RunSettings
@@ -89,6 +90,7 @@ class Session:
         self._registries: dict[Path | None, Registry] = {}
         self._routers: dict[tuple[Any, ...], Router] = {}
         self._summarizers: dict[tuple[Any, ...], Summarizer] = {}
+        self._pool = ModelPool(max_loaded)  # one owner of this session's loaded models
 
     def __enter__(self) -> Session:
         return self
@@ -114,7 +116,8 @@ class Session:
                                    offline=options.offline, compute_type=options.compute_type,
                                    summary_engine=options.summary_engine)
             self._routers[key] = Router(self._registries[options.models],
-                                        options.model_overrides(), settings, self.max_loaded)
+                                        options.model_overrides(), settings, self.max_loaded,
+                                        pool=self._pool)
         return self._routers[key]
 
     def summarizer(self, options: Options | None = None) -> Summarizer:
@@ -129,12 +132,7 @@ class Session:
 
     def close(self) -> None:
         """Unload every model this session loaded; the next call loads them again."""
-        for summarizer in self._summarizers.values():
-            if summarizer.translator is not None:
-                summarizer.translator.unload()
-        for router in self._routers.values():
-            for translator in router.translators():
-                translator.unload()
+        self._pool.close()
         self._summarizers.clear()
         self._routers.clear()
         self._registries.clear()
