@@ -306,7 +306,8 @@ class DocxFormat:
     name = "docx"
     suffixes = (".docx",)
 
-    def read(self, data: bytes, where: str, lang: str = "it") -> Parsed:
+    def read(self, data: bytes, where: str, lang: str = "it",
+             encoding: str | None = None) -> Parsed:
         """Open the package and collect its paragraphs.
 
         Raises:

@@ -211,7 +211,8 @@ class HtmlFormat:
     name = "html"
     suffixes = (".html", ".htm")
 
-    def read(self, data: bytes, where: str, lang: str = "it") -> Parsed:
+    def read(self, data: bytes, where: str, lang: str = "it",
+             encoding: str | None = None) -> Parsed:
         """Decode and parse tolerantly.
 
         Raises:

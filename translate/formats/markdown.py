@@ -249,13 +249,14 @@ class MarkdownFormat:
     name = "markdown"
     suffixes = (".md", ".markdown")
 
-    def read(self, data: bytes, where: str, lang: str = "it") -> Parsed:
+    def read(self, data: bytes, where: str, lang: str = "it",
+             encoding: str | None = None) -> Parsed:
         """Decode and parse; blocks whose text cannot be located are counted in notes.
 
         Raises:
             InputError: undecodable bytes, or a code fence left open to the end.
         """
-        document = decode_bytes(data, where)
+        document = decode_bytes(data, where, encoding)
         reader = _Reader(document.text, where, lang)
         reader.run()
         splitter = reader.splitter

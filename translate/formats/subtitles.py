@@ -166,13 +166,14 @@ class SubtitleFormat:
     name = "subtitles"
     suffixes = (".srt", ".vtt")
 
-    def read(self, data: bytes, where: str, lang: str = "it") -> Parsed:
+    def read(self, data: bytes, where: str, lang: str = "it",
+             encoding: str | None = None) -> Parsed:
         """Decode and parse the cues.
 
         Raises:
             InputError: undecodable bytes, a missing cue number or a broken timing line.
         """
-        document = decode_bytes(data, where)
+        document = decode_bytes(data, where, encoding)
         if where.lower().endswith(".vtt") and not document.text.startswith("WEBVTT"):
             raise InputError(f"{where}: not a WebVTT file: it does not start with WEBVTT")
         splitter = Splitter(lang)

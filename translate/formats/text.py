@@ -22,9 +22,10 @@ class TextFormat:
     name = "text"
     suffixes = (".txt", ".text", ".rst")
 
-    def read(self, data: bytes, where: str, lang: str = "it") -> Parsed:
+    def read(self, data: bytes, where: str, lang: str = "it",
+             encoding: str | None = None) -> Parsed:
         """Decode and segment; see ``translate.text.segment``."""
-        document = decode_bytes(data, where)
+        document = decode_bytes(data, where, encoding)
         layout = segment(document.text, lang)
         return Parsed(layout.segments, layout.paragraphs, _Skeleton(layout, document))
 

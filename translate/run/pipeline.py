@@ -17,23 +17,23 @@ from translate.cache.caches import CacheSet
 from translate.cache.outputs import OutputPlan, plan_output
 from translate.cache.store import Cache
 from translate.errors import InputError, ModelUnavailableError, TranslateError
+from translate.formats.base import Format, Parsed, run_format
 from translate.models.routing import Route, Router
 from translate.models.translator import Translator
 from translate.run.cached import Runner
 from translate.run.inputs import Languages, collect_inputs, plan_languages
 from translate.run.planning import Plan, plan_run
 from translate.run.report import FileResult, NoProgress, Progress, RunReport, Status, relative
-from translate.run.routes import RouteRunner, estimate_tokens, outputs_of
+from translate.run.routes import RouteRunner, Segments, estimate_tokens, outputs_of
 from translate.run.writing import OnOutput, Work, settle_translation, tidy, write_translation
 from translate.text.documents import (
     Document,
     decode_bytes,
-    encode_text,
     output_path,
     read_regular,
     sha256,
 )
-from translate.text.segment import Segmented, reassemble, segment
+from translate.text.segment import Segmented
 
 __all__ = ["JobOptions", "Pipeline", "estimate_tokens"]
 
@@ -136,11 +136,9 @@ class Pipeline:
 
     def translate_text(self, text: str) -> str:
         """Translate one text (stdin): no cache, no files."""
-        doc = Document(text)
-        if doc.is_blank:
+        if not text.strip():
             return text
-        seg, _, routes = self._plan(doc)
-        return reassemble(seg, self._translated(seg, routes, None))
+        return self.translate_bytes(text.encode("utf-8")).decode("utf-8")
 
     def translate_segments(self, texts: Sequence[str], languages: Sequence[str],
                            cache: Cache | None = None) -> list[str]:
@@ -154,7 +152,7 @@ class Pipeline:
         seg = Segmented(tuple(range(len(texts))), tuple(texts), tuple(range(len(texts))))
         return self._translated(seg, routes, cache)
 
-    def _translated(self, seg: Segmented, routes: list[Route], cache: Cache | None,
+    def _translated(self, seg: Segments, routes: list[Route], cache: Cache | None,
                     ) -> list[str]:
         found = outputs_of(seg, routes, self.routes.run({id(seg): (seg, routes, cache)}))
         if isinstance(found, int):
@@ -164,18 +162,23 @@ class Pipeline:
     def translate_bytes(self, data: bytes) -> bytes:
         """Translate stdin bytes to stdout bytes, keeping a BOM and the encoding."""
         doc = decode_bytes(data, "<stdin>", self.options.encoding)
-        return encode_text(self.translate_text(doc.text), doc)
+        if doc.is_blank:
+            return data
+        fmt = run_format(Path("stdin.txt"))
+        parsed, _, routes = self._plan_file(fmt, data, Path("<stdin>"), doc, None)
+        return fmt.write(parsed, self._translated(parsed, routes, None),
+                         self.options.target).data
 
     # -- preparation ---------------------------------------------------------------------
 
-    def _plan(self, doc: Document, known: Languages | None = None,
-              ) -> tuple[Segmented, list[str], list[Route]]:
-        """Segment ``doc``; give each segment its language (``known``: found by the plan)."""
+    def _plan_file(self, fmt: Format, data: bytes, path: Path, doc: Document,
+                   known: Languages | None) -> tuple[Parsed, list[str], list[Route]]:
+        """Read ``data`` with its format; give each segment its paragraph's language."""
         languages = known or plan_languages(doc.text, self.options.source)
-        seg = segment(doc.text, languages.document)
-        langs = [languages.paragraphs[p] for p in seg.paragraphs]
+        parsed = fmt.read(data, str(path), languages.document, self.options.encoding)
+        langs = [languages.paragraphs.get(p, languages.document) for p in parsed.paragraphs]
         routes = {lang: self.router.route(lang, self.options.target) for lang in set(langs)}
-        return seg, langs, [routes[lang] for lang in langs]
+        return parsed, langs, [routes[lang] for lang in langs]
 
     def _start(self, files: list[Path]) -> None:
         """Plan the run (``plan_run``); fail before any work when a model is missing."""
@@ -216,7 +219,8 @@ class Pipeline:
                 return None
             detected = self._planned.detected.pop(path, None)
             known = detected[1] if detected and detected[0] == input_sha else None
-            seg, seg_langs, routes = self._plan(doc, known)
+            fmt = run_format(path)
+            seg, seg_langs, routes = self._plan_file(fmt, data, path, doc, known)
             langs = sorted(set(seg_langs))
             signature = self.routes.signatures(langs)
         except ModelUnavailableError:
@@ -227,7 +231,7 @@ class Pipeline:
         result.language = ",".join(langs)
         result.segments = len(seg.segments)
         return Work(path, doc, seg, routes, out, cache, result, input_sha, langs, signature,
-                     plan)
+                    plan, fmt)
 
     def _tidy(self, folder: Path) -> None:
         """Remove stale temporary files an interrupted run left in ``folder`` (once)."""
@@ -265,12 +269,12 @@ class Pipeline:
             if isinstance(texts, int):  # never the source text in place of a translation
                 self._fail(work.result, f"the model returned no output for {texts} segments")
                 continue
-            self._write(work, reassemble(work.seg, texts))
+            self._write(work, work.fmt.write(work.seg, texts, self.options.target).data)
 
     # -- results -------------------------------------------------------------------------
 
-    def _write(self, work: Work, text: str) -> None:
-        data = write_translation(work, text, self.options.target, self.router)
+    def _write(self, work: Work, encoded: bytes) -> None:
+        data = write_translation(work, encoded, self.options.target, self.router)
         self._finish(work.result)
         if self.on_output and data is not None:
             self.on_output(work.result, work.path.absolute(), data)

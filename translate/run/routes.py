@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
 from translate.cache.store import Cache, signature_id
+from translate.formats.base import Parsed
 from translate.models.routing import Route, Router
 from translate.models.translator import Translator
 from translate.run.cached import CachedOutputs, Runner, generate_cached
@@ -22,7 +23,8 @@ from translate.run.report import FileResult, Progress, RunReport
 from translate.text.segment import Segmented
 
 # What one document asks of the routes: its segments, each one's route, its cache.
-Docs = dict[int, tuple[Segmented, list[Route], Cache | None]]
+Segments = Segmented | Parsed  # anything with the segments in order
+Docs = dict[int, tuple[Segments, list[Route], Cache | None]]
 Outputs = dict[tuple[Route, str], str]
 
 
@@ -142,7 +144,7 @@ class RouteRunner:
         return dict(zip(texts, translator.count_tokens(texts), strict=True)) if texts else {}
 
 
-def outputs_of(seg: Segmented, routes: Sequence[Route], outputs: Outputs) -> list[str] | int:
+def outputs_of(seg: Segments, routes: Sequence[Route], outputs: Outputs) -> list[str] | int:
     """Each segment's output in order, or how many segments have none."""
     pairs = list(zip(routes, seg.segments, strict=True))
     missing = sum(1 for pair in pairs if pair not in outputs)

@@ -22,11 +22,11 @@ from translate.cache.outputs import (
 )
 from translate.cache.store import Cache
 from translate.errors import InputError
+from translate.formats.base import Format, Parsed
 from translate.models.routing import Route, Router
 from translate.models.signature import route_signatures
 from translate.run.report import FileResult, Status, relative
-from translate.text.documents import Document, encode_text, sha256, write_atomic
-from translate.text.segment import Segmented
+from translate.text.documents import Document, sha256, write_atomic
 
 # Told of each output a run wrote or found up to date: its result, its input (an
 # absolute path) and the bytes written (``None``: up to date, not read by the run).
@@ -39,7 +39,7 @@ class Work:
 
     path: Path
     doc: Document
-    seg: Segmented
+    seg: Parsed  # the segments and everything else, as the format read them
     routes: list[Route]  # one per segment
     output: Path
     cache: Cache | None
@@ -48,14 +48,15 @@ class Work:
     languages: list[str]
     signature: dict[str, str]
     plan: OutputPlan
+    fmt: Format  # reads the input and writes the output
 
 
-def write_translation(work: Work, text: str, target: str, router: Router) -> bytes | None:
-    """Write ``text`` as ``work``'s output, with its record; set the result's status.
+def write_translation(work: Work, data: bytes, target: str, router: Router) -> bytes | None:
+    """Write ``data`` as ``work``'s output, with its record; set the result's status.
 
     Args:
         work: The document.
-        text: Its translation.
+        data: Its translation, as the format wrote it.
         target: The target language.
         router: Gives the routes whose readable signatures the record keeps.
 
@@ -63,7 +64,6 @@ def write_translation(work: Work, text: str, target: str, router: Router) -> byt
         The bytes written; ``None`` when nothing was (a conflict, or the write failed:
         the result says why).
     """
-    data = encode_text(text, work.doc)
     if not may_still_write(work.output, work.plan, data, work.input_sha):
         work.result.status = Status.CONFLICT
         work.result.reason = (f"{work.output.name} changed while this run was working; "
