@@ -13,7 +13,6 @@ from translate.review.links import exact_links, lexical_links, link_summary
 from translate.review.page import (
     ReviewRow,
     is_review_page,
-    readable_signature,
     render_review,
     review_path,
     rows_from_segments,
@@ -85,8 +84,6 @@ def test_header_shows_model_revision_and_signature() -> None:
     text = " ".join(parse(render_review(hostile_page())).text)
     assert "0123456789abcdef0123456789abcdef01234567" in text
     assert "model:Helsinki-NLP/opus-mt-it-en|rev:01234567|beams:4" in text
-    assert readable_signature({"model": "m", "beams": 4, "engine": "hf"}) == \
-        "model:m|beams:4|engine:hf"
 
 
 def test_summary_on_top_links_to_rows() -> None:

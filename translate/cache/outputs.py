@@ -20,7 +20,7 @@ import re
 import sqlite3
 import stat
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -240,10 +240,6 @@ def remove_stale_temporaries(folder: Path, now: float | None = None,
                 continue
     return removed
 
-
-def recorded_outputs(paths: Iterable[Path]) -> set[Path]:
-    """Those of ``paths`` that are the tool's own outputs."""
-    return {p for p in paths if is_recorded(p)}
 
 
 class LegacyManifests:

@@ -9,7 +9,7 @@ of document text is escaped: a document about ``<script>`` shows the word, never
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import groupby
 from pathlib import Path
@@ -94,10 +94,6 @@ def is_review_page(path: Path) -> bool:
     """Whether ``path`` is named like a review page (never to be taken as an input)."""
     return path.name.endswith(REVIEW_SUFFIX)
 
-
-def readable_signature(settings: Mapping[str, object]) -> str:
-    """Settings as a sacrebleu-style signature: ``key:value|key:value`` in given order."""
-    return "|".join(f"{key}:{value}" for key, value in settings.items())
 
 
 def _e(text: str) -> str:
