@@ -10,18 +10,21 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
+from dataclasses import dataclass
 from pathlib import Path
 
 from translate.errors import CacheError
 
 APP_ID = 0x7472_6E73  # "trns": marks the file as ours
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS signatures (
     id TEXT PRIMARY KEY, body TEXT NOT NULL, last_used REAL NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS segments (
     signature TEXT NOT NULL, source TEXT NOT NULL, output TEXT NOT NULL,
-    created REAL NOT NULL, PRIMARY KEY (signature, source)) WITHOUT ROWID;
+    created REAL NOT NULL, score REAL, flags TEXT NOT NULL DEFAULT '',
+    retried INTEGER NOT NULL DEFAULT 0, checked TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (signature, source)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS manifests (output TEXT PRIMARY KEY, body TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY, finished REAL NOT NULL, hits INTEGER NOT NULL,
@@ -31,7 +34,33 @@ CREATE TABLE IF NOT EXISTS runs (
 MIGRATIONS: dict[int, tuple[str, ...]] = {
     # 2: when each signature was last used, so `cache stats` can tell old ones apart
     1: ("ALTER TABLE signatures ADD COLUMN last_used REAL NOT NULL DEFAULT 0",),
+    # 3: each segment's quality signals: model score, failed checks, whether it was
+    # retried, and the id of the checks and retry settings it went through ('' for
+    # entries of version 2: checked again when next used, see translate.run.checking)
+    2: ("ALTER TABLE segments ADD COLUMN score REAL",
+        "ALTER TABLE segments ADD COLUMN flags TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE segments ADD COLUMN retried INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE segments ADD COLUMN checked TEXT NOT NULL DEFAULT ''"),
 }
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One cached translation and its quality signals.
+
+    Attributes:
+        output: The translation.
+        score: The model's mean token log-probability (``None``: not known).
+        flags: Codes of the checks it failed (``quality.checks.CODES``).
+        retried: Whether it was generated a second time with the retry settings.
+        checked: Id of the checks and retry settings it went through ('': none).
+    """
+
+    output: str
+    score: float | None = None
+    flags: tuple[str, ...] = ()
+    retried: bool = False
+    checked: str = ""
 
 
 def prepare(conn: sqlite3.Connection, path: Path) -> None:

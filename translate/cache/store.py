@@ -33,10 +33,11 @@ from translate.cache.files import (
     own_files,
     refuse_links,
 )
-from translate.cache.schema import SchemaTooOld, prepare
+from translate.cache.schema import Entry, SchemaTooOld, prepare
 from translate.errors import CacheError
 
-__all__ = ["CACHE_DIR", "DB_NAME", "Cache", "find_cache_root", "signature_id", "text_hash"]
+__all__ = ["CACHE_DIR", "DB_NAME", "Cache", "Entry", "find_cache_root", "signature_id",
+           "text_hash"]
 T = TypeVar("T")
 
 
@@ -176,28 +177,38 @@ class Cache:
 
     def get_many(self, sig_id: str, texts: Iterable[str]) -> dict[str, str]:
         """The cached outputs of those ``texts`` that are cached under ``sig_id``."""
+        return {text: entry.output for text, entry in self.get_entries(sig_id, texts).items()}
+
+    def get_entries(self, sig_id: str, texts: Iterable[str]) -> dict[str, Entry]:
+        """The cached entries (outputs and signals) of ``texts`` under ``sig_id``."""
         by_hash = {text_hash(t): t for t in texts}
         keys = list(by_hash)
 
-        def read(conn: sqlite3.Connection) -> dict[str, str]:
-            found: dict[str, str] = {}
+        def read(conn: sqlite3.Connection) -> dict[str, Entry]:
+            found: dict[str, Entry] = {}
             for start in range(0, len(keys), 500):
                 chunk = keys[start:start + 500]
                 marks = ",".join("?" * len(chunk))
                 rows = conn.execute(
-                    f"SELECT source, output FROM segments WHERE signature = ? "
-                    f"AND source IN ({marks})", (sig_id, *chunk))
-                for source, output in rows:
-                    found[by_hash[source]] = output
+                    f"SELECT source, output, score, flags, retried, checked FROM segments "
+                    f"WHERE signature = ? AND source IN ({marks})", (sig_id, *chunk))
+                for source, output, score, flags, retried, checked in rows:
+                    found[by_hash[source]] = Entry(output, score, tuple(flags.split()),
+                                                   bool(retried), checked)
             return found
 
         return self._run(read)
 
-    def put_many(self, sig_id: str, outputs: Mapping[str, str]) -> None:
-        """Store outputs in one transaction (one batch: all or nothing)."""
+    def put_many(self, sig_id: str, outputs: Mapping[str, str | Entry]) -> None:
+        """Store outputs (bare, or with their signals) in one transaction."""
         now = time.time()
-        rows = [(sig_id, text_hash(src), out, now) for src, out in outputs.items()]
-        self._write("INSERT OR REPLACE INTO segments VALUES (?, ?, ?, ?)", rows)
+        rows = []
+        for src, out in outputs.items():
+            entry = out if isinstance(out, Entry) else Entry(out)
+            rows.append((sig_id, text_hash(src), entry.output, now, entry.score,
+                         " ".join(entry.flags), int(entry.retried), entry.checked))
+        self._write("INSERT OR REPLACE INTO segments (signature, source, output, created, "
+                    "score, flags, retried, checked) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
 
     def manifest(self, output: Path) -> dict[str, Any] | None:
         """The manifest stored for an output file, or ``None``."""

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
 
+from translate.formats import restore
+from translate.formats.inline import TOKEN
 from translate.text import entities
 from translate.text.detect import DEFAULT_LANGUAGES, detect, is_ambiguous
 
@@ -31,9 +33,15 @@ CODES: dict[str, str] = {
     "emails": "an e-mail address of the source is missing or altered",
     "dates": "a date of the source is missing or altered",
     "placeholders": "a placeholder such as {name} or %s is missing or altered",
+    "markup": "inline formatting (<x1>...</x1>) was lost, duplicated or misnested",
     "length": "the output is empty, or much shorter or longer than usual for this pair",
     "truncated": "generation stopped at max_new_tokens: the output may be cut short",
+    "roundtrip": "translated back, the output reads far from the source (low chrF)",
 }
+# Bump when a check changes what it flags: entries checked by an older version are
+# checked again (``translate.run.checking``).
+CHECKS_VERSION = "1"
+
 
 # Words only: punctuation runs ("...", "!!!") are how many writers type, not loops.
 _TOKEN = re.compile(r"\w+")
@@ -61,6 +69,9 @@ class QualityOptions:
         length_ratio_by_pair: Bands for given pairs, e.g. ``(("ru-en", 0.6, 2.2),)``.
         check_min_chrf: Lowest chrF on the golden sentences for ``translate models
             check`` to pass a model (``translate/model_check.py``).
+        roundtrip_min_chrf: Lowest sentence chrF of a segment's back-translation
+            against its source (``--check-roundtrip``); below it the segment is flagged
+            ``roundtrip``.
     """
 
     repeat_max_n: int = 4
@@ -74,6 +85,7 @@ class QualityOptions:
     length_ratio: tuple[float, float] = (0.5, 2.0)
     length_ratio_by_pair: tuple[tuple[str, float, float], ...] = ()
     check_min_chrf: float = 40.0
+    roundtrip_min_chrf: float = 30.0
 
     def length_band(self, source_lang: str, target_lang: str) -> tuple[float, float]:
         """The allowed length ratio band for one language pair."""
@@ -248,6 +260,11 @@ def check_segment(source: str, output: str, *, source_lang: str, target_lang: st
     found: set[str] = set()
     if not source.strip():
         return ()
+    markup = False
+    if TOKEN.search(source) or TOKEN.search(output):
+        # The tokens' digits are no numbers of the text: the other checks read it bare.
+        markup = restore.damaged(source, output)
+        source, output = TOKEN.sub("", source), TOKEN.sub("", output)
     if is_loop(source, output, options):
         found.add("repeat")
     if source_lang != target_lang:
@@ -260,4 +277,6 @@ def check_segment(source: str, output: str, *, source_lang: str, target_lang: st
         found.add("length")
     if hit_length_limit:
         found.add("truncated")
+    if markup:
+        found.add("markup")
     return tuple(code for code in CODES if code in found)
