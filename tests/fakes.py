@@ -9,8 +9,9 @@ from __future__ import annotations
 import os
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from translate.models.engines import ENGINES, EngineInfo
 from translate.models.engines.base import Generated
@@ -24,6 +25,13 @@ class CallLog:
 
     batches: list[list[str]] = field(default_factory=list)
     loads: int = 0
+    # second generations with the [retry] settings (kept apart: a batch count above
+    # stays the count of first generations) and the overrides each was given
+    retries: list[tuple[list[str], dict[str, Any]]] = field(default_factory=list)
+    # outputs a test wants for given sources: source -> (first output, retry output)
+    crafted: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # scores a test wants for given outputs (forced decoding under base settings)
+    scores: dict[str, float] = field(default_factory=dict)
 
     @property
     def segments(self) -> list[str]:
@@ -31,6 +39,9 @@ class CallLog:
 
     def reset(self) -> None:
         self.batches.clear()
+        self.retries.clear()
+        self.crafted.clear()
+        self.scores.clear()
         self.loads = 0
 
 
@@ -53,14 +64,25 @@ class FakeEngine:
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         return [len(t.split()) + 1 for t in texts]
 
-    def generate(self, texts: Sequence[str]) -> list[Generated]:
-        LOG.batches.append(list(texts))
+    def generate(self, texts: Sequence[str],
+                 overrides: Mapping[str, Any] | None = None) -> list[Generated]:
+        if overrides:
+            LOG.retries.append((list(texts), dict(overrides)))
+        else:
+            LOG.batches.append(list(texts))
         time.sleep(float(os.environ.get("TRANSLATE_FAKE_DELAY", "0")))
+        if any(t in LOG.crafted for t in texts):
+            return [Generated(LOG.crafted[t][bool(overrides)] if t in LOG.crafted
+                              else f"<{self.spec.key}>[{t}]") for t in texts]
         if self.mode == "identity":
             return [Generated(t) for t in texts]
         if self.spec.key == "summarizer":  # a summary must be shorter than its input
             return [Generated(" ".join(t.split()[:4]).rstrip(".") + ".") for t in texts]
         return [Generated(f"<{self.spec.key}>[{t}]") for t in texts]
+
+
+    def score(self, sources: Sequence[str], outputs: Sequence[str]) -> list[float | None]:
+        return [LOG.scores.get(out) for out in outputs]
 
 
 def _loader(mode: str):  # type: ignore[no-untyped-def]

@@ -22,9 +22,10 @@ ROOT = Path(__file__).resolve().parent.parent
 TOTALS = {"files", "translated", "up-to-date", "skipped", "failed", "planned", "segments",
           "cache_hits", "cache_hit_rate", "model_segments", "model_tokens", "resplit_segments",
           "truncated_tokens", "length_limited_outputs", "generate_calls", "conflict",
-          "interrupted", "own_outputs", "unknown_words", "redone_segments"}
+          "interrupted", "own_outputs", "unknown_words", "redone_segments",
+          "flagged_segments", "retried_segments"}
 FILE_FIELDS = {"path", "status", "output", "reason", "language", "segments", "cache_hits",
-               "model_segments", "model_tokens", "details"}
+               "model_segments", "model_tokens", "flagged", "retried", "details"}
 
 
 def run(*args: str):  # type: ignore[no-untyped-def]

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 
-from translate.cache.store import Cache, signature_id
+from translate.cache.store import Cache, Entry, signature_id
 from translate.models.translator import Translator
+from translate.run.checking import Checking, Runner, check_batch, checked, settle_entries
 
-Runner = Callable[[Translator, Sequence[str]], Iterator[dict[str, str]]]
+__all__ = ["CachedOutputs", "Runner", "generate_cached"]
 
 
 @dataclass
@@ -19,21 +20,25 @@ class CachedOutputs:
         outputs: Output of each text (misses are absent after a dry run).
         hits: Texts answered by a cache.
         misses: Texts that needed (or, in a dry run, would need) the model.
+        entries: Each output with its quality signals.
     """
 
     outputs: dict[str, str]
     hits: set[str]
     misses: set[str]
+    entries: dict[str, Entry] = field(default_factory=dict)
 
 
 def generate_cached(translator: Translator, needs: Mapping[Cache | None, set[str]],
                     run: Runner, *, force: bool = False, dry_run: bool = False,
-                    on_batch: Callable[[int], None] | None = None) -> CachedOutputs:
+                    on_batch: Callable[[int], None] | None = None,
+                    checking: Checking | None = None) -> CachedOutputs:
     """Answer ``needs`` (texts per cache) from the caches, then the model.
 
     Each text goes to the model at most once, even when several caches lack it; every
-    finished batch is stored in each cache that asked for its texts before the next
-    batch starts, so an interruption loses at most the batch in flight.
+    finished batch is checked (and its failures retried) with ``checking``, then stored
+    in each cache that asked for its texts before the next batch starts, so an
+    interruption loses at most the batch in flight.
 
     Args:
         translator: The model (loaded only if there are misses).
@@ -42,10 +47,12 @@ def generate_cached(translator: Translator, needs: Mapping[Cache | None, set[str
         force: Ignore cached entries (they are overwritten).
         dry_run: Look up only; never run the model.
         on_batch: Called with the number of texts each finished batch completed.
+        checking: Checks and retry of translations (``None``: none, e.g. summaries).
     """
     signature = translator.signature()
     sig_id = signature_id(signature)
-    outputs: dict[str, str] = {}
+    checking = checking if checking is not None and checked(translator) else None
+    entries: dict[str, Entry] = {}
     missing: dict[Cache, set[str]] = {}
     wanted: set[str] = set()
     for cache, texts in needs.items():
@@ -53,21 +60,27 @@ def generate_cached(translator: Translator, needs: Mapping[Cache | None, set[str
         if cache is None:
             continue
         cache.register(signature)
-        found = {} if force else cache.get_many(sig_id, texts)
-        outputs.update(found)
+        found = {} if force else cache.get_entries(sig_id, texts)
+        if checking is not None:
+            found, again = settle_entries(translator, found, checking)
+            if again and not dry_run:
+                cache.put_many(sig_id, again)
+        entries.update(found)
         missing[cache] = texts - found.keys()
-    hits = set(outputs)
+    hits = set(entries)
     misses = wanted - hits
     if misses and not dry_run:
         for batch in run(translator, sorted(misses)):
+            done = (check_batch(translator, batch, checking, run) if checking is not None
+                    else {k: Entry(g.text, getattr(g, "score", None)) for k, g in batch.items()})
             for cache, lacking in missing.items():
-                cache.put_many(sig_id, {k: v for k, v in batch.items() if k in lacking})
-            outputs.update(batch)
+                cache.put_many(sig_id, {k: v for k, v in done.items() if k in lacking})
+            entries.update(done)
             if on_batch:
-                on_batch(len(batch))
+                on_batch(len(done))
     if not dry_run:  # texts one cache lacked but another cache had
         for cache, lacking in missing.items():
-            borrowed = {k: outputs[k] for k in lacking & hits}
+            borrowed = {k: entries[k] for k in lacking & hits}
             if borrowed:
                 cache.put_many(sig_id, borrowed)
-    return CachedOutputs(outputs, hits, misses)
+    return CachedOutputs({k: e.output for k, e in entries.items()}, hits, misses, entries)

@@ -12,6 +12,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from translate.cache.caches import CacheSet
 from translate.cache.outputs import OutputPlan, plan_output
@@ -21,9 +22,12 @@ from translate.formats.base import Format, Parsed, run_format
 from translate.models.routing import Route, Router
 from translate.models.translator import Translator
 from translate.run.cached import Runner
+from translate.run.checking import Checking, LocalRunner
+from translate.run.flags import file_flags, note_flags
 from translate.run.inputs import Languages, collect_inputs, plan_languages
 from translate.run.planning import Plan, plan_run
 from translate.run.report import FileResult, NoProgress, Progress, RunReport, Status, relative
+from translate.run.roundtrip import RoundTrip
 from translate.run.routes import RouteRunner, Segments, estimate_tokens, outputs_of
 from translate.run.writing import OnOutput, Work, settle_translation, tidy, write_translation
 from translate.text.documents import (
@@ -51,6 +55,8 @@ class JobOptions:
         dry_run: Plan only: count segments, hits and tokens; load no model, write nothing.
         chunk_segments: Segments gathered across files before the model runs.
         encoding: Read inputs with this codec instead of detecting one (``--encoding``).
+        retry: Generate failing segments once more (``--no-retry``: off).
+        check_roundtrip: Translate outputs back and flag those far from the source.
 
     """
 
@@ -62,6 +68,8 @@ class JobOptions:
     dry_run: bool = False
     chunk_segments: int = 4096
     encoding: str | None = None
+    retry: bool = True
+    check_roundtrip: bool = False
 
 
 class Pipeline:
@@ -77,8 +85,11 @@ class Pipeline:
         self.router = router
         self.on_output = on_output
         # Runs the model over misses: in this process (the router) or on a cluster.
-        self.runner: Runner = runner or router.translate
+        self.runner: Runner = runner or LocalRunner(router.pool)
         self.options = options or JobOptions()
+        registry = router.registry
+        self.checking = Checking(registry.quality(), registry.retry() if self.options.retry
+                                 else None, self.options.check_roundtrip)
         self.progress: Progress = progress or NoProgress()
         self.caches = CacheSet(self.options.use_cache, self.options.dry_run)
         self._tidied: set[Path] = set()
@@ -87,7 +98,11 @@ class Pipeline:
         self.report = RunReport()
         self.routes = RouteRunner(router, self.runner, self._planned, self.report,
                                   self.progress, target=self.options.target,
-                                  force=self.options.force, dry_run=self.options.dry_run)
+                                  force=self.options.force, dry_run=self.options.dry_run,
+                                  checking=self.checking)
+        self.roundtrip = RoundTrip(router, self.runner, self.report,
+                                   target=self.options.target, force=self.options.force,
+                                   threshold=self.checking.quality.roundtrip_min_chrf)
 
     # -- public entry points -------------------------------------------------------------
 
@@ -245,8 +260,10 @@ class Pipeline:
     def _settled(self, plan: OutputPlan, path: Path, out: Path, result: FileResult,
                  encoding: str = "utf-8") -> bool:
         """Finish ``result`` when ``plan`` needs no translation; return whether it did."""
-        if not settle_translation(plan, result, encoding, self.routes.signatures):
+        if not settle_translation(plan, result, encoding, self.routes.signatures,
+                                  self.checking.run_id()):
             return False
+        note_flags(result, self.report, (plan.record or {}).get("quality", {}))
         result.output = relative(out)
         self._finish(result)
         if self.on_output and result.status == Status.UP_TO_DATE:
@@ -260,6 +277,8 @@ class Pipeline:
             return
         outputs = self.routes.run({id(w): (w.seg, w.routes, w.cache) for w in works},
                                    {id(w): w.result for w in works})
+        if self.checking.roundtrip and not self.options.dry_run:
+            self.roundtrip.flag(works, self.routes.signals)
         for work in works:
             if self.options.dry_run:
                 work.result.status = Status.PLANNED
@@ -269,12 +288,15 @@ class Pipeline:
             if isinstance(texts, int):  # never the source text in place of a translation
                 self._fail(work.result, f"the model returned no output for {texts} segments")
                 continue
-            self._write(work, work.fmt.write(work.seg, texts, self.options.target).data)
+            quality = file_flags(work.seg, work.routes, work.doc.text, self.routes.signals)
+            note_flags(work.result, self.report, quality)
+            self._write(work, work.fmt.write(work.seg, texts, self.options.target).data,
+                        {"checks": self.checking.run_id(), "quality": quality})
 
     # -- results -------------------------------------------------------------------------
 
-    def _write(self, work: Work, encoded: bytes) -> None:
-        data = write_translation(work, encoded, self.options.target, self.router)
+    def _write(self, work: Work, encoded: bytes, record: dict[str, Any]) -> None:
+        data = write_translation(work, encoded, self.options.target, self.router, record)
         self._finish(work.result)
         if self.on_output and data is not None:
             self.on_output(work.result, work.path.absolute(), data)

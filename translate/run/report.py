@@ -41,6 +41,8 @@ class FileResult:
         cache_hits: Segments answered from the cache.
         model_segments: Distinct segments that went to the model.
         model_tokens: Input tokens those segments had (``--dry-run``: to translate).
+        flagged: Segments whose translation still fails a quality check.
+        retried: Segments generated a second time with the retry settings.
 
     """
 
@@ -53,6 +55,8 @@ class FileResult:
     cache_hits: int = 0
     model_segments: int = 0
     model_tokens: int = 0
+    flagged: int = 0
+    retried: int = 0
     details: dict[str, Any] = field(default_factory=dict)
 
 
@@ -74,6 +78,8 @@ class RunReport:
     missing_models: list[dict[str, Any]] = field(default_factory=list)  # dry runs list them
     tokens_estimated: bool = False  # a dry run counted without the tokenizer
     notices: list[str] = field(default_factory=list)
+    # every flagged segment: file, segment number, input line (1-based), codes, score
+    flagged: list[dict[str, Any]] = field(default_factory=list)
 
     def count(self, status: Status) -> int:
         """How many files ended with ``status``."""
@@ -103,6 +109,8 @@ class RunReport:
             "own_outputs": self.own_outputs,
             "unknown_words": self.batch.unknown_words,
             "redone_segments": self.batch.redone_segments,
+            "flagged_segments": sum(f.flagged for f in self.files),
+            "retried_segments": sum(f.retried for f in self.files),
         }
 
     def as_dict(self) -> dict[str, Any]:
@@ -119,6 +127,7 @@ class RunReport:
             "tokens_estimated": self.tokens_estimated,
             "distributed": self.distributed,
             "files": [asdict(f) for f in self.files],
+            "flagged": self.flagged,
         }
 
 

@@ -13,11 +13,12 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
-from translate.cache.store import Cache, signature_id
+from translate.cache.store import Cache, Entry, signature_id
 from translate.formats.base import Parsed
 from translate.models.routing import Route, Router
 from translate.models.translator import Translator
 from translate.run.cached import CachedOutputs, Runner, generate_cached
+from translate.run.checking import Checking, combine
 from translate.run.planning import Plan, unavailable
 from translate.run.report import FileResult, Progress, RunReport
 from translate.text.segment import Segmented
@@ -40,14 +41,17 @@ class RouteRunner:
         target: The target language.
         force: Ignore cache hits.
         dry_run: Count only; run no model.
+        checking: Checks and retry of new translations (``None``: none).
 
     Attributes:
         in_flight: Segments of the route in progress that the model finished (and
             that the cache holds): counted when a run is interrupted.
+        signals: After ``run``, each (route, segment)'s signals, its legs' combined.
     """
 
     def __init__(self, router: Router, runner: Runner, plan: Plan, report: RunReport,
-                 progress: Progress, *, target: str, force: bool, dry_run: bool) -> None:
+                 progress: Progress, *, target: str, force: bool, dry_run: bool,
+                 checking: Checking | None = None) -> None:
         self.router = router
         self.runner = runner
         self.plan = plan
@@ -57,6 +61,8 @@ class RouteRunner:
         self.force = force
         self.dry_run = dry_run
         self.in_flight = 0
+        self.checking = checking
+        self.signals: dict[tuple[Route, str], Entry] = {}
 
     def signatures(self, languages: Iterable[str]) -> dict[str, str]:
         """Signature ids of every model on the routes from ``languages`` to the target."""
@@ -91,8 +97,10 @@ class RouteRunner:
             for route, text in zip(routes, seg.segments, strict=True):
                 needs[route][cache].add(text)
         outputs: Outputs = {}
+        self.signals = {}
         for route, by_cache in needs.items():
             current = {t: t for texts in by_cache.values() for t in texts}
+            legs: dict[str, list[Entry]] = {t: [] for t in current}
             first_hits: set[str] = set()
             first_misses: set[str] = set()
             for leg_no, translator in enumerate(route):
@@ -100,10 +108,15 @@ class RouteRunner:
                 got = self._generate(translator, step, leg_no)
                 if leg_no == 0:
                     first_hits, first_misses = got.hits, got.misses
+                for src, mid in current.items():
+                    if mid in got.entries:
+                        legs[src].append(got.entries[mid])
                 current = {src: got.outputs.get(mid, mid)
                            for src, mid in current.items()
                            if mid in got.outputs or self.dry_run}
             outputs.update({(route, src): out for src, out in current.items()})
+            self.signals.update({(route, src): combine(legs[src]) for src in current
+                                 if route and len(legs[src]) == len(route)})
             self._account(docs, results, route, first_hits, first_misses)
             self.in_flight = 0
         return outputs
@@ -115,7 +128,8 @@ class RouteRunner:
             return CachedOutputs({}, set(), texts)
         return generate_cached(translator, needs, self.runner, force=self.force,
                                dry_run=self.dry_run,
-                               on_batch=self._batch_done if leg_no == 0 else None)
+                               on_batch=self._batch_done if leg_no == 0 else None,
+                               checking=self.checking)
 
     def _batch_done(self, segments: int) -> None:
         self.in_flight += segments

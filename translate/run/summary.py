@@ -25,6 +25,7 @@ from translate.models.routing import Router
 from translate.models.signature import readable_signature
 from translate.models.translator import Translator
 from translate.run.cached import Runner, generate_cached
+from translate.run.checking import LocalRunner
 from translate.run.pipeline import JobOptions, Pipeline
 from translate.run.report import FileResult, NoProgress, Progress, RunReport, Status, relative
 from translate.text.documents import (
@@ -67,7 +68,7 @@ class Summarizer:
     def __init__(self, router: Router, options: SummaryOptions, model: str | None = None,
                  force: bool = False, runner: Runner | None = None) -> None:
         self.router = router
-        self.runner: Runner = runner or router.translate
+        self.runner: Runner = runner or LocalRunner(router.pool)
         self.options = options
         self.force = force
         low, high = options.token_limits()

@@ -8,9 +8,10 @@ knows it as the tool's own and can decide from the record alone that it is up to
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from translate.cache.outputs import (
     Decision,
@@ -51,7 +52,8 @@ class Work:
     fmt: Format  # reads the input and writes the output
 
 
-def write_translation(work: Work, data: bytes, target: str, router: Router) -> bytes | None:
+def write_translation(work: Work, data: bytes, target: str, router: Router,
+                      extra: Mapping[str, Any] | None = None) -> bytes | None:
     """Write ``data`` as ``work``'s output, with its record; set the result's status.
 
     Args:
@@ -59,6 +61,7 @@ def write_translation(work: Work, data: bytes, target: str, router: Router) -> b
         data: Its translation, as the format wrote it.
         target: The target language.
         router: Gives the routes whose readable signatures the record keeps.
+        extra: More fields for the record (the checks' id, the flagged segments).
 
     Returns:
         The bytes written; ``None`` when nothing was (a conflict, or the write failed:
@@ -79,7 +82,7 @@ def write_translation(work: Work, data: bytes, target: str, router: Router) -> b
             "signature_texts": route_signatures(router, work.languages, target),
             "target": target, "encoding": work.doc.encoding,
             "segments": work.result.segments,
-            "cache_hits": work.result.cache_hits, "written": time.time()})
+            "cache_hits": work.result.cache_hits, "written": time.time(), **(extra or {})})
     except (OSError, InputError) as exc:
         reason = exc.message if isinstance(exc, InputError) else (exc.strerror or str(exc))
         work.result.status = Status.FAILED
@@ -90,7 +93,8 @@ def write_translation(work: Work, data: bytes, target: str, router: Router) -> b
 
 
 def settle_translation(plan: OutputPlan, result: FileResult, encoding: str,
-                       signatures: Callable[[Iterable[str]], dict[str, str]]) -> bool:
+                       signatures: Callable[[Iterable[str]], dict[str, str]],
+                       checks: str | None = None) -> bool:
     """Set ``result`` when ``plan``'s output needs no translation; return whether it does not.
 
     Up to date is decided from the output's record alone (``settle``): no detection,
@@ -101,11 +105,13 @@ def settle_translation(plan: OutputPlan, result: FileResult, encoding: str,
         result: The file's result.
         encoding: The encoding the input was read with.
         signatures: The signature ids this run would record for some languages.
+        checks: The id of this run's checks and retry settings (``Checking.run_id``):
+            an output checked otherwise is made again (from the cache, mostly).
     """
     record = plan.record or {}
     decision = settle(plan, lambda found: {
         # the same bytes read another way (--encoding) are another text
-        "encoding": encoding,
+        "encoding": encoding, "checks": checks,
         "signatures": signatures(found.get("languages", []))})
     if decision == Decision.CONFLICT:
         result.status, result.reason = Status.CONFLICT, plan.reason

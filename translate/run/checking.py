@@ -1,0 +1,231 @@
+"""Quality checks inside a run: check every new translation, retry failures once, flag.
+
+Each leg of a route is checked on its own, against its own input (a pivot's first leg
+``it-en`` against the Italian, its second ``en-de`` against that English): each leg is
+cached on its own, so its signals are stored with its entry, and a number lost or a
+wrong language in either leg is flagged by that leg. A segment's signals are those of
+its legs together (``combine``).
+
+A failing segment is generated once more with the ``[retry]`` settings, both
+candidates are scored again under the base settings (so the scores compare), and
+``quality.choose`` keeps the better one; what still fails keeps its codes.
+
+Every entry records the id of the checks and retry settings it went through
+(``Checking.policy``). Changing ``[quality]``, ``[retry]`` or ``--no-retry`` does not
+invalidate the whole cache: an entry checked under other settings is checked again
+when next used (a few milliseconds), and only an entry that was retried, or that now
+fails and would be retried, goes back to the model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import asdict, dataclass
+from typing import Any, Protocol
+
+from translate.cache.store import Entry, signature_id
+from translate.models.engines import APERTIUM
+from translate.models.engines.base import Generated
+from translate.models.pool import ModelPool
+from translate.models.translator import Translator
+from translate.quality.checks import (
+    CHECKS_VERSION,
+    CODES,
+    Candidate,
+    QualityOptions,
+    RetryOptions,
+    check_segment,
+    choose,
+)
+
+
+class Runner(Protocol):
+    """Runs a model: in this process (``LocalRunner``) or on a cluster (``RayRunner``)."""
+
+    def __call__(self, translator: Translator, texts: Sequence[str],
+                 overrides: Mapping[str, Any] | None = None,
+                 ) -> Iterator[dict[str, Generated]]:
+        """Translate ``texts`` (``overrides``: generation settings for this call only)."""
+        ...
+
+    def score(self, translator: Translator, sources: Sequence[str],
+              outputs: Sequence[str]) -> list[float | None]:
+        """Score given outputs under the base settings (forced decoding)."""
+        ...
+
+
+class LocalRunner:
+    """Runs models in this process, loaded through ``pool``."""
+
+    def __init__(self, pool: ModelPool) -> None:
+        self.pool = pool
+
+    def __call__(self, translator: Translator, texts: Sequence[str],
+                 overrides: Mapping[str, Any] | None = None,
+                 ) -> Iterator[dict[str, Generated]]:
+        """Translate ``texts`` with ``translator``'s model, batch by batch."""
+        self.pool.use(translator)
+        scored = getattr(translator, "translate_scored", None)
+        if scored is not None:
+            return scored(texts, overrides)  # type: ignore[no-any-return]
+        return _until_scores(translator, texts, overrides)  # TEMPORARY: before `scores`
+
+    def score(self, translator: Translator, sources: Sequence[str],
+              outputs: Sequence[str]) -> list[float | None]:
+        """``translator``'s scores of ``outputs`` as translations of ``sources``."""
+        self.pool.use(translator)
+        score = getattr(translator, "score", None)
+        if score is None:  # TEMPORARY: before `scores`
+            return [None] * len(sources)
+        return score(sources, outputs)  # type: ignore[no-any-return]
+
+
+def _until_scores(translator: Translator, texts: Sequence[str],
+                  overrides: Mapping[str, Any] | None) -> Iterator[dict[str, Generated]]:
+    """TEMPORARY adapter until ``Translator.translate_scored`` lands: no scores."""
+    from translate.models.engines.base import iter_translations
+
+    engine = translator.engine
+
+    class _Bound:
+        name = engine.name
+        max_input_tokens = engine.max_input_tokens
+        count_tokens = staticmethod(engine.count_tokens)
+
+        @staticmethod
+        def generate(batch: Sequence[str]) -> list[Generated]:
+            import inspect
+
+            if overrides and "overrides" in inspect.signature(engine.generate).parameters:
+                return engine.generate(batch, overrides)  # type: ignore[call-arg]
+            return engine.generate(batch)
+
+    spec = translator.spec
+    for part in iter_translations(_Bound(), texts, spec.batch_size, spec.max_batch_tokens,
+                                  translator.stats):
+        yield {text: Generated(out) for text, out in part.items()}
+
+
+@dataclass(frozen=True)
+class Checking:
+    """The checks and the retry of a run.
+
+    Attributes:
+        quality: The thresholds (``[quality]``).
+        retry: The retry settings (``[retry]``); ``None``: no retry (``--no-retry``).
+        roundtrip: Whether outputs are translated back and compared (``--check-roundtrip``).
+    """
+
+    quality: QualityOptions = QualityOptions()
+    retry: RetryOptions | None = RetryOptions()
+    roundtrip: bool = False
+
+    def retries(self, translator: Translator) -> bool:
+        """Whether failing outputs of ``translator`` are generated again.
+
+        Never for rule-based Apertium legs: they have no settings, a second run gives
+        the same output.
+        """
+        return self.retry is not None and translator.info.name != APERTIUM
+
+    def policy(self, translator: Translator) -> str:
+        """The id stored with each entry: the checks and retry settings it went through."""
+        retry = asdict(self.retry) if self.retry and self.retries(translator) else None
+        return signature_id({"checks": CHECKS_VERSION, "quality": asdict(self.quality),
+                             "retry": retry})
+
+    def run_id(self) -> str:
+        """The id of this run's checking, recorded with each output file."""
+        return signature_id({"checks": CHECKS_VERSION, "quality": asdict(self.quality),
+                             "retry": asdict(self.retry) if self.retry else None,
+                             "roundtrip": self.roundtrip})
+
+
+def checked(translator: Translator) -> bool:
+    """Whether ``translator``'s outputs are translations to check (not summaries)."""
+    return translator.task == "translate" and translator.spec.key.count("-") == 1
+
+
+def _languages(translator: Translator) -> tuple[str, str]:
+    source, target = translator.spec.key.split("-")
+    return source, target
+
+
+def settle_entries(translator: Translator, found: Mapping[str, Entry],
+                   checking: Checking) -> tuple[dict[str, Entry], dict[str, Entry]]:
+    """Cached entries that stand under ``checking``, and those to store again.
+
+    An entry checked under other settings is checked again: it stands, with its new
+    codes, unless it was retried or now fails and would be retried (then it is a miss).
+
+    Returns:
+        The entries that stand, and among them those re-checked (to write back).
+    """
+    policy = checking.policy(translator)
+    source_lang, target_lang = _languages(translator)
+    keep: dict[str, Entry] = {}
+    again: dict[str, Entry] = {}
+    for text, entry in found.items():
+        if entry.checked == policy:
+            keep[text] = entry
+            continue
+        if entry.retried:
+            continue
+        flags = check_segment(text, entry.output, source_lang=source_lang,
+                              target_lang=target_lang,
+                              hit_length_limit="truncated" in entry.flags,
+                              options=checking.quality)
+        if flags and checking.retries(translator):
+            continue
+        keep[text] = again[text] = Entry(entry.output, entry.score, flags, False, policy)
+    return keep, again
+
+
+def check_batch(translator: Translator, batch: Mapping[str, Generated], checking: Checking,
+                run: Runner) -> dict[str, Entry]:
+    """Check one batch of new outputs, retry the failing ones once, keep the better.
+
+    Args:
+        translator: The model that made them (its pair gives the languages).
+        batch: Each source's generation.
+        checking: Thresholds and retry settings.
+        run: Runs the retry and the scoring.
+    """
+    policy = checking.policy(translator)
+    source_lang, target_lang = _languages(translator)
+
+    def candidate(source: str, gen: Generated, score: float | None) -> Candidate:
+        return Candidate(gen.text, score, check_segment(
+            source, gen.text, source_lang=source_lang, target_lang=target_lang,
+            hit_length_limit=gen.hit_length_limit, options=checking.quality))
+
+    first = {text: candidate(text, gen, getattr(gen, "score", None))  # TEMPORARY getattr
+             for text, gen in batch.items()}
+    done = {text: Entry(c.output, c.score, c.flags, False, policy) for text, c in first.items()}
+    failing = [text for text, c in first.items() if c.flags]
+    if not failing or not checking.retries(translator) or checking.retry is None:
+        return done
+    second: dict[str, Generated] = {}
+    for part in run(translator, failing, checking.retry.generation_kwargs()):
+        second.update(part)
+    # Beam search with other settings scores on another scale: both again, base settings.
+    scores = run.score(translator, failing + failing,
+                       [first[t].output for t in failing] + [second[t].text for t in failing])
+    for i, text in enumerate(failing):
+        old = Candidate(first[text].output, scores[i], first[text].flags)
+        best = choose([old, candidate(text, second[text], scores[len(failing) + i])])
+        done[text] = Entry(best.output, best.score, best.flags, True, policy)
+    return done
+
+
+def combine(entries: Sequence[Entry]) -> Entry:
+    """One segment's signals from those of its legs (the output is the last leg's).
+
+    Codes are joined; the score is the lowest leg's (the weakest link); retried when
+    any leg was.
+    """
+    flags = {code for entry in entries for code in entry.flags}
+    scores = [e.score for e in entries if e.score is not None]
+    return Entry(entries[-1].output, min(scores) if scores else None,
+                 tuple(code for code in CODES if code in flags),
+                 any(e.retried for e in entries), entries[-1].checked)

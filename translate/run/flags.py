@@ -1,0 +1,90 @@
+"""Flagged segments of one file: counted in its result, listed in the report and its record.
+
+The report lists every flagged segment with its file, the 1-based line of the input it
+starts on, its codes and score. The same list is kept in the output's record, so a
+re-run that finds the output up to date still reports (and ``--strict`` still sees)
+the segments it flagged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from translate.cache.store import Entry
+from translate.formats.base import Parsed
+from translate.models.routing import Route
+from translate.run.report import FileResult, RunReport
+from translate.text.segment import Segmented, Wrapped
+
+
+def segment_lines(parsed: Parsed, text: str) -> list[int | None]:
+    """The 1-based line of the input each segment starts on (``None``: not found).
+
+    Plain text walks its layout; other formats find each segment in ``text`` in
+    order (a segment with inline markup is not found verbatim: ``None``).
+    """
+    layout = getattr(parsed.skeleton, "layout", None)
+    if isinstance(layout, Segmented):
+        lines: list[int | None] = [None] * len(parsed.segments)
+        line = 1
+        for part in layout.parts:
+            if isinstance(part, str):
+                line += _breaks(part)
+            elif isinstance(part, Wrapped):
+                lines[part.index] = line
+                line += sum(_breaks(joint) for joint in part.joints)
+            else:
+                lines[part] = line
+                line += _breaks(layout.segments[part])
+        return lines
+    found: list[int | None] = []
+    at, line = 0, 1
+    for segment in parsed.segments:
+        where = text.find(segment, at)
+        if where < 0:
+            found.append(None)
+            continue
+        line += _breaks(text[at:where])
+        found.append(line)
+        at = where
+    return found
+
+
+def _breaks(text: str) -> int:
+    """Line breaks in ``text`` (``\\r\\n``, ``\\n`` or ``\\r``)."""
+    return text.count("\n") + text.count("\r") - text.count("\r\n")
+
+
+def file_flags(parsed: Parsed, routes: Sequence[Route], text: str,
+               signals: Mapping[tuple[Route, str], Entry]) -> dict[str, Any]:
+    """The quality part of one output's record: flagged segments and the retried count.
+
+    Args:
+        parsed: The document's segments.
+        routes: Each segment's route.
+        text: The decoded input (to find lines in).
+        signals: The run's signals by (route, segment).
+    """
+    lines: list[int | None] | None = None
+    flagged: list[dict[str, Any]] = []
+    retried = 0
+    for index, (route, source) in enumerate(zip(routes, parsed.segments, strict=True)):
+        entry = signals.get((route, source))
+        if entry is None:
+            continue
+        retried += entry.retried
+        if entry.flags:
+            lines = lines if lines is not None else segment_lines(parsed, text)
+            flagged.append({"segment": index + 1, "line": lines[index],
+                            "codes": list(entry.flags),
+                            "score": None if entry.score is None else round(entry.score, 4)})
+    return {"flagged": flagged, "retried": retried}
+
+
+def note_flags(result: FileResult, report: RunReport, quality: Mapping[str, Any]) -> None:
+    """Count ``quality`` (``file_flags``, or a record's) in ``result`` and ``report``."""
+    flagged = quality.get("flagged") or []
+    result.flagged = len(flagged)
+    result.retried = int(quality.get("retried") or 0)
+    report.flagged.extend({"file": result.path, **item} for item in flagged)
