@@ -36,6 +36,7 @@ ALIASES: dict[tuple[str, str], str] = {
     ("translate", "to"): "target",
     ("translate", "from"): "source",
     ("translate", "no_cache"): "!use_cache",
+    ("translate", "no_retry"): "!retry",
     ("summarize", "to"): "target",
     ("summarize", "from"): "source",
     ("summarize", "no_cache"): "!use_cache",
@@ -87,6 +88,12 @@ class Options:
         method: ``abstractive``, ``extractive`` (= ``textrank``) or ``lead``.
         max_words: Longest summary, in words.
         min_words: Shortest abstractive summary (``None``: 30, or ``max_words``).
+        retry: Generate a segment that fails a quality check once more with the
+            ``[retry]`` settings of models.toml (``--no-retry``: off).
+        strict: Exit with code 1 when any flagged segment remains.
+        review: Also write each input's review page (``X.txt.review.html``).
+        check_roundtrip: Translate each output back and flag those far from the source
+            (needs the reverse pair; costs a second model pass).
     """
 
     target: str = "en"
@@ -118,6 +125,10 @@ class Options:
     method: str = "abstractive"
     max_words: int = 120
     min_words: int | None = None
+    retry: bool = True
+    strict: bool = False
+    review: bool = False
+    check_roundtrip: bool = False
 
     def __post_init__(self) -> None:
         if isinstance(self.models, str):  # a str is as good as a Path here

@@ -19,6 +19,7 @@ from translate.models.registry import Registry, load_registry
 from translate.models.routing import Router
 from translate.models.translator import RunSettings
 from translate.options import Options
+from translate.review.build import write_reviews
 from translate.run.distributed import RayRunner
 from translate.run.extractive import ExtractiveSummaries
 from translate.run.inputs import plan_languages
@@ -43,7 +44,8 @@ def job_options(options: Options) -> JobOptions:
     encoding = check_encoding(options.encoding) if options.encoding else None
     return JobOptions(target=options.target, source=options.source, glob=options.glob,
                       use_cache=options.use_cache, force=options.force,
-                      dry_run=options.dry_run, encoding=encoding)
+                      dry_run=options.dry_run, encoding=encoding, retry=options.retry,
+                      check_roundtrip=options.check_roundtrip)
 
 
 def summary_options(options: Options) -> SummaryOptions:
@@ -244,6 +246,8 @@ class Session:
         for report in reports:
             if report is not None:  # this run's loads, not the session's earlier ones
                 report.models_loaded = report.models_loaded[before:]
+        if options.review and reports[0] is not None and not options.dry_run:
+            write_reviews(reports[0], options.target, options.force)
         return reports
 
     def _run(self, paths: Sequence[str | Path], options: Options, progress: Progress | None,

@@ -148,6 +148,17 @@ def translate_command(
     max_words: MaxWordsOpt = 120,
     min_words: MinWordsOpt = None,
     encoding: EncodingOpt = None,
+    no_retry: Annotated[bool, typer.Option(
+        "--no-retry", help="Do not generate a segment that fails a quality check a second "
+                           "time with the [retry] settings; only flag it.")] = False,
+    strict: Annotated[bool, typer.Option(
+        "--strict", help="Exit with code 1 when any flagged segment remains.")] = False,
+    review: Annotated[bool, typer.Option(
+        "--review", help="Also write X.txt.review.html beside each input: source and "
+                         "translation side by side, flagged rows marked.")] = False,
+    check_roundtrip: Annotated[bool, typer.Option(
+        "--check-roundtrip", help="Translate each output back (needs the reverse pair) "
+                                  "and flag those far from the source.")] = False,
 ) -> None:
     """Translate files and folders; write X.en.txt next to each X.txt."""
     flags = dict(locals())
@@ -247,7 +258,11 @@ def _execute(paths: list[str], options: Options, report: Path | None, quiet: boo
                           failures_shown=not quiet and kind == "files")
     if any(r.interrupted for r in reports):
         raise typer.Exit(interrupts.interrupt_exit_code())
-    raise typer.Exit(1 if any(r.failed for r in reports) else 0)
+    flagged = sum(len(r.flagged) for r in reports)
+    if options.strict and flagged and not quiet:
+        echo_err(f"strict: {flagged} flagged segments remain (exit code 1)")
+    raise typer.Exit(1 if any(r.failed for r in reports) or (options.strict and flagged)
+                     else 0)
 
 
 def main() -> None:

@@ -58,6 +58,10 @@ def render_report(report: RunReport, quiet: bool = False, kind: str = "files",
             + (", estimated: no tokenizer here)" if report.tokens_estimated else ")")
             if t["planned"] else "")
          + f"; {t['resplit_segments']} re-split, {t['truncated_tokens']} tokens truncated")
+    if not t["planned"] and t["segments"]:
+        echo(f"quality: {t['flagged_segments']} segments flagged, {t['retried_segments']} "
+             "retried" + (" (--report lists them by file and line; --review shows them)"
+                          if t["flagged_segments"] else ""))
     if t["length_limited_outputs"]:
         echo(f"warning: {t['length_limited_outputs']} outputs stopped at --max-new-tokens "
              "and may be incomplete; raise --max-new-tokens")

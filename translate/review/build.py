@@ -1,9 +1,11 @@
 """A review page from what a run left: the output's record and the segment cache.
 
-No model is loaded: the source is segmented again, each segment's translation is read
-from the cache under the signatures the record names (leg by leg for a pivot), and the
-checks of ``quality.checks`` are run on each pair. An output edited by hand since it was
-written is shown as it is, and the page says so.
+No model is loaded: the source is segmented again, and each segment's translation is
+read from the cache under the signatures the record names (leg by leg for a pivot),
+with the signals the run stored: score, failed checks, whether it was retried (an
+entry stored before the checks existed is checked here). Codes the run added from
+outside the cache (``roundtrip``) come from the output's record. An output edited by
+hand since it was written is shown as it is, and the page says so.
 """
 
 from __future__ import annotations
@@ -19,10 +21,10 @@ from translate.cache.outputs import (
     read_record,
     write_record,
 )
-from translate.cache.store import CACHE_DIR, Cache, find_cache_root
+from translate.cache.store import CACHE_DIR, Cache, Entry, find_cache_root
 from translate.errors import InputError
 from translate.models.signature import parse_signature
-from translate.quality.checks import check_segment
+from translate.quality.checks import CODES, check_segment
 from translate.review.links import link_summary
 from translate.review.page import (
     ReviewHeader,
@@ -32,7 +34,9 @@ from translate.review.page import (
     render_review,
     review_path,
 )
+from translate.run.checking import combine
 from translate.run.inputs import plan_languages
+from translate.run.report import RunReport, Status
 from translate.text.documents import (
     SUMMARY_TAG,
     decode_bytes,
@@ -61,11 +65,14 @@ def build_review(path: Path, target: str = "en") -> ReviewPage:
     planned = plan_languages(doc.text, languages[0] if len(languages) == 1 else "auto")
     seg = segment(doc.text, planned.document)
     langs = [planned.paragraphs[p] for p in seg.paragraphs]
-    translations = _cached_translations(path, record, seg.segments, langs, target)
-    rows = tuple(ReviewRow(source, text or "", paragraph,
-                           _flags(source, text, lang, target))
-                 for source, text, paragraph, lang
-                 in zip(seg.segments, translations, seg.paragraphs, langs, strict=True))
+    entries = _cached_entries(path, record, seg.segments, langs, target)
+    translations = [e.output if e is not None else None for e in entries]
+    recorded = _recorded_flags(record) if record.get("input_sha256") == sha256(data) else {}
+    rows = tuple(ReviewRow(source, entry.output if entry else "", paragraph,
+                           _flags(source, entry, lang, target, recorded.get(number, ())),
+                           entry.score if entry else None, bool(entry and entry.retried))
+                 for number, (source, entry, paragraph, lang) in enumerate(
+                     zip(seg.segments, entries, seg.paragraphs, langs, strict=True), 1))
     notes = _notes(record, data, translations)
     current = file_sha256(output)
     edited = (output.read_text(encoding="utf-8", errors="replace")
@@ -94,26 +101,38 @@ def write_review(path: Path, target: str = "en", force: bool = False) -> tuple[P
     return where, page
 
 
-def _cached_translations(path: Path, record: dict[str, Any], segments: tuple[str, ...],
-                         langs: list[str], target: str) -> list[str | None]:
-    """Each segment's translation from the cache (``None``: not there)."""
+def _cached_entries(path: Path, record: dict[str, Any], segments: tuple[str, ...],
+                    langs: list[str], target: str) -> list[Entry | None]:
+    """Each segment's translation and signals from the cache (``None``: not there).
+
+    A segment in the target language already is its own translation (no signals).
+    """
     root = find_cache_root(path)
     if not (root / CACHE_DIR).is_dir():
         return [None] * len(segments)
     signatures: dict[str, str] = record.get("signatures", {})
-    out: dict[tuple[str, str], str | None] = {}
+    out: dict[tuple[str, str], Entry | None] = {}
     with Cache.open(root) as cache:
         for lang in set(langs):
             texts = {s for s, lg in zip(segments, langs, strict=True) if lg == lang}
             legs = _legs(lang, target, signatures) if lang != target else []
-            current: dict[str, str] = {t: t for t in texts}
+            current: dict[str, list[Entry]] = {t: [Entry(t)] for t in texts}
             for key in legs:
-                found = cache.get_many(signatures[key], set(current.values()))
-                current = {src: found[mid] for src, mid in current.items() if mid in found}
+                found = cache.get_entries(signatures[key], {c[-1].output for c in current.values()})
+                current = {src: [*got, found[got[-1].output]] for src, got in current.items()
+                           if got[-1].output in found}
             if lang != target and not legs:
                 current = {}
-            out.update({(lang, src): current.get(src) for src in texts})
+            out.update({(lang, src): combine(current[src][1:]) if src in current and legs
+                        else current.get(src, [None])[-1] for src in texts})
     return [out.get((lg, s)) for s, lg in zip(segments, langs, strict=True)]
+
+
+def _recorded_flags(record: dict[str, Any]) -> dict[int, tuple[str, ...]]:
+    """The codes the run recorded per segment number (``roundtrip`` among them)."""
+    quality = record.get("quality") or {}
+    return {int(item["segment"]): tuple(item.get("codes", ()))
+            for item in quality.get("flagged", []) if isinstance(item, dict)}
 
 
 def _legs(source: str, target: str, signatures: dict[str, str]) -> list[str]:
@@ -129,12 +148,15 @@ def _legs(source: str, target: str, signatures: dict[str, str]) -> list[str]:
     return legs
 
 
-def _flags(source: str, translation: str | None, lang: str, target: str) -> tuple[str, ...]:
-    if translation is None:
+def _flags(source: str, entry: Entry | None, lang: str, target: str,
+           recorded: tuple[str, ...]) -> tuple[str, ...]:
+    if entry is None:
         return ("not-cached",)
     if lang == target:
         return ()
-    return check_segment(source, translation, source_lang=lang, target_lang=target)
+    flags = set(recorded) | set(entry.flags if entry.checked else check_segment(
+        source, entry.output, source_lang=lang, target_lang=target))
+    return tuple(code for code in CODES if code in flags)
 
 
 def _notes(record: dict[str, Any], data: bytes, translations: list[str | None]) -> tuple[str, ...]:
@@ -169,3 +191,22 @@ def _summary(path: Path, target: str, translations: list[str]) -> ReviewSummary 
     exact = method in ("extractive", "textrank", "lead")
     sentences = segment(summary.read_text(encoding="utf-8"), target).segments
     return ReviewSummary(link_summary(sentences, translations, exact), method, exact)
+
+
+def write_reviews(report: RunReport, target: str, force: bool = False) -> None:
+    """Write the review page of every file ``report`` translated or found up to date.
+
+    A page that cannot be written (a file of that name in the way) is a warning of the
+    report: the translations stand.
+    """
+    written = 0
+    for result in report.files:
+        if result.status not in (Status.TRANSLATED, Status.UP_TO_DATE) or result.path == "-":
+            continue
+        try:
+            write_review(Path(result.path), target, force)
+            written += 1
+        except (InputError, OSError) as exc:
+            reason = exc.message if isinstance(exc, InputError) else str(exc.strerror or exc)
+            report.warnings.append(f"review page of {result.path} not written: {reason}")
+    report.notices.append(f"{written} review pages written (X.review.html beside each input)")

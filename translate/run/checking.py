@@ -20,7 +20,7 @@ fails and would be retried, goes back to the model.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
 
 from translate.cache.store import Entry, signature_id
@@ -116,8 +116,8 @@ class Checking:
         roundtrip: Whether outputs are translated back and compared (``--check-roundtrip``).
     """
 
-    quality: QualityOptions = QualityOptions()
-    retry: RetryOptions | None = RetryOptions()
+    quality: QualityOptions = field(default_factory=QualityOptions)
+    retry: RetryOptions | None = field(default_factory=RetryOptions)
     roundtrip: bool = False
 
     def retries(self, translator: Translator) -> bool:

@@ -1,6 +1,8 @@
 """Running the model on a Ray cluster: Ray Data ``map_batches`` over an actor pool.
 
-Only the model step is distributed. The driver lists the inputs, answers cache hits
+Only the model steps are distributed: first generations, the retries of segments that
+fail a check (the ``[retry]`` settings travel with the call) and the scoring of both
+candidates. The driver lists the inputs, answers cache hits
 before anything is shipped, streams the misses through a pool of actors (each loads
 the model once, with ``num_gpus`` when the cluster has GPUs), and writes every batch
 that comes back to the cache itself: one writer, so no entry is lost or corrupted, and
@@ -11,14 +13,15 @@ entries are shared both ways.
 
 from __future__ import annotations
 
+import json
 import math
 import os
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field, fields
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 from translate.errors import UsageError
-from translate.models.engines.base import BatchStats, iter_translations
+from translate.models.engines.base import BatchStats, Generated, iter_translations
 from translate.models.pool import ModelPool
 from translate.models.registry import ModelSpec
 from translate.models.translator import RunSettings, Translator
@@ -30,28 +33,66 @@ ACTOR_POOL = ModelPool(max_loaded=1)
 
 
 class TranslateActor:
-    """A Ray Data callable class: loads the model once, translates batches of rows."""
+    """A Ray Data callable class: loads the model once, translates or scores batches of rows.
 
-    def __init__(self, spec: ModelSpec, settings: RunSettings, task: str, cpus: float) -> None:
+    A batch with a ``hyp`` column is scored (``score`` column); any other is translated
+    with the actor's ``overrides`` (``output``, ``score``, ``limit`` columns).
+    """
+
+    def __init__(self, spec: ModelSpec, settings: RunSettings, task: str, cpus: float,
+                 overrides: str = "") -> None:
         os.environ.setdefault("TRANSLATE_THREADS", str(max(1, int(cpus))))
         self.translator = Translator(spec, settings, task=task)
+        self.overrides: dict[str, Any] | None = json.loads(overrides) if overrides else None
         ACTOR_POOL.use(self.translator)  # load once, when the actor starts
         self.worker = f"{os.uname().nodename}:{os.getpid()}"
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, Any]:
-        """Translate the ``text`` column; add ``output``, ``worker`` and batch counters."""
+        """Translate the ``text`` column (or score ``hyp`` against it); add counters."""
         texts = [str(t) for t in batch["text"]]
-        stats = BatchStats()
-        done: dict[str, str] = {}
-        spec = self.translator.spec
-        for part in iter_translations(ACTOR_POOL.use(self.translator), texts, spec.batch_size,
-                                      spec.max_batch_tokens, stats):
-            done.update(part)
-        rows: dict[str, Any] = {"text": texts, "output": [done[t] for t in texts],
+        if "hyp" in batch:
+            scores = _score(self.translator, texts, [str(h) for h in batch["hyp"]])
+            return {"index": batch["index"], "score": _floats(scores)}
+        before = replace(self.translator.stats)
+        done = dict(_generate(self.translator, texts, self.overrides))
+        rows: dict[str, Any] = {"text": texts, "output": [done[t].text for t in texts],
+                                "score": _floats([done[t].score for t in texts]),
+                                "limit": [done[t].hit_length_limit for t in texts],
                                 "worker": [self.worker] * len(texts)}
         for name in _STATS:  # the batch's counters ride on its first row
-            rows[f"stat_{name}"] = [getattr(stats, name)] + [0] * (len(texts) - 1)
+            spent = getattr(self.translator.stats, name) - getattr(before, name)
+            rows[f"stat_{name}"] = [spent] + [0] * (len(texts) - 1)
         return rows
+
+
+def _generate(translator: Translator, texts: list[str], overrides: dict[str, Any] | None,
+              ) -> Iterator[tuple[str, Generated]]:
+    engine = ACTOR_POOL.use(translator)
+    scored = getattr(translator, "translate_scored", None)
+    if scored is not None:
+        for part in scored(texts, overrides):
+            yield from part.items()
+        return
+    spec = translator.spec  # TEMPORARY until `scores` lands: no scores, no overrides
+    for part in iter_translations(engine, texts, spec.batch_size, spec.max_batch_tokens,
+                                  translator.stats):
+        yield from ((text, Generated(out)) for text, out in part.items())
+
+
+def _score(translator: Translator, sources: list[str], outputs: list[str]) -> list[float | None]:
+    ACTOR_POOL.use(translator)
+    score = getattr(translator, "score", None)  # TEMPORARY getattr until `scores` lands
+    return list(score(sources, outputs)) if score is not None else [None] * len(sources)
+
+
+def _floats(scores: Sequence[float | None]) -> list[float]:
+    """Scores as a float column (``None`` travels as NaN)."""
+    return [math.nan if s is None else float(s) for s in scores]
+
+
+def _score_of(value: Any) -> float | None:
+    number = float(value)
+    return None if math.isnan(number) else number
 
 
 @dataclass
@@ -97,25 +138,48 @@ class RayRunner:
 
         return 1.0 if ray.cluster_resources().get("GPU", 0) >= 1 else 0.0
 
-    def __call__(self, translator: Translator, texts: Sequence[str],
-                 ) -> Iterator[dict[str, str]]:
-        """Translate ``texts`` on the actor pool, yielding results as batches return."""
+    def _map(self, translator: Translator, rows: list[dict[str, Any]],
+             overrides: Mapping[str, Any] | None = None) -> Any:
+        """``rows`` through a pool of actors of ``translator``'s model."""
         import ray
 
         self.start()
-        texts = list(dict.fromkeys(texts))
-        rows = max(1, min(4 * translator.spec.batch_size, math.ceil(len(texts) / self.actors)))
-        dataset = ray.data.from_items([{"text": t} for t in texts],
-                                      override_num_blocks=max(1, math.ceil(len(texts) / rows)))
-        results = dataset.map_batches(
-            TranslateActor, batch_size=rows, batch_format="numpy",
+        size = max(1, min(4 * translator.spec.batch_size, math.ceil(len(rows) / self.actors)))
+        dataset = ray.data.from_items(rows, override_num_blocks=max(1, math.ceil(
+            len(rows) / size)))
+        return dataset.map_batches(
+            TranslateActor, batch_size=size, batch_format="numpy",
             fn_constructor_kwargs={"spec": translator.spec, "settings": translator.settings,
-                                   "task": translator.task, "cpus": self.cpus_per_actor},
+                                   "task": translator.task, "cpus": self.cpus_per_actor,
+                                   "overrides": json.dumps(dict(overrides or {}),
+                                                           sort_keys=True)},
             compute=ray.data.ActorPoolStrategy(size=self.actors,
                                                max_tasks_in_flight_per_actor=1),
             num_cpus=self.cpus_per_actor, num_gpus=self._gpus())
-        for batch in results.iter_batches(batch_size=None, batch_format="numpy"):
+
+    def __call__(self, translator: Translator, texts: Sequence[str],
+                 overrides: Mapping[str, Any] | None = None,
+                 ) -> Iterator[dict[str, Generated]]:
+        """Translate ``texts`` on the actor pool, yielding results as batches return."""
+        rows = [{"text": t} for t in dict.fromkeys(texts)]
+        for batch in self._map(translator, rows, overrides).iter_batches(
+                batch_size=None, batch_format="numpy"):
             stats = BatchStats(**{n: int(sum(batch[f"stat_{n}"])) for n in _STATS})
             translator.stats.add(stats)
             self.workers.update(str(w) for w in batch["worker"])
-            yield {str(t): str(o) for t, o in zip(batch["text"], batch["output"], strict=True)}
+            yield {str(t): Generated(str(o), bool(lim), score=_score_of(s))  # type: ignore[call-arg]
+                   for t, o, s, lim in zip(batch["text"], batch["output"], batch["score"],
+                                           batch["limit"], strict=True)}
+
+    def score(self, translator: Translator, sources: Sequence[str],
+              outputs: Sequence[str]) -> list[float | None]:
+        """Score ``outputs`` as translations of ``sources`` on the actor pool."""
+        rows = [{"index": i, "text": s, "hyp": o}
+                for i, (s, o) in enumerate(zip(sources, outputs, strict=True))]
+        found: dict[int, float | None] = {}
+        if rows:
+            for batch in self._map(translator, rows).iter_batches(batch_size=None,
+                                                                  batch_format="numpy"):
+                found.update({int(i): _score_of(s)
+                              for i, s in zip(batch["index"], batch["score"], strict=True)})
+        return [found[i] for i in range(len(rows))]

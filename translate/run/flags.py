@@ -52,7 +52,7 @@ def segment_lines(parsed: Parsed, text: str) -> list[int | None]:
 
 
 def _breaks(text: str) -> int:
-    """Line breaks in ``text`` (``\\r\\n``, ``\\n`` or ``\\r``)."""
+    """Line breaks in ``text`` (CR LF, LF or CR)."""
     return text.count("\n") + text.count("\r") - text.count("\r\n")
 
 

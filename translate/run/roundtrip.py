@@ -62,7 +62,7 @@ class RoundTrip:
                 lang = route[0].spec.key.split("-")[0]
                 needs[lang][work.cache].add(entry.output)
                 pairs[lang].append(((route, source), entry.output))
-        from sacrebleu.metrics import CHRF
+        from sacrebleu.metrics.chrf import CHRF
 
         chrf = CHRF()
         for lang, by_cache in needs.items():
@@ -83,10 +83,12 @@ class RoundTrip:
             route = self.router.route(self.target, lang)
             missing = next((leg for leg in route if unavailable(leg) is not None), None)
         except TranslateError as exc:
-            return self._cannot(lang, exc.message)
+            self._cannot(lang, exc.message)
+            return None
         if missing is not None:
-            return self._cannot(lang, f"the model for {missing.spec.key} is not on this "
-                                      f"machine (`translate models pull {missing.spec.key}`)")
+            self._cannot(lang, f"the model for {missing.spec.key} is not on this machine "
+                               f"(`translate models pull {missing.spec.key}`)")
+            return None
         current = {t: t for texts in needs.values() for t in texts}
         for leg in route:
             step = {cache: {current[t] for t in texts} for cache, texts in needs.items()}
@@ -100,4 +102,3 @@ class RoundTrip:
             self.report.notices.append(
                 f"round trip not checked for '{lang}' sources: no way back from "
                 f"'{self.target}' ({why})")
-        return None
