@@ -76,6 +76,8 @@ class LocalRunner:
         self.pool.use(translator)
         score = getattr(translator, "score", None)
         if score is None:  # TEMPORARY: before `scores`
+            score = getattr(translator.engine, "score", None)
+        if score is None:
             return [None] * len(sources)
         return score(sources, outputs)  # type: ignore[no-any-return]
 
