@@ -74,7 +74,8 @@ def test_crafted_bad_outputs_are_caught(code: str) -> None:
 
 
 def test_every_code_is_exercised_and_documented() -> None:
-    assert set(BAD) | {"truncated", "placeholders"} == set(CODES)
+    # markup and roundtrip: tests/test_run_quality.py
+    assert set(BAD) | {"truncated", "placeholders", "markup", "roundtrip"} == set(CODES)
     assert all(CODES.values())
 
 

@@ -226,15 +226,17 @@ def test_detect_lists_no_outputs(docs, registry_file) -> None:
 def test_a_missing_model_output_fails_the_file(docs, registry_file, tmp_path) -> None:
     from translate.api import Session
     from translate.options import Options
+    from translate.run.checking import LocalRunner
     from translate.run.pipeline import JobOptions, Pipeline
 
     router = Session(Options(models=registry_file, engine="fake", source="it")).router()
 
-    def dropping(translator, texts):  # type: ignore[no-untyped-def]
-        for batch in router.translate(translator, texts):
-            yield {k: v for k, v in batch.items() if "Seconda" not in k}
+    class Dropping(LocalRunner):
+        def __call__(self, translator, texts, overrides=None):  # type: ignore[no-untyped-def]
+            for batch in super().__call__(translator, texts, overrides):
+                yield {k: v for k, v in batch.items() if "Seconda" not in k}
 
-    report = Pipeline(router, JobOptions(source="it"), runner=dropping).run([docs])
+    report = Pipeline(router, JobOptions(source="it"), runner=Dropping(router.pool)).run([docs])
     by_name = {Path(f.path).name: f for f in report.files}
     assert by_name["a.txt"].status == "failed"
     assert "no output for 1 segments" in (by_name["a.txt"].reason or "")

@@ -210,6 +210,7 @@ def check_batch(translator: Translator, batch: Mapping[str, Generated], checking
     second: dict[str, Generated] = {}
     for part in run(translator, failing, checking.retry.generation_kwargs()):
         second.update(part)
+    failing = [text for text in failing if text in second]  # none back: the first stands
     # Beam search with other settings scores on another scale: both again, base settings.
     scores = run.score(translator, failing + failing,
                        [first[t].output for t in failing] + [second[t].text for t in failing])

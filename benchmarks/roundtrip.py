@@ -1,0 +1,83 @@
+"""What ``--check-roundtrip`` costs: a run without it, with it, and with it fully cached.
+
+Uses the tiny offline Marian model of the tests for both directions (it-en and en-it),
+so the figures are relative (a second model pass against one), not those of a real
+opus-mt model. Each timed run translates copies of ``seeds/`` (repeated ``--copies``
+times) in one process, after a warm-up run that loads the model.
+
+    python benchmarks/roundtrip.py [--copies 20] [--engine transformers]
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.model_factory import build_marian  # noqa: E402
+from translate.api import Session  # noqa: E402
+from translate.options import Options  # noqa: E402
+
+
+def corpus(folder: Path, copies: int) -> None:
+    """``copies`` copies of every seed file, under distinct names."""
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    for i in range(copies):
+        for seed in sorted((ROOT / "seeds").glob("*.txt")):
+            if seed.name.count(".") == 1:  # inputs, not outputs
+                (folder / f"{i:03d}_{seed.name}").write_bytes(seed.read_bytes())
+
+
+def timed(session: Session, folder: Path, options: Options) -> tuple[float, int]:
+    start = time.perf_counter()
+    report, _ = session.run([str(folder)], options)
+    assert report is not None
+    return time.perf_counter() - start, report.totals()["segments"]
+
+
+def main() -> None:
+    """Print the seconds of each run and the round trip's share."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--copies", type=int, default=20)
+    parser.add_argument("--engine", default="transformers")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        model = work / "tiny"
+        build_marian(model)
+        registry = work / "models.toml"
+        registry.write_text(f'[defaults]\nnum_beams = 1\nmax_new_tokens = 16\n'
+                            f'[pairs.it-en]\nmodel = "{model}"\n[pairs.en-it]\nmodel = "{model}"\n')
+        base = Options(models=registry, engine=args.engine, source="it", offline=True,
+                       device="cpu")
+        with Session(base) as session:
+            corpus(work / "warm", 1)
+            timed(session, work / "warm", base.replace(use_cache=False))
+            rows = []
+            for name, options in (
+                    ("without --check-roundtrip, no cache", base.replace(use_cache=False)),
+                    ("with --check-roundtrip, no cache",
+                     base.replace(use_cache=False, check_roundtrip=True))):
+                corpus(work / "docs", args.copies)
+                rows.append((name, *timed(session, work / "docs", options)))
+            corpus(work / "cached", args.copies)
+            timed(session, work / "cached", base.replace(check_roundtrip=True))
+            for output in (work / "cached").glob("*.en.txt"):
+                output.unlink()  # re-run from the cache: both directions are cached
+            rows.append(("with --check-roundtrip, fully cached",
+                         *timed(session, work / "cached", base.replace(check_roundtrip=True))))
+    for name, seconds, segments in rows:
+        print(f"{name:40s} {seconds:7.2f} s  {segments} segments")
+    print(f"round trip adds {rows[1][1] / rows[0][1] - 1:+.0%} to an uncached run")
+
+
+if __name__ == "__main__":
+    main()
