@@ -27,6 +27,7 @@ from translate.cache.store import Entry, signature_id
 from translate.models.engines import APERTIUM
 from translate.models.engines.base import Generated
 from translate.models.pool import ModelPool
+from translate.models.registry import Registry
 from translate.models.translator import Translator
 from translate.quality.checks import (
     CHECKS_VERSION,
@@ -121,6 +122,11 @@ class Checking:
     quality: QualityOptions = field(default_factory=QualityOptions)
     retry: RetryOptions | None = field(default_factory=RetryOptions)
     roundtrip: bool = False
+
+    @classmethod
+    def of(cls, registry: Registry, retry: bool, roundtrip: bool) -> Checking:
+        """The checking of a run: ``registry``'s tables, ``--no-retry``, ``--check-roundtrip``."""
+        return cls(registry.quality(), registry.retry() if retry else None, roundtrip)
 
     def retries(self, translator: Translator) -> bool:
         """Whether failing outputs of ``translator`` are generated again.

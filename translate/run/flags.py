@@ -14,7 +14,9 @@ from typing import Any
 from translate.cache.store import Entry
 from translate.formats.base import Parsed
 from translate.models.routing import Route
+from translate.run.checking import Checking
 from translate.run.report import FileResult, RunReport
+from translate.run.writing import Work
 from translate.text.segment import Segmented, Wrapped
 
 
@@ -56,16 +58,27 @@ def _breaks(text: str) -> int:
     return text.count("\n") + text.count("\r") - text.count("\r\n")
 
 
-def file_flags(parsed: Parsed, routes: Sequence[Route], text: str,
-               signals: Mapping[tuple[Route, str], Entry]) -> dict[str, Any]:
-    """The quality part of one output's record: flagged segments and the retried count.
+def file_flags(work: Work, report: RunReport, signals: Mapping[tuple[Route, str], Entry],
+               checking: Checking) -> dict[str, Any]:
+    """Count one document's flags in its result and ``report``; return its record's part.
 
     Args:
-        parsed: The document's segments.
-        routes: Each segment's route.
-        text: The decoded input (to find lines in).
+        work: The document.
+        report: The run's report.
         signals: The run's signals by (route, segment).
+        checking: The run's checking (its id goes into the record).
+
+    Returns:
+        ``checks`` (the checking's id) and ``quality``: the flagged segments and the
+        retried count.
     """
+    quality = _quality(work.seg, work.routes, work.doc.text, signals)
+    note_flags(work.result, report, quality)
+    return {"checks": checking.run_id(), "quality": quality}
+
+
+def _quality(parsed: Parsed, routes: Sequence[Route], text: str,
+             signals: Mapping[tuple[Route, str], Entry]) -> dict[str, Any]:
     lines: list[int | None] | None = None
     flagged: list[dict[str, Any]] = []
     retried = 0

@@ -87,9 +87,8 @@ class Pipeline:
         # Runs the model over misses: in this process (the router) or on a cluster.
         self.runner: Runner = runner or LocalRunner(router.pool)
         self.options = options or JobOptions()
-        registry = router.registry
-        self.checking = Checking(registry.quality(), registry.retry() if self.options.retry
-                                 else None, self.options.check_roundtrip)
+        self.checking = Checking.of(router.registry, self.options.retry,
+                                    self.options.check_roundtrip)
         self.progress: Progress = progress or NoProgress()
         self.caches = CacheSet(self.options.use_cache, self.options.dry_run)
         self._tidied: set[Path] = set()
@@ -100,9 +99,8 @@ class Pipeline:
                                   self.progress, target=self.options.target,
                                   force=self.options.force, dry_run=self.options.dry_run,
                                   checking=self.checking)
-        self.roundtrip = RoundTrip(router, self.runner, self.report,
-                                   target=self.options.target, force=self.options.force,
-                                   threshold=self.checking.quality.roundtrip_min_chrf)
+        self.roundtrip = RoundTrip(router, self.runner, self.report, self.options.target,
+                                   self.checking, self.options.force)
 
     # -- public entry points -------------------------------------------------------------
 
@@ -277,8 +275,8 @@ class Pipeline:
             return
         outputs = self.routes.run({id(w): (w.seg, w.routes, w.cache) for w in works},
                                    {id(w): w.result for w in works})
-        if self.checking.roundtrip and not self.options.dry_run:
-            self.roundtrip.flag(works, self.routes.signals)
+        if not self.options.dry_run:
+            self.roundtrip.flag(works, self.routes.signals)  # with --check-roundtrip
         for work in works:
             if self.options.dry_run:
                 work.result.status = Status.PLANNED
@@ -288,10 +286,8 @@ class Pipeline:
             if isinstance(texts, int):  # never the source text in place of a translation
                 self._fail(work.result, f"the model returned no output for {texts} segments")
                 continue
-            quality = file_flags(work.seg, work.routes, work.doc.text, self.routes.signals)
-            note_flags(work.result, self.report, quality)
-            self._write(work, work.fmt.write(work.seg, texts, self.options.target).data,
-                        {"checks": self.checking.run_id(), "quality": quality})
+            record = file_flags(work, self.report, self.routes.signals, self.checking)
+            self._write(work, work.fmt.write(work.seg, texts, self.options.target).data, record)
 
     # -- results -------------------------------------------------------------------------
 

@@ -19,7 +19,7 @@ from translate.errors import TranslateError
 from translate.models.routing import Route, Router
 from translate.quality.checks import CODES
 from translate.run.cached import generate_cached
-from translate.run.checking import Runner
+from translate.run.checking import Checking, Runner
 from translate.run.planning import unavailable
 from translate.run.report import RunReport
 from translate.run.writing import Work
@@ -35,23 +35,26 @@ class RoundTrip:
         runner: Runs the models.
         report: Receives the notices (a language that could not be checked).
         target: The run's target language.
-        threshold: The lowest sentence chrF that passes.
+        checking: The run's checking: whether to check, and the lowest chrF that passes.
         force: Ignore cached back-translations.
     """
 
-    def __init__(self, router: Router, runner: Runner, report: RunReport, *, target: str,
-                 threshold: float, force: bool = False) -> None:
+    def __init__(self, router: Router, runner: Runner, report: RunReport, target: str,
+                 checking: Checking, force: bool = False) -> None:
         self.router = router
         self.runner = runner
         self.report = report
         self.target = target
-        self.threshold = threshold
+        self.enabled = checking.roundtrip
+        self.threshold = checking.quality.roundtrip_min_chrf
         self.force = force
         self.segments = 0  # back-translated (from cache or model), for the cost figure
         self._told: set[str] = set()
 
     def flag(self, works: Sequence[Work], signals: Signals) -> None:
-        """Add ``roundtrip`` to the signals of ``works``' segments that fail it."""
+        """Add ``roundtrip`` to the signals of ``works``' segments that fail it (if enabled)."""
+        if not self.enabled:
+            return
         needs: dict[str, dict[Cache | None, set[str]]] = defaultdict(lambda: defaultdict(set))
         pairs: dict[str, list[tuple[tuple[Route, str], str]]] = defaultdict(list)
         for work in works:
