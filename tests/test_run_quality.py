@@ -204,3 +204,20 @@ def test_damaged_inline_markup_is_its_own_code() -> None:
                          target_lang="en") == ()
     assert check_segment(source, "The cat sleeps on the sofa.", source_lang="it",
                          target_lang="en") == ("markup",)
+
+
+def test_a_pivot_is_checked_leg_by_leg(tmp_path, registry_file) -> None:
+    folder = tmp_path / "pivot"
+    folder.mkdir()
+    german = "Im Jahr 2024 kamen 350 Touristen in die Stadt am Meer."
+    english = "In 2024 many tourists came to the city by the sea."  # lost 350: leg 1 fails
+    italian = "Nel 2024 molti turisti sono venuti nella città sul mare."  # sound vs its English
+    (folder / "d.txt").write_text(f"{german}\n", "utf-8")
+    craft({german: english, english: italian})
+    report = tmp_path / "report.json"
+    result = run(str(folder), "--models", str(registry_file), "--engine", "fake", "--from",
+                 "de", "--to", "it", "--no-retry", "--report", str(report))
+    assert result.exit_code == 0, result.output
+    assert (folder / "d.it.txt").read_text("utf-8") == f"{italian}\n"  # went through en
+    flagged = json.loads(report.read_text("utf-8"))["flagged"]
+    assert [(i["line"], i["codes"]) for i in flagged] == [(1, ["numbers"])]
