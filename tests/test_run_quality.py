@@ -171,10 +171,12 @@ def test_entries_of_an_older_cache_are_checked_again(docs, registry_file) -> Non
 
 def test_review_pages_are_written_in_the_same_run(docs, registry_file) -> None:
     craft({**GOOD, LOOP: BAD[LOOP]})
+    LOG.scores.update({BAD[LOOP]: -1.5})
     result, report = translate(docs, registry_file, "--review")
     page = (docs / "a.txt.review.html").read_text("utf-8")
     assert len(re.findall(r'class="seg[ "]', page)) == 5
     assert len(re.findall(r'class="seg flagged', page)) == 1
+    assert "score -1.50" in page and "retried with stronger settings" in page  # as stored
     assert "1 review pages written" in result.output
     assert any("review pages written" in n for n in report["notices"])
 
