@@ -94,6 +94,10 @@ def test_schema_1_is_migrated_in_place(tmp_path) -> None:
     assert conn.execute("SELECT output FROM segments").fetchall() == [("output",)]
     columns = [row[1] for row in conn.execute("PRAGMA table_info(signatures)")]
     assert columns == ["id", "body", "last_used"]
+    columns = [row[1] for row in conn.execute("PRAGMA table_info(segments)")]
+    assert columns[-4:] == ["score", "flags", "retried", "checked"]  # schema 3: signals
+    assert conn.execute("SELECT score, flags, retried, checked FROM segments").fetchall() == [
+        (None, "", 0, "")]  # an old entry: no signals, checked again when next used
     assert conn.execute("SELECT count(*) FROM signatures WHERE last_used > 0").fetchone()[0] == 1
     conn.close()
     assert not list((tmp_path / CACHE_DIR).glob(DB_NAME + ".corrupt-*"))
