@@ -57,3 +57,25 @@ def test_counts_must_match() -> None:
     with pytest.raises(ValueError, match="3 sources but 1 outputs"):
         check_and_retry(SOURCES, [(GOOD[0], None, False)], None, source_lang="it",
                         target_lang="en")
+
+
+def test_rescored_scores_decide_a_tie_not_the_generation_scores() -> None:
+    src = SOURCES[:1]
+    first: list[Generated] = [(GOOD[0].replace("300", "30"), -0.9, False)]
+    other = GOOD[0].replace("300", "3")  # fails "numbers" too: a tie on checks
+    rescored = {first[0][0]: -0.2, other: -0.7}  # under base settings the first is better
+    calls: list[tuple[list[str], list[str]]] = []
+
+    def rescore(sources: list[str], outputs: list[str]) -> list[float | None]:
+        calls.append((sources, outputs))
+        return [rescored[o] for o in outputs]
+
+    def regenerate(batch: list[str]) -> list[Generated]:
+        return [(other, -0.1, False)]  # a higher score on the retry's own scale
+
+    plain = check_and_retry(src, first, regenerate, source_lang="it", target_lang="en")
+    assert plain[0].output == other  # by generation scores the retry would win
+    kept = check_and_retry(src, first, regenerate, source_lang="it", target_lang="en",
+                           rescore=rescore)
+    assert kept[0].output == first[0][0] and kept[0].score == -0.2 and kept[0].retried
+    assert calls == [(src + src, [first[0][0], other])]

@@ -32,12 +32,11 @@ from translate.models.translator import Translator
 from translate.quality.checks import (
     CHECKS_VERSION,
     CODES,
-    Candidate,
     QualityOptions,
     RetryOptions,
     check_segment,
-    choose,
 )
+from translate.quality.retry import check_and_retry
 
 
 class Runner(Protocol):
@@ -201,30 +200,29 @@ def check_batch(translator: Translator, batch: Mapping[str, Generated], checking
     """
     policy = checking.policy(translator)
     source_lang, target_lang = _languages(translator)
+    texts = list(batch)
+    generated = [(g.text, getattr(g, "score", None), g.hit_length_limit)  # TEMPORARY getattr
+                 for g in batch.values()]
+    first = dict(zip(texts, generated, strict=True))
 
-    def candidate(source: str, gen: Generated, score: float | None) -> Candidate:
-        return Candidate(gen.text, score, check_segment(
-            source, gen.text, source_lang=source_lang, target_lang=target_lang,
-            hit_length_limit=gen.hit_length_limit, options=checking.quality))
+    def regenerate(failing: list[str]) -> list[tuple[str, float | None, bool]]:
+        assert checking.retry is not None
+        second: dict[str, Generated] = {}
+        for part in run(translator, failing, checking.retry.generation_kwargs()):
+            second.update(part)
+        # a segment the retry gave no output for keeps its first: retried to itself
+        return [(g.text, None, g.hit_length_limit) if (g := second.get(t)) is not None
+                else first[t] for t in failing]
 
-    first = {text: candidate(text, gen, getattr(gen, "score", None))  # TEMPORARY getattr
-             for text, gen in batch.items()}
-    done = {text: Entry(c.output, c.score, c.flags, False, policy) for text, c in first.items()}
-    failing = [text for text, c in first.items() if c.flags]
-    if not failing or not checking.retries(translator) or checking.retry is None:
-        return done
-    second: dict[str, Generated] = {}
-    for part in run(translator, failing, checking.retry.generation_kwargs()):
-        second.update(part)
-    failing = [text for text in failing if text in second]  # none back: the first stands
-    # Beam search with other settings scores on another scale: both again, base settings.
-    scores = run.score(translator, failing + failing,
-                       [first[t].output for t in failing] + [second[t].text for t in failing])
-    for i, text in enumerate(failing):
-        old = Candidate(first[text].output, scores[i], first[text].flags)
-        best = choose([old, candidate(text, second[text], scores[len(failing) + i])])
-        done[text] = Entry(best.output, best.score, best.flags, True, policy)
-    return done
+    def rescore(sources: list[str], outputs: list[str]) -> list[float | None]:
+        return run.score(translator, sources, outputs)
+
+    kept = check_and_retry(texts, generated,
+                           regenerate if checking.retries(translator) else None,
+                           source_lang=source_lang, target_lang=target_lang,
+                           options=checking.quality, rescore=rescore)
+    return {text: Entry(c.output, c.score, c.flags, c.retried, policy)
+            for text, c in zip(texts, kept, strict=True)}
 
 
 def combine(entries: Sequence[Entry]) -> Entry:
