@@ -84,7 +84,7 @@ class Pipeline:
                  ) -> None:
         self.router = router
         self.on_output = on_output
-        # Runs the model over misses: in this process (the router) or on a cluster.
+        # Runs the model over misses: in this process (LocalRunner) or on a cluster.
         self.runner: Runner = runner or LocalRunner(router.pool)
         self.options = options or JobOptions()
         self.checking = Checking.of(router.registry, self.options.retry,
