@@ -9,8 +9,9 @@ from __future__ import annotations
 import os
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from translate.models.engines import ENGINES, EngineInfo
 from translate.models.engines.base import Generated
@@ -40,7 +41,8 @@ LOG = CallLog()
 class FakeEngine:
     """Translates by tagging: ``text`` -> ``<key>[text]``; ``identity`` returns text.
 
-    As a summariser it keeps the first four words of each chunk.
+    As a summariser it keeps the first four words of each chunk. It has no
+    probabilities: every score is ``None``, and ``overrides`` are accepted and ignored.
     """
 
     name = "fake"
@@ -53,7 +55,11 @@ class FakeEngine:
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         return [len(t.split()) + 1 for t in texts]
 
-    def generate(self, texts: Sequence[str]) -> list[Generated]:
+    def score(self, sources: Sequence[str], outputs: Sequence[str]) -> list[float | None]:
+        return [None] * len(sources)
+
+    def generate(self, texts: Sequence[str],
+                 overrides: Mapping[str, Any] | None = None) -> list[Generated]:
         LOG.batches.append(list(texts))
         time.sleep(float(os.environ.get("TRANSLATE_FAKE_DELAY", "0")))
         if self.mode == "identity":
