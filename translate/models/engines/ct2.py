@@ -238,4 +238,5 @@ def mean_log_prob(score: float, length: int, ended: bool, length_penalty: float,
     count = length + ended
     if count == 0:
         return None
-    return score * float(count) ** length_penalty / count
+    total: float = score * float(count) ** length_penalty
+    return total / count
