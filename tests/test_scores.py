@@ -213,3 +213,13 @@ def test_apertium_has_no_scores_and_ignores_overrides() -> None:
     changed = leg.engine.generate(["Il treno è in ritardo."], {"num_beams": 5})
     assert plain == changed and plain[0].text and plain[0].score is None
     assert leg.score(["Il treno è in ritardo."], [plain[0].text]) == [None]
+
+
+@pytest.mark.parametrize("name", ["transformers", "ctranslate2"])
+def test_an_output_longer_than_the_position_table_is_not_scored(
+        engines: dict[str, Translator], name: str) -> None:
+    engine = engines[name].engine
+    long = " ".join(["governo"] * 300)  # over the tiny model's 256 positions
+    short, too_long = engine.score(SENTENCES[:2], ["The government.", long])
+    assert short is not None and short < 0
+    assert too_long is None

@@ -212,15 +212,21 @@ class CTranslate2Engine:
         """Mean log-probability per token (EOS included) of each output (``score_batch``).
 
         ``score_batch`` returns one raw log-probability per target token, the ``</s>``
-        it appends included, with no logits processor applied.
+        it appends included, with no logits processor applied. ``None`` for an output
+        longer than the position table (it cannot be scored whole).
         """
-        if not sources:
-            return []
+        targets = self.codec.target_tokens(outputs)
+        fits = [i for i, row in enumerate(targets) if len(row) + 1 < self.positions]
+        scores: list[float | None] = [None] * len(sources)
+        if not fits:
+            return scores
         results = self.translator.score_batch(
-            self.codec.tokens([self.prefix + t for t in sources]),
-            self.codec.target_tokens(outputs), max_batch_size=self.max_rows)
-        return [float(sum(r.log_probs)) / len(r.log_probs) if r.log_probs else None
-                for r in results]
+            self.codec.tokens([self.prefix + sources[i] for i in fits]),
+            [targets[i] for i in fits], max_batch_size=self.max_rows)
+        for index, result in zip(fits, results, strict=True):
+            if result.log_probs:
+                scores[index] = float(sum(result.log_probs)) / len(result.log_probs)
+        return scores
 
 
 def mean_log_prob(score: float, length: int, ended: bool, length_penalty: float,

@@ -143,17 +143,23 @@ class TransformersEngine:
         return [dataclasses.replace(r, score=s) for r, s in zip(results, scores, strict=True)]
 
     def score(self, sources: Sequence[str], outputs: Sequence[str]) -> list[float | None]:
-        """Mean log-probability per token (EOS included) of each output, forced."""
+        """Mean log-probability per token (EOS included) of each output, forced.
+
+        ``None`` for an output longer than the position table (it cannot be scored
+        whole, and a part's score would not be its score).
+        """
         import torch
 
         if not sources:
             return []
         batch = self._encode(sources)
         targets = self.tokenizer(text_target=list(outputs), add_special_tokens=True)
+        positions = int(getattr(self.model.config, "max_position_embeddings", 0) or 0)
+        ids = [row if not positions or len(row) < positions else []  # [] scores None
+               for row in targets["input_ids"]]
         with torch.inference_mode():
             states = self.model.get_encoder()(**batch).last_hidden_state
-        return list(self._mean_log_probs(states, batch["attention_mask"],
-                                         targets["input_ids"]))
+        return self._mean_log_probs(states, batch["attention_mask"], ids)
 
     def _mean_log_probs(self, states: Any, mask: Any, targets: Sequence[Sequence[int]],
                         ) -> list[float | None]:
@@ -166,15 +172,18 @@ class TransformersEngine:
         from transformers.modeling_outputs import BaseModelOutput
 
         config = self.model.config
+        start = config.decoder_start_token_id
+        if start is None:
+            start = self.model.generation_config.decoder_start_token_id
         width = max(1, *(len(t) for t in targets))
         vocab = int(config.vocab_size)
         step = max(1, (1 << 25) // (width * vocab))
         scores: list[float | None] = []
         for first in range(0, len(targets), step):
             rows = targets[first:first + step]
-            decoder = torch.full((len(rows), width), config.pad_token_id, dtype=torch.long)
+            decoder = torch.full((len(rows), width), config.pad_token_id or 0, dtype=torch.long)
             labels = torch.full((len(rows), width), -100, dtype=torch.long)
-            decoder[:, 0] = config.decoder_start_token_id
+            decoder[:, 0] = start
             for i, ids in enumerate(rows):
                 decoder[i, 1:len(ids)] = torch.tensor(ids[:-1], dtype=torch.long)
                 labels[i, :len(ids)] = torch.tensor(ids, dtype=torch.long)
