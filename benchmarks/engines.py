@@ -272,8 +272,20 @@ def signals_overhead(model: Path, work: Path, count: int, repeats: int = 3) -> s
     ``hit_length_limit=False``). Off and on alternate; the best of ``repeats`` counts.
     Retries are not timed here (they run only for flagged segments).
     """
-    os.environ.setdefault("TRANSLATE_THREADS", "2")
+    saved = {name: os.environ.get(name) for name in ("TRANSLATE_THREADS", "TRANSLATE_CT2_CACHE")}
+    os.environ["TRANSLATE_THREADS"] = os.environ.get("TRANSLATE_THREADS") or "2"
     os.environ["TRANSLATE_CT2_CACHE"] = str(work / "ct2")
+    try:
+        return _signals_overhead(model, count, repeats)
+    finally:  # later steps (the seeds/ re-run) read the environment as it was
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def _signals_overhead(model: Path, count: int, repeats: int) -> str:
     from translate.models.engines.base import iter_generated
     from translate.models.registry import GenerationOptions, ModelSpec
     from translate.models.translator import RunSettings, Translator
@@ -339,8 +351,8 @@ def main() -> None:
         f"{k} {v:.1f} s" for k, v in conversions.items()))
     counts = {name: (16 if name == NAIVE else 64) if args.quick else 256 for name in ENGINES}
     results = {name: run_worker(name, model, counts[name], args.workdir) for name in ENGINES}
+    print(signals_overhead(model, args.workdir, counts[DEFAULT]))  # before the last line
     report(results, model, args.workdir)
-    print(signals_overhead(model, args.workdir, counts[DEFAULT]))
 
 
 def report(results: dict[str, dict[str, Any]], model: Path, work: Path) -> None:
