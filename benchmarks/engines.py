@@ -262,6 +262,69 @@ def apertium_row(count: int) -> str | None:
             f"{count / seconds:.2f} | - | - | - | - | - | - | - |")
 
 
+def signals_overhead(model: Path, work: Path, count: int, repeats: int = 3) -> str:
+    """The cost of per-segment signals on the default engine, as a run pays it.
+
+    The same workload through the default engine (ctranslate2 int8 on CPU) with model
+    scores off and on, plus ``check_segment`` on every output (its language model loaded
+    before timing: a one-time cost). This benchmark forces the output length, so the
+    ``length`` and ``truncated`` checks are exempted (``length_min_chars`` out of reach,
+    ``hit_length_limit=False``). Off and on alternate; the best of ``repeats`` counts.
+    Retries are not timed here (they run only for flagged segments).
+    """
+    saved = {name: os.environ.get(name) for name in ("TRANSLATE_THREADS", "TRANSLATE_CT2_CACHE")}
+    os.environ["TRANSLATE_THREADS"] = os.environ.get("TRANSLATE_THREADS") or "2"
+    os.environ["TRANSLATE_CT2_CACHE"] = str(work / "ct2")
+    try:
+        return _signals_overhead(model, count, repeats)
+    finally:  # later steps (the seeds/ re-run) read the environment as it was
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def _signals_overhead(model: Path, count: int, repeats: int) -> str:
+    from translate.models.engines.base import iter_generated
+    from translate.models.registry import GenerationOptions, ModelSpec
+    from translate.models.translator import RunSettings, Translator
+    from translate.quality.checks import QualityOptions, check_segment
+
+    sentences = workload(count)
+    exempt = QualityOptions(length_min_chars=10**9)
+    check_segment(sentences[0], sentences[0], source_lang="it", target_lang="en")
+    lines = []
+    for beams in (1, 4):
+        spec = ModelSpec("it-en", str(model), batch_size=32, max_batch_tokens=8192,
+                         generation=GenerationOptions(num_beams=beams, min_new_tokens=TOKENS,
+                                                      max_new_tokens=TOKENS))
+        translator = Translator(spec, RunSettings(engine="auto", device="cpu"))
+        engine: Any = translator.engine
+        best = {"off": float("inf"), "on": float("inf"), "checks": float("inf")}
+        flagged = 0
+        list(iter_generated(engine, sentences[:8], 32, 8192))  # warm-up, untimed
+        for _ in range(repeats):
+            for mode in ("off", "on"):
+                engine.scores = mode == "on"
+                t0 = time.perf_counter()
+                done = {k: v for batch in iter_generated(engine, sentences, 32, 8192)
+                        for k, v in batch.items()}
+                best[mode] = min(best[mode], time.perf_counter() - t0)
+            assert all(g.score is not None for g in done.values())
+            t0 = time.perf_counter()
+            flagged = sum(bool(check_segment(s, done[s].text, source_lang="it", target_lang="en",
+                                             options=exempt)) for s in sentences)
+            best["checks"] = min(best["checks"], time.perf_counter() - t0)
+        overhead = (best["on"] + best["checks"]) / best["off"] - 1
+        lines.append(f"  {translator.info.name} {translator.compute_type} beam {beams}, "
+                     f"{count} sentences: scores off {best['off']:.2f} s, on "
+                     f"{best['on']:.2f} s, checks {best['checks']:.3f} s "
+                     f"({flagged} flagged): {overhead:+.1%}")
+    return ("\nsignals (model scores + checks) on the default engine:\n" + "\n".join(lines)
+            + f"\nsignals overhead: {overhead * 100:+.1f}%  (beam 4, the default settings)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -288,6 +351,7 @@ def main() -> None:
         f"{k} {v:.1f} s" for k, v in conversions.items()))
     counts = {name: (16 if name == NAIVE else 64) if args.quick else 256 for name in ENGINES}
     results = {name: run_worker(name, model, counts[name], args.workdir) for name in ENGINES}
+    print(signals_overhead(model, args.workdir, counts[DEFAULT]))  # before the last line
     report(results, model, args.workdir)
 
 

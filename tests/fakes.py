@@ -51,7 +51,10 @@ LOG = CallLog()
 class FakeEngine:
     """Translates by tagging: ``text`` -> ``<key>[text]``; ``identity`` returns text.
 
-    As a summariser it keeps the first four words of each chunk.
+    As a summariser it keeps the first four words of each chunk. Tests may craft
+    outputs (``LOG.crafted``: source -> first output, retry output) and scores
+    (``LOG.scores``: output -> score, else ``None``); a call with ``overrides`` (a retry)
+    is logged in ``LOG.retries``, not ``LOG.batches``.
     """
 
     name = "fake"
@@ -72,14 +75,14 @@ class FakeEngine:
             LOG.batches.append(list(texts))
         time.sleep(float(os.environ.get("TRANSLATE_FAKE_DELAY", "0")))
         if any(t in LOG.crafted for t in texts):
-            return [Generated(LOG.crafted[t][bool(overrides)] if t in LOG.crafted
-                              else f"<{self.spec.key}>[{t}]") for t in texts]
+            outs = [LOG.crafted[t][bool(overrides)] if t in LOG.crafted
+                    else f"<{self.spec.key}>[{t}]" for t in texts]
+            return [Generated(out, score=LOG.scores.get(out)) for out in outs]
         if self.mode == "identity":
             return [Generated(t) for t in texts]
         if self.spec.key == "summarizer":  # a summary must be shorter than its input
             return [Generated(" ".join(t.split()[:4]).rstrip(".") + ".") for t in texts]
         return [Generated(f"<{self.spec.key}>[{t}]") for t in texts]
-
 
     def score(self, sources: Sequence[str], outputs: Sequence[str]) -> list[float | None]:
         return [LOG.scores.get(out) for out in outputs]

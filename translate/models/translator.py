@@ -18,7 +18,14 @@ from typing import Any
 
 from translate import __version__
 from translate.models.engines import APERTIUM, EngineInfo, choose_engine, resolve_device
-from translate.models.engines.base import BatchStats, Engine, iter_translations
+from translate.models.engines.base import (
+    BatchStats,
+    Engine,
+    Generated,
+    iter_generated,
+    iter_translations,
+    plan_batches,
+)
 from translate.models.hub import ResolvedModel, resolve_model
 from translate.models.registry import ModelSpec
 from translate.text.segment import SEGMENTER_VERSION
@@ -221,4 +228,36 @@ class Translator:
         """Translate ``texts``, yielding ``{source: output}`` after each batch."""
         return iter_translations(self.engine, texts, self.spec.batch_size,
                                  self.spec.max_batch_tokens, self.stats)
+
+    def translate_scored(self, texts: Sequence[str],
+                         overrides: Mapping[str, Any] | None = None,
+                         ) -> Iterator[dict[str, Generated]]:
+        """Like ``translate``, yielding each text's ``Generated`` (score, length limit).
+
+        A text split into pieces gets one ``Generated`` (``merge_pieces``).
+        ``overrides`` are ``generate()`` settings for this call only (the retry).
+        """
+        return iter_generated(self.engine, texts, self.spec.batch_size,
+                              self.spec.max_batch_tokens, self.stats, overrides)
+
+    def score(self, sources: Sequence[str], outputs: Sequence[str]) -> list[float | None]:
+        """Forced-decoding scores of given outputs under the base settings.
+
+        The same definition as ``Generated.score`` (mean log-probability per token,
+        EOS included); ``None`` each for engines without probabilities, and for a
+        source longer than the model's input limit (it was translated in pieces, whose
+        outputs cannot be told apart). Batched by ``batch_size``, longest first.
+        """
+        if len(sources) != len(outputs):
+            raise ValueError("score() needs one output per source")
+        lengths = self.count_tokens(sources)
+        scores: list[float | None] = [None] * len(sources)
+        fits = [i for i, n in enumerate(lengths) if n <= self.engine.max_input_tokens]
+        for group in plan_batches([lengths[i] for i in fits], self.spec.batch_size,
+                                  self.spec.max_batch_tokens):
+            batch = [fits[i] for i in group]
+            found = self.engine.score([sources[i] for i in batch], [outputs[i] for i in batch])
+            for index, value in zip(batch, found, strict=True):
+                scores[index] = value
+        return scores
 

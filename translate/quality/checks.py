@@ -21,7 +21,7 @@ from typing import Any
 from translate.formats import restore
 from translate.formats.inline import TOKEN
 from translate.text import entities
-from translate.text.detect import DEFAULT_LANGUAGES, detect, is_ambiguous
+from translate.text.detect import DEFAULT_LANGUAGES, is_ambiguous, probability
 
 # Stable codes (they go into caches, reports and review pages) and what each means.
 CODES: dict[str, str] = {
@@ -62,8 +62,9 @@ class QualityOptions:
             names, numbers and one-word headings are legitimately left as they are.
         copy_max_overlap: Share of the output's word bigrams also found in the source
             above which the output counts as a copy.
-        wrong_lang_min_confidence: Confidence above which a detected language other than
-            the target's flags the output (ambiguous, short outputs are not judged).
+        wrong_lang_min_confidence: Confidence that the output is not in the target
+            language (``1 - P(target)``) from which it is flagged (ambiguous, short
+            outputs are not judged).
         length_min_chars: Sources shorter than this are not length-checked.
         length_ratio: Allowed output/source length band (characters), any pair.
         length_ratio_by_pair: Bands for given pairs, e.g. ``(("ru-en", 0.6, 2.2),)``.
@@ -200,14 +201,19 @@ def is_copy(source: str, output: str, options: QualityOptions) -> bool:
 
 def is_wrong_language(output: str, target_lang: str, options: QualityOptions,
                       source_lang: str | None = None) -> bool:
-    """Whether ``output`` is confidently identified as a language other than the target."""
+    """Whether the identifier is confident that ``output`` is not in the target language.
+
+    Confidence is ``1 - P(target)``, not the top language's probability: text in a
+    language outside the candidates (Catalan, say) spreads its probability over its
+    neighbours (Spanish, French, Italian), none of them confident, while English still
+    gets next to none of it (benchmarks/quality_flags.py).
+    """
     if is_ambiguous(output):
         return False
-    languages = set(DEFAULT_LANGUAGES) | {target_lang}
+    languages = set(DEFAULT_LANGUAGES)
     if source_lang:
         languages.add(source_lang)
-    found = detect(output, languages)
-    return found.language != target_lang and found.confidence >= options.wrong_lang_min_confidence
+    return 1 - probability(output, target_lang, languages) >= options.wrong_lang_min_confidence
 
 
 def _entity_codes(source: str, output: str, source_lang: str, target_lang: str) -> list[str]:

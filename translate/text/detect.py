@@ -60,6 +60,16 @@ def detect(text: str, languages: Iterable[str] = DEFAULT_LANGUAGES) -> Detection
     return Detection(str(lang), round(float(confidence), 4))
 
 
+def probability(text: str, language: str, languages: Iterable[str] = DEFAULT_LANGUAGES,
+                ) -> float:
+    """The identifier's probability (0..1) that ``text`` is in ``language``.
+
+    ``language`` is added to ``languages``; the probabilities over them sum to 1.
+    """
+    ranked = _identifier(tuple(sorted({*languages, language}))).rank(mask(text))
+    return float(dict(ranked)[language])
+
+
 def is_ambiguous(text: str) -> bool:
     """Too short, or shaped like a name or heading, to trust a detection on its own.
 

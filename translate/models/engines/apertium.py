@@ -16,7 +16,8 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from translate.errors import ModelUnavailableError
 from translate.models.apertium_routes import data_dir, install_hint, locate, mode_of
@@ -100,8 +101,16 @@ class ApertiumEngine:
                 f"{' '.join(detail)}", install_hint(self.mode.source, self.mode.target))
         return done.stdout.decode("utf-8", "replace")
 
-    def generate(self, texts: Sequence[str]) -> list[Generated]:
-        """Translate a batch in one process; redo it one by one if the count is off."""
+    def score(self, sources: Sequence[str], outputs: Sequence[str]) -> list[float | None]:
+        """``None`` each: a rule-based engine has no probabilities."""
+        return [None] * len(sources)
+
+    def generate(self, texts: Sequence[str],
+                 overrides: Mapping[str, Any] | None = None) -> list[Generated]:
+        """Translate a batch in one process; redo it one by one if the count is off.
+
+        ``overrides`` are ignored: Apertium has no decoding settings.
+        """
         if not texts:
             return []
         sep = separator(texts)

@@ -8,11 +8,30 @@ before the next batch starts).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from translate.errors import ConfigError
 from translate.text.sentences import split_long
+
+# generate() settings a caller may override for one call (models.toml ``[retry]``):
+# every GenerationOptions field, plus the repetition penalty.
+OVERRIDE_NAMES = ("num_beams", "max_new_tokens", "min_new_tokens", "no_repeat_ngram_size",
+                  "length_penalty", "repetition_penalty")
+
+
+def check_overrides(overrides: Mapping[str, Any] | None) -> dict[str, Any]:
+    """``overrides`` as a dict, after checking every name is one ``OVERRIDE_NAMES`` has.
+
+    Raises:
+        ConfigError: an unknown setting name (a typo in models.toml ``[retry]``).
+    """
+    unknown = sorted(set(overrides or {}) - set(OVERRIDE_NAMES))
+    if unknown:
+        raise ConfigError(f"unknown generation setting(s): {', '.join(unknown)}",
+                          f"use one of: {', '.join(OVERRIDE_NAMES)}")
+    return dict(overrides or {})
 
 
 class Engine(Protocol):
@@ -31,8 +50,26 @@ class Engine(Protocol):
         """The model input length of each text, special tokens included."""
         ...
 
-    def generate(self, texts: Sequence[str]) -> list[Generated]:
-        """Run the model on one batch (already sized to fit) and decode."""
+    def generate(self, texts: Sequence[str],
+                 overrides: Mapping[str, Any] | None = None) -> list[Generated]:
+        """Run the model on one batch (already sized to fit) and decode.
+
+        Args:
+            texts: The batch.
+            overrides: ``generate()`` settings for this call only, named as in
+                models.toml (``num_beams``, ``no_repeat_ngram_size``,
+                ``repetition_penalty`` or any ``GenerationOptions`` field); engines
+                without such settings ignore them.
+        """
+        ...
+
+    def score(self, sources: Sequence[str], outputs: Sequence[str]) -> list[float | None]:
+        """The mean log-probability per token (EOS included) of each given output.
+
+        Forced decoding under the base settings: the same definition as
+        ``Generated.score``, so candidates generated under other settings compare.
+        ``None`` for an engine without model probabilities.
+        """
         ...
 
 
@@ -46,6 +83,9 @@ class Generated:
         tokens: How many tokens were generated (special tokens excluded).
         marks: Unknown-word and generation marks removed from the text (Apertium).
         redone: Whether the text was redone alone after its batch came back miscounted.
+        score: The model's confidence: the mean log-probability per generated token,
+            the final EOS included (``sum(log p) / count``), from the log-softmax of
+            the model's logits; ``None`` for engines without probabilities (Apertium).
     """
 
     text: str
@@ -53,6 +93,27 @@ class Generated:
     tokens: int = 0
     marks: int = 0
     redone: bool = False
+    score: float | None = None
+
+
+def merge_pieces(pieces: Sequence[Generated]) -> Generated:
+    """One segment's result from the results of its pieces (``split_long``).
+
+    Texts are joined with a space; the score is the mean of the pieces' scores
+    weighted by their scored tokens (``tokens + 1``: the EOS each piece ends with),
+    so it stays a mean per token; ``None`` if any piece has none.
+    """
+    if len(pieces) == 1:
+        return pieces[0]
+    scores = [p.score for p in pieces if p.score is not None]
+    score = None
+    if len(scores) == len(pieces):
+        weights = [p.tokens + 1 for p in pieces]
+        score = sum(w * s for w, s in zip(weights, scores, strict=True)) / sum(weights)
+    return Generated(" ".join(p.text for p in pieces),
+                     hit_length_limit=any(p.hit_length_limit for p in pieces),
+                     tokens=sum(p.tokens for p in pieces), marks=sum(p.marks for p in pieces),
+                     redone=any(p.redone for p in pieces), score=score)
 
 
 @dataclass
@@ -86,7 +147,7 @@ class _Pending:
 
     text: str
     pieces: list[str] = field(default_factory=list)
-    outputs: dict[int, str] = field(default_factory=dict)
+    outputs: dict[int, Generated] = field(default_factory=dict)
 
 
 def plan_batches(lengths: Sequence[int], batch_size: int, max_batch_tokens: int,
@@ -127,6 +188,19 @@ def iter_translations(engine: Engine, texts: Sequence[str], batch_size: int,
     is split (``split_long``) and its pieces' outputs joined with a space, so no input
     token is ever truncated.
     """
+    for done in iter_generated(engine, texts, batch_size, max_batch_tokens, stats):
+        yield {source: result.text for source, result in done.items()}
+
+
+def iter_generated(engine: Engine, texts: Sequence[str], batch_size: int,
+                   max_batch_tokens: int, stats: BatchStats | None = None,
+                   overrides: Mapping[str, Any] | None = None,
+                   ) -> Iterator[dict[str, Generated]]:
+    """Like ``iter_translations``, yielding each text's ``Generated`` (pieces merged).
+
+    ``overrides`` go to every ``engine.generate`` call of this run only (see
+    ``Engine.generate``); split texts are merged by ``merge_pieces``.
+    """
     stats = stats if stats is not None else BatchStats()
     pending = {text: _Pending(text) for text in dict.fromkeys(texts)}
     stats.segments += len(pending)
@@ -144,17 +218,20 @@ def iter_translations(engine: Engine, texts: Sequence[str], batch_size: int,
     stats.input_tokens += sum(lengths)
     stats.truncated_tokens += sum(max(0, n - limit) for n in lengths)
     for batch in plan_batches(lengths, batch_size, max_batch_tokens):
-        outputs = engine.generate([pieces[i] for i in batch])
+        batch_texts = [pieces[i] for i in batch]
+        # Engines written before overrides existed take one argument.
+        outputs = (engine.generate(batch_texts, overrides) if overrides
+                   else engine.generate(batch_texts))
         stats.batches += 1
-        done: dict[str, str] = {}
+        done: dict[str, Generated] = {}
         for index, result in zip(batch, outputs, strict=True):
             job, piece = flat[index]
-            job.outputs[piece] = result.text
+            job.outputs[piece] = result
             stats.length_limited += result.hit_length_limit
             stats.output_tokens += result.tokens
             stats.unknown_words += result.marks
             stats.redone_segments += result.redone
             if len(job.outputs) == len(job.pieces):
-                done[job.text] = " ".join(job.outputs[i] for i in range(len(job.pieces)))
+                done[job.text] = merge_pieces([job.outputs[i] for i in range(len(job.pieces))])
         if done:
             yield done

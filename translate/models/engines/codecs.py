@@ -33,6 +33,10 @@ class Codec(Protocol):
         """Text of generated token strings, special tokens dropped."""
         ...
 
+    def target_tokens(self, texts: Sequence[str]) -> list[list[str]]:
+        """Target-side token strings of each text, without the final ``</s>``."""
+        ...
+
 
 def _max_length(folder: Path) -> int:
     try:
@@ -76,6 +80,11 @@ class MarianCodec:
             out.append([p if p in self.vocab else "<unk>" for p in pieces] + ["</s>"])
         return out
 
+    def target_tokens(self, texts: Sequence[str]) -> list[list[str]]:
+        """Target pieces of each text (unknown pieces as ``<unk>``), no ``</s>``."""
+        return [[p if p in self.vocab else "<unk>" for p in self.target.encode(text, out_type=str)]
+                for text in texts]
+
     def decode(self, tokens: Sequence[str]) -> str:
         """Target pieces back to text."""
         pieces = [t for t in tokens if t not in self.special]
@@ -98,6 +107,13 @@ class HFCodec:
         """Token strings via ids, as ``AutoTokenizer`` encodes them."""
         ids = self.tokenizer(list(texts), add_special_tokens=True)["input_ids"]
         return [self.tokenizer.convert_ids_to_tokens(row) for row in ids]
+
+    def target_tokens(self, texts: Sequence[str]) -> list[list[str]]:
+        """Target token strings as the tokenizer encodes targets, final EOS dropped."""
+        ids = self.tokenizer(text_target=list(texts), add_special_tokens=True)["input_ids"]
+        eos = self.tokenizer.eos_token_id
+        return [self.tokenizer.convert_ids_to_tokens(row[:-1] if row and row[-1] == eos
+                                                     else row) for row in ids]
 
     def decode(self, tokens: Sequence[str]) -> str:
         """Token strings back to text, special tokens skipped."""

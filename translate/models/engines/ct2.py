@@ -14,12 +14,12 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from translate.errors import ModelUnavailableError
-from translate.models.engines.base import Generated
+from translate.models.engines.base import Generated, check_overrides
 from translate.models.engines.codecs import load_codec, position_limit
 from translate.models.engines.hf import thread_count
 from translate.models.hub import ResolvedModel
@@ -27,6 +27,11 @@ from translate.models.loading import load_failure, read_config, require_weights,
 from translate.models.registry import ModelSpec
 
 ENV_CACHE = "TRANSLATE_CT2_CACHE"
+# models.toml names of generate() settings -> translate_batch's names.
+CT2_NAMES = {"num_beams": "beam_size", "max_new_tokens": "max_decoding_length",
+             "min_new_tokens": "min_decoding_length",
+             "no_repeat_ngram_size": "no_repeat_ngram_size",
+             "length_penalty": "length_penalty", "repetition_penalty": "repetition_penalty"}
 
 
 def ct2_cache_dir() -> Path:
@@ -155,6 +160,8 @@ class CTranslate2Engine:
         # sentences x beams stays within twice batch_size, which bounds memory (measured
         # in docs/benchmarks.md: beam 4 at 32 sentences a call costs 180 MB more).
         self.max_rows = max(1, 2 * spec.batch_size // max(1, spec.generation.num_beams))
+        self.batch_size = spec.batch_size
+        self.scores = True  # return Generated.score (benchmarks switch it off)
         self.path = converted_model(resolved, compute_type)
         self.translator: Any = ctranslate2.Translator(
             str(self.path), device=device, compute_type=compute_type,
@@ -169,19 +176,73 @@ class CTranslate2Engine:
         """Token counts with special tokens, as the model sees them."""
         return [len(tokens) for tokens in self.codec.tokens([self.prefix + t for t in texts])]
 
-    def generate(self, texts: Sequence[str]) -> list[Generated]:
-        """Translate one batch with ``translate_batch`` and decode."""
+    def generate(self, texts: Sequence[str],
+                 overrides: Mapping[str, Any] | None = None) -> list[Generated]:
+        """Translate one batch with ``translate_batch`` and decode.
+
+        ``overrides`` (``Engine.generate``) replace settings for this call only.
+        """
         gen = self.generation
-        longest = min(gen.max_new_tokens, self.positions)  # the position table's end
+        settings: dict[str, Any] = {
+            "num_beams": gen.num_beams, "max_new_tokens": gen.max_new_tokens,
+            "min_new_tokens": gen.min_new_tokens,
+            "no_repeat_ngram_size": gen.no_repeat_ngram_size,
+            "length_penalty": gen.length_penalty, **check_overrides(overrides)}
+        longest = min(settings["max_new_tokens"], self.positions)  # the position table's end
+        settings["max_new_tokens"] = longest
+        settings["min_new_tokens"] = min(settings["min_new_tokens"], longest)
+        options = {CT2_NAMES[k]: v for k, v in settings.items()}
+        rows = max(1, 2 * self.batch_size // max(1, settings["num_beams"]))  # see max_rows
         results = self.translator.translate_batch(
-            self.codec.tokens([self.prefix + t for t in texts]), beam_size=gen.num_beams,
-            max_decoding_length=longest, min_decoding_length=min(gen.min_new_tokens, longest),
-            no_repeat_ngram_size=gen.no_repeat_ngram_size, length_penalty=gen.length_penalty,
-            max_batch_size=self.max_rows)
+            self.codec.tokens([self.prefix + t for t in texts]), max_batch_size=rows,
+            return_scores=self.scores, **options)
         outputs = []
         for result in results:
             tokens = result.hypotheses[0]
-            text = self.codec.decode(tokens)
+            hit = len(tokens) >= longest
+            score = None
+            if self.scores:
+                score = mean_log_prob(result.scores[0], len(tokens), not hit,
+                                      settings["length_penalty"])
             count = sum(1 for tok in tokens if tok not in self.codec.special)
-            outputs.append(Generated(text, len(tokens) >= longest, count))
+            outputs.append(Generated(self.codec.decode(tokens), hit, count, score=score))
         return outputs
+
+    def score(self, sources: Sequence[str], outputs: Sequence[str]) -> list[float | None]:
+        """Mean log-probability per token (EOS included) of each output (``score_batch``).
+
+        ``score_batch`` returns one raw log-probability per target token, the ``</s>``
+        it appends included, with no logits processor applied. ``None`` for an output
+        longer than the position table (it cannot be scored whole).
+        """
+        targets = self.codec.target_tokens(outputs)
+        fits = [i for i, row in enumerate(targets) if len(row) + 1 < self.positions]
+        scores: list[float | None] = [None] * len(sources)
+        if not fits:
+            return scores
+        results = self.translator.score_batch(
+            self.codec.tokens([self.prefix + sources[i] for i in fits]),
+            [targets[i] for i in fits], max_batch_size=self.max_rows)
+        for index, result in zip(fits, results, strict=True):
+            if result.log_probs:
+                scores[index] = float(sum(result.log_probs)) / len(result.log_probs)
+        return scores
+
+
+def mean_log_prob(score: float, length: int, ended: bool, length_penalty: float,
+                  ) -> float | None:
+    """CTranslate2's hypothesis score as a mean log-probability per token, EOS included.
+
+    CTranslate2 sums the step log-probabilities (log-softmax after its logits
+    processors, the EOS step included) and divides by ``count ** length_penalty``,
+    where ``count`` is the hypothesis length while decoding, which includes the EOS
+    (``include_eos_in_hypotheses`` defaults to true in decoding.h; the EOS is popped
+    only afterwards, in sequence_to_sequence.cc). ``length`` is the returned length
+    (EOS removed) and ``ended`` whether an EOS was generated. ``None`` for an empty
+    hypothesis.
+    """
+    count = length + ended
+    if count == 0:
+        return None
+    total: float = score * float(count) ** length_penalty
+    return total / count

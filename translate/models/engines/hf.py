@@ -1,15 +1,25 @@
-"""The transformers backend: ``AutoTokenizer`` + ``AutoModelForSeq2SeqLM`` + ``generate()``."""
+"""The transformers backend: ``AutoTokenizer`` + ``AutoModelForSeq2SeqLM`` + ``generate()``.
+
+Scores (``Generated.score``) come from one teacher-forced decoder pass over the
+generated ids, reusing the batch's encoder output: the log-softmax of the model's raw
+logits, before any logits processor (repetition penalty, n-gram blocking, minimum
+length, bad words), so a score is the model's own probability whatever the settings,
+and ``score()`` of the same text gives the same value. ``output_scores`` would keep a
+batch x beams x vocabulary tensor per step (gigabytes at 512 steps) and hold processed
+values; the extra pass costs one parallel decoder step over the output.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from translate.models.engines.base import Generated
+from translate.models.engines.base import Generated, check_overrides
 from translate.models.hub import ResolvedModel
 from translate.models.loading import load_errors, require_weights
 from translate.models.registry import ModelSpec
@@ -79,36 +89,112 @@ class TransformersEngine:
         self.model: Any = model.to(self.device).eval()
         self.max_input_tokens = input_limit(self.tokenizer, self.model.config,
                                             spec.max_input_tokens)
+        self.scores = True  # compute Generated.score (benchmarks switch it off)
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         """Token counts with special tokens, exactly as ``generate`` will see them."""
         return count_tokens(self.tokenizer, [self.prefix + t for t in texts])
 
-    def generate(self, texts: Sequence[str]) -> list[Generated]:
-        """Translate one batch with padding, under ``torch.inference_mode()``."""
-        import torch
-
+    def _encode(self, texts: Sequence[str]) -> dict[str, Any]:
         batch = self.tokenizer([self.prefix + t for t in texts], return_tensors="pt",
                                padding=True)
-        batch = {k: v.to(self.device) for k, v in batch.items()}
+        return {k: v.to(self.device) for k, v in batch.items()}
+
+    def generate(self, texts: Sequence[str],
+                 overrides: Mapping[str, Any] | None = None) -> list[Generated]:
+        """Translate one batch with padding, under ``torch.inference_mode()``.
+
+        ``overrides`` (``Engine.generate``) replace settings for this call only.
+        """
+        import torch
+        from transformers.modeling_outputs import BaseModelOutput
+
+        if not texts:
+            return []
+        batch = self._encode(texts)
         kwargs = self.generation.generate_kwargs()
+        kwargs.update(check_overrides(overrides))
         positions = int(getattr(self.model.config, "max_position_embeddings", 0) or 0)
         if positions:  # never past the position table's end
             kwargs["max_new_tokens"] = min(kwargs["max_new_tokens"], positions - 1)
         with torch.inference_mode():
-            out = self.model.generate(**batch, **kwargs)
+            states = self.model.get_encoder()(**batch).last_hidden_state
+            # A fresh wrapper each time: generate() expands it for beams in place.
+            out = self.model.generate(**batch, encoder_outputs=BaseModelOutput(states),
+                                      **kwargs)
         eos = self.model.generation_config.eos_token_id
         eos_ids = set(eos if isinstance(eos, list) else [eos])
         special = set(self.tokenizer.all_special_ids)
         texts_out = self.tokenizer.batch_decode(out, skip_special_tokens=True)
-        results = []
         limit = kwargs["max_new_tokens"]
+        targets, results = [], []
         for row, text in zip(out.tolist(), texts_out, strict=True):
             generated = row[1:]  # drop the decoder start token
             ends = [i for i, tok in enumerate(generated) if tok in eos_ids]
             # No EOS, or one forced into the very last slot: the output was cut short.
             hit = len(generated) >= limit and (not ends or ends[0] >= limit - 1)
             content = generated[:ends[0]] if ends else generated
+            targets.append(generated[:ends[0] + 1] if ends else generated)
             count = sum(1 for tok in content if tok not in special)
             results.append(Generated(text.strip(), hit, count))
-        return results
+        if not self.scores:
+            return results
+        scores = self._mean_log_probs(states, batch["attention_mask"], targets)
+        return [dataclasses.replace(r, score=s) for r, s in zip(results, scores, strict=True)]
+
+    def score(self, sources: Sequence[str], outputs: Sequence[str]) -> list[float | None]:
+        """Mean log-probability per token (EOS included) of each output, forced.
+
+        ``None`` for an output longer than the position table (it cannot be scored
+        whole, and a part's score would not be its score).
+        """
+        import torch
+
+        if not sources:
+            return []
+        batch = self._encode(sources)
+        targets = self.tokenizer(text_target=list(outputs), add_special_tokens=True)
+        positions = int(getattr(self.model.config, "max_position_embeddings", 0) or 0)
+        ids = [row if not positions or len(row) < positions else []  # [] scores None
+               for row in targets["input_ids"]]
+        with torch.inference_mode():
+            states = self.model.get_encoder()(**batch).last_hidden_state
+        return self._mean_log_probs(states, batch["attention_mask"], ids)
+
+    def _mean_log_probs(self, states: Any, mask: Any, targets: Sequence[Sequence[int]],
+                        ) -> list[float | None]:
+        """Teacher-forced mean log-probability of each target (ids, EOS included).
+
+        Rows go through in chunks so that the logits (rows x length x vocabulary)
+        stay under about 128 MB.
+        """
+        import torch
+        from transformers.modeling_outputs import BaseModelOutput
+
+        config = self.model.config
+        start = config.decoder_start_token_id
+        if start is None:
+            start = self.model.generation_config.decoder_start_token_id
+        width = max(1, *(len(t) for t in targets))
+        vocab = int(config.vocab_size)
+        step = max(1, (1 << 25) // (width * vocab))
+        scores: list[float | None] = []
+        for first in range(0, len(targets), step):
+            rows = targets[first:first + step]
+            decoder = torch.full((len(rows), width), config.pad_token_id or 0, dtype=torch.long)
+            labels = torch.full((len(rows), width), -100, dtype=torch.long)
+            decoder[:, 0] = start
+            for i, ids in enumerate(rows):
+                decoder[i, 1:len(ids)] = torch.tensor(ids[:-1], dtype=torch.long)
+                labels[i, :len(ids)] = torch.tensor(ids, dtype=torch.long)
+            with torch.inference_mode():
+                logits = self.model(encoder_outputs=BaseModelOutput(states[first:first + step]),
+                                    attention_mask=mask[first:first + step],
+                                    decoder_input_ids=decoder.to(self.device)).logits
+                log_probs = logits.float().log_softmax(-1).cpu()
+            valid = labels != -100
+            picked = log_probs.gather(-1, labels.clamp(min=0).unsqueeze(-1)).squeeze(-1)
+            sums = (picked * valid).sum(1).tolist()
+            counts = valid.sum(1).tolist()
+            scores += [total / n if n else None for total, n in zip(sums, counts, strict=True)]
+        return scores
