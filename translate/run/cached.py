@@ -72,7 +72,7 @@ def generate_cached(translator: Translator, needs: Mapping[Cache | None, set[str
     if misses and not dry_run:
         for batch in run(translator, sorted(misses)):
             done = (check_batch(translator, batch, checking, run) if checking is not None
-                    else {k: Entry(g.text, getattr(g, "score", None)) for k, g in batch.items()})
+                    else {k: Entry(g.text, g.score) for k, g in batch.items()})
             for cache, lacking in missing.items():
                 cache.put_many(sig_id, {k: v for k, v in done.items() if k in lacking})
             entries.update(done)

@@ -65,47 +65,13 @@ class LocalRunner:
                  ) -> Iterator[dict[str, Generated]]:
         """Translate ``texts`` with ``translator``'s model, batch by batch."""
         self.pool.use(translator)
-        scored = getattr(translator, "translate_scored", None)
-        if scored is not None:
-            return scored(texts, overrides)  # type: ignore[no-any-return]
-        return _until_scores(translator, texts, overrides)  # TEMPORARY: before `scores`
+        return translator.translate_scored(texts, overrides)
 
     def score(self, translator: Translator, sources: Sequence[str],
               outputs: Sequence[str]) -> list[float | None]:
         """``translator``'s scores of ``outputs`` as translations of ``sources``."""
         self.pool.use(translator)
-        score = getattr(translator, "score", None)
-        if score is None:  # TEMPORARY: before `scores`
-            score = getattr(translator.engine, "score", None)
-        if score is None:
-            return [None] * len(sources)
-        return score(sources, outputs)  # type: ignore[no-any-return]
-
-
-def _until_scores(translator: Translator, texts: Sequence[str],
-                  overrides: Mapping[str, Any] | None) -> Iterator[dict[str, Generated]]:
-    """TEMPORARY adapter until ``Translator.translate_scored`` lands: no scores."""
-    from translate.models.engines.base import iter_translations
-
-    engine = translator.engine
-
-    class _Bound:
-        name = engine.name
-        max_input_tokens = engine.max_input_tokens
-        count_tokens = staticmethod(engine.count_tokens)
-
-        @staticmethod
-        def generate(batch: Sequence[str]) -> list[Generated]:
-            import inspect
-
-            if overrides and "overrides" in inspect.signature(engine.generate).parameters:
-                return engine.generate(batch, overrides)  # type: ignore[call-arg]
-            return engine.generate(batch)
-
-    spec = translator.spec
-    for part in iter_translations(_Bound(), texts, spec.batch_size, spec.max_batch_tokens,
-                                  translator.stats):
-        yield {text: Generated(out) for text, out in part.items()}
+        return translator.score(sources, outputs)
 
 
 @dataclass(frozen=True)
@@ -201,8 +167,7 @@ def check_batch(translator: Translator, batch: Mapping[str, Generated], checking
     policy = checking.policy(translator)
     source_lang, target_lang = _languages(translator)
     texts = list(batch)
-    generated = [(g.text, getattr(g, "score", None), g.hit_length_limit)  # TEMPORARY getattr
-                 for g in batch.values()]
+    generated = [(g.text, g.score, g.hit_length_limit) for g in batch.values()]
     first = dict(zip(texts, generated, strict=True))
 
     def regenerate(failing: list[str]) -> list[tuple[str, float | None, bool]]:
@@ -211,7 +176,7 @@ def check_batch(translator: Translator, batch: Mapping[str, Generated], checking
         for part in run(translator, failing, checking.retry.generation_kwargs()):
             second.update(part)
         # a segment the retry gave no output for keeps its first: retried to itself
-        return [(g.text, None, g.hit_length_limit) if (g := second.get(t)) is not None
+        return [(g.text, g.score, g.hit_length_limit) if (g := second.get(t)) is not None
                 else first[t] for t in failing]
 
     def rescore(sources: list[str], outputs: list[str]) -> list[float | None]:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 from translate.errors import UsageError
-from translate.models.engines.base import BatchStats, Generated, iter_translations
+from translate.models.engines.base import BatchStats, Generated
 from translate.models.pool import ModelPool
 from translate.models.registry import ModelSpec
 from translate.models.translator import RunSettings, Translator
@@ -67,22 +67,14 @@ class TranslateActor:
 
 def _generate(translator: Translator, texts: list[str], overrides: dict[str, Any] | None,
               ) -> Iterator[tuple[str, Generated]]:
-    engine = ACTOR_POOL.use(translator)
-    scored = getattr(translator, "translate_scored", None)
-    if scored is not None:
-        for part in scored(texts, overrides):
-            yield from part.items()
-        return
-    spec = translator.spec  # TEMPORARY until `scores` lands: no scores, no overrides
-    for part in iter_translations(engine, texts, spec.batch_size, spec.max_batch_tokens,
-                                  translator.stats):
-        yield from ((text, Generated(out)) for text, out in part.items())
+    ACTOR_POOL.use(translator)
+    for part in translator.translate_scored(texts, overrides):
+        yield from part.items()
 
 
 def _score(translator: Translator, sources: list[str], outputs: list[str]) -> list[float | None]:
     ACTOR_POOL.use(translator)
-    score = getattr(translator, "score", None)  # TEMPORARY getattr until `scores` lands
-    return list(score(sources, outputs)) if score is not None else [None] * len(sources)
+    return translator.score(sources, outputs)
 
 
 def _floats(scores: Sequence[float | None]) -> list[float]:
@@ -167,7 +159,7 @@ class RayRunner:
             stats = BatchStats(**{n: int(sum(batch[f"stat_{n}"])) for n in _STATS})
             translator.stats.add(stats)
             self.workers.update(str(w) for w in batch["worker"])
-            yield {str(t): Generated(str(o), bool(lim), score=_score_of(s))  # type: ignore[call-arg]
+            yield {str(t): Generated(str(o), bool(lim), score=_score_of(s))
                    for t, o, s, lim in zip(batch["text"], batch["output"], batch["score"],
                                            batch["limit"], strict=True)}
 
