@@ -223,3 +223,19 @@ def test_a_pivot_is_checked_leg_by_leg(tmp_path, registry_file) -> None:
     assert (folder / "d.it.txt").read_text("utf-8") == f"{italian}\n"  # went through en
     flagged = json.loads(report.read_text("utf-8"))["flagged"]
     assert [(i["line"], i["codes"]) for i in flagged] == [(1, ["numbers"])]
+
+
+def test_the_model_path_stores_real_scores_and_retries(docs, registry_file) -> None:
+    """The tiny model's English fails checks: retried with the real overrides, rescored."""
+    report = docs.parent / "report.json"
+    result = run(str(docs), "--models", str(registry_file), "--engine", "transformers",
+                 "--from", "it", "--report", str(report))
+    assert result.exit_code == 0, result.output
+    data = json.loads(report.read_text("utf-8"))
+    assert data["totals"]["retried_segments"] >= 1
+    with sqlite3.connect(docs / CACHE_DIR / DB_NAME) as conn:
+        rows = conn.execute("SELECT score, flags, retried, checked FROM segments").fetchall()
+    assert len(rows) == 5 and all(checked for *_, checked in rows)
+    assert all(isinstance(score, float) and score <= 0 for score, *_ in rows)
+    assert {tuple(i["codes"]) for i in data["flagged"]} == {
+        tuple(flags.split()) for _, flags, _, _ in rows if flags}
