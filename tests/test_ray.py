@@ -84,10 +84,11 @@ def test_interrupted_ray_run_resumes_from_the_cache(tmp_path, registry_file, loc
     from translate.run.pipeline import JobOptions, Pipeline
 
     class StopAfterFirstBatch(RayRunner):
-        def __call__(self, translator, texts):  # type: ignore[no-untyped-def,override]
-            for batch in super().__call__(translator, texts):
+        def __call__(self, translator, texts, overrides=None):  # type: ignore[no-untyped-def,override]
+            for batch in super().__call__(translator, texts, overrides):
                 yield batch
-                raise KeyboardInterrupt  # as if Ctrl-C arrived mid-run
+                if not overrides:  # a first generation, once its batch is checked and stored
+                    raise KeyboardInterrupt  # as if Ctrl-C arrived mid-run
 
     folder = tmp_path / "docs"
     folder.mkdir()
