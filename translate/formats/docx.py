@@ -305,6 +305,7 @@ class DocxFormat:
 
     name = "docx"
     suffixes = (".docx",)
+    binary = True  # a zip package: never decoded as text
 
     def read(self, data: bytes, where: str, lang: str = "it",
              encoding: str | None = None) -> Parsed:

@@ -26,13 +26,12 @@ from translate.run.pipeline import Pipeline
 from translate.run.planning import unavailable
 from translate.run.report import FileResult, RunReport, Status, relative
 from translate.text.documents import (
-    SUMMARY_TAG,
     Document,
     decode_bytes,
     encode_text,
-    output_path,
     read_regular,
     sha256,
+    summary_path,
     write_atomic,
 )
 from translate.text.extractive import pick_sentences
@@ -134,7 +133,7 @@ class ExtractiveSummaries:
                 return result
             languages = plan_languages(doc.text, options.source)
             choice = self.choose(languages)
-            out = output_path(path, choice.language, SUMMARY_TAG)
+            out = summary_path(path, choice.language)
             result.output, result.language = relative(out), languages.document
             input_sha = sha256(data)
             plan = plan_output(out, input_sha, options.force)

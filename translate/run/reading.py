@@ -1,0 +1,103 @@
+"""Reading one input with its format: its encoding, its segments and their languages.
+
+Text formats keep the encoding rules of plain text (``--encoding``, detection, BOMs);
+a binary format (DOCX) is never decoded. Languages are detected in the document's text
+content (``formats.content``): the words of its segments, not tags, markup or zip bytes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from translate.formats.base import Format, Parsed, format_for, is_binary, is_plain_text
+from translate.formats.content import paragraph_texts, text_content
+from translate.run.inputs import Languages, detect_languages, plan_languages
+from translate.text.documents import Document, decode_bytes, read_regular
+
+BINARY = "binary"  # the ``encoding`` a binary document is recorded with
+# The sentence splitter's language for a first reading, before detection names one.
+_FIRST_READING = "en"
+
+
+def decode_input(fmt: Format, data: bytes, where: str, encoding: str | None) -> Document:
+    """The input as text (its encoding found or forced); a binary one is not decoded.
+
+    Raises:
+        InputError: as ``decode_bytes``, for text formats.
+    """
+    if is_binary(fmt):
+        return Document("", BINARY)
+    return decode_bytes(data, where, encoding)
+
+
+def is_blank(doc: Document) -> bool:
+    """Whether a decoded input holds nothing but whitespace (never said of a binary one)."""
+    return doc.encoding != BINARY and doc.is_blank
+
+
+def read_languages(fmt: Format, data: bytes, where: str, doc: Document, source: str,
+                   encoding: str | None) -> Languages:
+    """The languages of a document and its paragraphs (keyed as its format's paragraphs).
+
+    Raises:
+        InputError: unreadable, or the language is unclear (``plan_languages``).
+        UsageError: the format's optional dependency is missing.
+    """
+    if is_plain_text(fmt):  # plain text: detected without segmenting
+        return plan_languages(doc.text, source)
+    return _first_reading(fmt, data, where, source, encoding)[1]
+
+
+def read_parsed(fmt: Format, data: bytes, where: str, doc: Document, source: str,
+                encoding: str | None, known: Languages | None = None,
+                ) -> tuple[Parsed, Languages]:
+    """Read a document with its format, its sentences split in its own language.
+
+    Args:
+        fmt: Its format.
+        data: Its bytes.
+        where: Its name, for messages.
+        doc: ``decode_input``'s result.
+        source: ``--from`` (``auto``: detect).
+        encoding: ``--encoding``.
+        known: Its languages when planning found them already.
+
+    Raises:
+        InputError: unreadable, or the language is unclear.
+        UsageError: the format's optional dependency is missing.
+    """
+    if known is None and is_plain_text(fmt):
+        known = plan_languages(doc.text, source)
+    if known is not None:
+        return fmt.read(data, where, known.document, encoding), known
+    parsed, languages = _first_reading(fmt, data, where, source, encoding)
+    if source == "auto" and languages.document != _FIRST_READING:  # split in its language
+        parsed = fmt.read(data, where, languages.document, encoding)
+    return parsed, languages
+
+
+def _first_reading(fmt: Format, data: bytes, where: str, source: str,
+                   encoding: str | None) -> tuple[Parsed, Languages]:
+    parsed = fmt.read(data, where, source if source != "auto" else _FIRST_READING, encoding)
+    paragraphs = paragraph_texts(parsed)
+    if not paragraphs:  # nothing to translate: no language to tell
+        return parsed, Languages(_FIRST_READING if source == "auto" else source, {})
+    return parsed, detect_languages(paragraphs, source)
+
+
+def output_text(output: Path, data: bytes | None = None, lang: str = "en") -> Document:
+    """The text content of a translation (``data``: its bytes; ``None``: read them).
+
+    Plain text as it is; any other format's text without its markup (a summary of
+    ``X.en.docx`` reads words, not zip bytes).
+
+    Raises:
+        InputError: it cannot be decoded or parsed.
+        OSError: it cannot be read.
+    """
+    data = read_regular(output) if data is None else data
+    fmt = format_for(output)
+    if is_plain_text(fmt):
+        return decode_bytes(data, str(output))
+    parsed = fmt.read(data, str(output), lang)
+    return Document(text_content(parsed))
