@@ -13,8 +13,12 @@ from translate.formats.inline import TOKEN
 
 
 def plain(segment: str) -> str:
-    """``segment`` without its placeholders, spaces collapsed."""
-    return " ".join(TOKEN.sub(" ", segment).split())
+    """``segment`` without its placeholders, spaces collapsed.
+
+    A pair's tokens go (``<x1>il sito</x1>.`` -> ``il sito.``); an atom (inline code,
+    an image, a tab) stands between words, so it leaves a space.
+    """
+    return " ".join(TOKEN.sub(lambda m: " " if m.group(3) else "", segment).split())
 
 
 def paragraph_texts(parsed: Parsed, texts: Sequence[str] | None = None) -> dict[int, str]:

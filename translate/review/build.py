@@ -33,7 +33,7 @@ from translate.review.page import (
     render_review,
     review_path,
 )
-from translate.run.reading import decode_input, output_text, read_parsed
+from translate.run.reading import decode_input, read_parsed, text_of
 from translate.text.documents import (
     output_path,
     read_regular,
@@ -82,7 +82,7 @@ def _edited_text(output: Path) -> str:
     if is_plain_text(format_for(output)):
         return output.read_text(encoding="utf-8", errors="replace")
     try:
-        return output_text(output).text
+        return text_of(output).text
     except (TranslateError, OSError) as exc:
         return f"(cannot be read: {exc})"
 

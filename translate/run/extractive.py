@@ -24,10 +24,10 @@ from translate.models.signature import readable_signature
 from translate.run.inputs import Languages, collect_inputs, plan_languages
 from translate.run.pipeline import Pipeline
 from translate.run.planning import unavailable
+from translate.run.reading import text_of
 from translate.run.report import FileResult, RunReport, Status, relative
 from translate.text.documents import (
     Document,
-    decode_bytes,
     encode_text,
     read_regular,
     sha256,
@@ -127,7 +127,7 @@ class ExtractiveSummaries:
         options = self.pipeline.options
         try:
             data = read_regular(path)
-            doc = decode_bytes(data, str(path), options.encoding)
+            doc = text_of(path, data, encoding=options.encoding)  # of any format: its words
             if doc.is_blank:
                 result.status, result.reason = Status.SKIPPED, "empty or whitespace-only"
                 return result

@@ -85,19 +85,26 @@ def _first_reading(fmt: Format, data: bytes, where: str, source: str,
     return parsed, detect_languages(paragraphs, source)
 
 
-def output_text(output: Path, data: bytes | None = None, lang: str = "en") -> Document:
-    """The text content of a translation (``data``: its bytes; ``None``: read them).
+def text_of(path: Path, data: bytes | None = None, lang: str = "en",
+            encoding: str | None = None) -> Document:
+    """The text content of a document (``data``: its bytes; ``None``: read them).
 
-    Plain text as it is; any other format's text without its markup (a summary of
-    ``X.en.docx`` reads words, not zip bytes).
+    Plain text as it is; any other format's words without its markup (a summary of
+    ``X.en.docx`` reads words, not zip bytes), one paragraph a line.
+
+    Args:
+        path: The document (its suffix names its format).
+        data: Its bytes, when the caller has them.
+        lang: Its language (for sentence splitting).
+        encoding: ``--encoding``, for text formats.
 
     Raises:
-        InputError: it cannot be decoded or parsed.
+        InputError: it cannot be decoded or parsed, or its format is not supported.
+        UsageError: the format's optional dependency is missing.
         OSError: it cannot be read.
     """
-    data = read_regular(output) if data is None else data
-    fmt = format_for(output)
+    data = read_regular(path) if data is None else data
+    fmt = format_for(path)
     if is_plain_text(fmt):
-        return decode_bytes(data, str(output))
-    parsed = fmt.read(data, str(output), lang)
-    return Document(text_content(parsed))
+        return decode_bytes(data, str(path), encoding)
+    return Document(text_content(fmt.read(data, str(path), lang, encoding)))

@@ -26,7 +26,7 @@ from translate.models.signature import readable_signature
 from translate.models.translator import Translator
 from translate.run.cached import Runner, generate_cached
 from translate.run.pipeline import JobOptions, Pipeline
-from translate.run.reading import output_text
+from translate.run.reading import text_of
 from translate.run.report import FileResult, NoProgress, Progress, RunReport, Status, relative
 from translate.text.documents import (
     Document,
@@ -195,7 +195,7 @@ class SummaryRun:
         self.report.files.append(result)
         try:
             path = output_path(source, self.job.target)
-            doc = output_text(path, english, self.job.target)  # words, not markup
+            doc = text_of(path, english, self.job.target)  # words, not markup
             cache = caches.for_path(source)
             sig_id = signature_id(sig)
             input_sha = sha256(doc.text.encode())
