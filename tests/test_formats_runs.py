@@ -19,6 +19,7 @@ from typer.testing import CliRunner
 from tests.fakes import LOG, FakeEngine
 from tests.formats_corpus import build_docx
 from tests.report_schema import validate_report
+from tests.system_tools import require_program
 from translate.cli.app import app
 from translate.formats.base import format_for
 from translate.models.engines.base import Generated
@@ -335,3 +336,38 @@ def test_review_rows_are_the_segments_the_run_translated(
         page = build_review(path)
         assert [row.source for row in page.rows] == list(segments)
         assert [row.translation for row in page.rows] == [f"<it-en>[{s}]" for s in segments]
+
+
+def test_apertium_keeps_numbers_names_and_markup_in_html_and_docx(tmp_path: Path) -> None:
+    """Real English (rule-based, no model download): meaning survives inside the formats."""
+    require_program("apertium", "apertium apertium-cat-ita apertium-eng-cat")
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "pagina.html").write_text(
+        "<html><body><p>La società di <b>Mario Rossi</b> ha pagato 1500 euro per 3 "
+        "computer il 12 marzo 2024.</p>"
+        "<p>Il comune ha approvato il progetto.</p></body></html>\n")
+    document = docx.Document()
+    paragraph = document.add_paragraph("La società di ")
+    paragraph.add_run("Mario Rossi").bold = True
+    paragraph.add_run(" ha pagato 1500 euro per 3 computer il 12 marzo 2024.")
+    document.add_paragraph("Il comune ha approvato il progetto.")
+    document.save(folder / "lettera.docx")
+    report = tmp_path / "report.json"
+    result = run(str(folder), "--engine", "apertium", "--from", "it", "--to", "en",
+                 "--report", str(report))
+    assert result.exit_code == 0, result.output
+    assert {f["status"] for f in _files(report).values()} == {"translated"}
+    html = (folder / "pagina.en.html").read_text("utf-8")
+    assert _html_tree(html.encode(), False) == _html_tree(
+        (folder / "pagina.html").read_bytes(), False)
+    out = docx.Document(folder / "lettera.en.docx")
+    text = out.paragraphs[0].text
+    assert "<b>Mario Rossi</b>" in html  # the name, and its markup around it
+    for found in (html, text):
+        assert "Mario Rossi" in found
+        assert all(n in found for n in ("1500", "3", "12", "2024"))
+        assert "paid" in found and "computer" in found  # English, not the Italian
+        assert "pagato" not in found
+    assert [r.text for r in out.paragraphs[0].runs if r.bold] == ["Mario Rossi"]
+    assert "project" in out.paragraphs[1].text

@@ -29,6 +29,7 @@ _SKIP = frozenset("script style code pre svg math template kbd samp var".split()
 _INLINE = frozenset("""a abbr b bdi bdo br cite code data del dfn em font i img input ins kbd
 label mark q s samp small span strong sub sup time tt u var wbr big""".split())
 _VOID = frozenset("br img input wbr".split())
+_DOCTYPE = re.compile(r"\s*(?>(?:<!--.*?-->\s*)*)<!doctype", re.I | re.S)  # atomic: linear
 _CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.I)
 
 
@@ -198,8 +199,14 @@ def _serialize(root: Any, document: Document) -> bytes:
                 and element.tag.lower() not in empty_tags:
             element.text = ""
     tree = root.getroottree()
+    # libxml2 invents a doctype for a file without one, and drops what follows </html>
+    declared = _DOCTYPE.match(document.text) is not None
     text: str = etree.tostring(tree, method="html", encoding="unicode",
-                               doctype=tree.docinfo.doctype)
+                               doctype=tree.docinfo.doctype if declared else "")
+    text = text if declared else text.removeprefix("\n")
+    ending = document.text[len(document.text.rstrip()):]
+    if ending and not text.endswith(ending):
+        text = text.rstrip() + ending
     if document.encoding.startswith("utf"):
         return encode_text(text, document)
     return text.encode(document.encoding, "xmlcharrefreplace")
