@@ -17,7 +17,8 @@ from typing import Any, Protocol
 from translate.errors import InputError, UsageError
 from translate.formats import restore
 
-_NOT_FORMATS = frozenset({"base", "content", "inline", "restore", "md_inline", "md_html"})
+_NOT_FORMATS = frozenset({"base", "content", "inline", "restore", "md_inline", "md_html",
+                          "zipped"})  # helpers
 UNSUPPORTED = {
     ".pdf": "convert it to text, Markdown or DOCX first (for example with pdftotext or "
             "LibreOffice) and translate that",
