@@ -371,3 +371,29 @@ def test_apertium_keeps_numbers_names_and_markup_in_html_and_docx(tmp_path: Path
         assert "pagato" not in found
     assert [r.text for r in out.paragraphs[0].runs if r.bold] == ["Mario Rossi"]
     assert "project" in out.paragraphs[1].text
+
+
+def test_every_output_name_is_in_gitignore_and_no_input_is() -> None:
+    import fnmatch
+
+    from translate.formats.base import default_suffixes, unsupported
+    from translate.review.page import review_path
+    from translate.text.documents import output_path, summary_path
+
+    root = Path(__file__).resolve().parent.parent
+    patterns = [line for line in (root / ".gitignore").read_text().splitlines()
+                if line and not line.startswith("#")]
+
+    def ignored(name: str) -> bool:
+        return any(fnmatch.fnmatch(name, pattern) for pattern in patterns)
+
+    for suffix in sorted(default_suffixes()):
+        source = Path(f"rapporto{suffix}")
+        if unsupported(source):
+            continue
+        outputs = [output_path(source, "en"), summary_path(source, "en"),
+                   summary_path(source, "it"), review_path(source)]
+        assert [o.name for o in outputs if not ignored(o.name)] == []
+        assert not ignored(source.name)
+    assert summary_path(Path("x.md"), "en") != summary_path(Path("x.docx"), "en")
+    assert summary_path(Path("x.txt"), "en").name == "x.en.summary.txt"
