@@ -296,9 +296,14 @@ def test_language_is_detected_in_the_words_not_the_markup(
     folder = tmp_path / "docs"
     folder.mkdir()
     (folder / "pagina.html").write_text(page)
+    (folder / "lettera.docx").write_bytes(build_docx())
     report = tmp_path / "report.json"
     assert _translate(folder, registry_file, "fake", report=report).exit_code == 0
     assert _files(report)["pagina.html"]["language"] == "it"
+    detected = run("detect", str(folder))
+    assert detected.exit_code == 0, detected.output
+    assert sorted(line.split("\t")[:2] for line in detected.output.splitlines()) == [
+        [str(folder / "lettera.docx"), "it"], [str(folder / "pagina.html"), "it"]]
 
 
 def test_summaries_of_a_md_and_a_docx_with_one_stem_do_not_collide(
