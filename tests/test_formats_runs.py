@@ -323,6 +323,10 @@ def test_summaries_of_a_md_and_a_docx_with_one_stem_do_not_collide(
     for text in (md, word):  # words, not markup or zip bytes
         assert not re.search(r"\*\*|</?x\d|PK|<w:", text), text
     assert not (folder / "x.en.summary.txt").exists()
+    explained = run("cache", "stats", "--explain", str(folder / "x.en.summary.docx.txt"),
+                    "--models", str(registry_file), "--engine", "fake")
+    assert explained.exit_code == 0, explained.output
+    assert "x.docx unchanged since the output was written" in explained.output
 
 
 def test_review_rows_are_the_segments_the_run_translated(
@@ -341,6 +345,12 @@ def test_review_rows_are_the_segments_the_run_translated(
         page = build_review(path)
         assert [row.source for row in page.rows] == list(segments)
         assert [row.translation for row in page.rows] == [f"<it-en>[{s}]" for s in segments]
+        assert page.edited_output is None
+    edited = docx.Document(folder / "rapporto.en.docx")
+    edited.paragraphs[0].runs[0].text = "My own heading"
+    edited.save(folder / "rapporto.en.docx")
+    shown = build_review(folder / "rapporto.docx").edited_output  # shown as words
+    assert shown is not None and shown.startswith("My own heading") and "<w:" not in shown
 
 
 def test_apertium_keeps_numbers_names_and_markup_in_html_and_docx(tmp_path: Path) -> None:
