@@ -412,3 +412,17 @@ def test_every_output_name_is_in_gitignore_and_no_input_is() -> None:
         assert not ignored(source.name)
     assert summary_path(Path("x.md"), "en") != summary_path(Path("x.docx"), "en")
     assert summary_path(Path("x.txt"), "en").name == "x.en.summary.txt"
+
+
+@pytest.mark.parametrize("name", ["guide.md", "page.html", "film.srt", "lecture.vtt",
+                                  "report.docx"])
+def test_a_reading_for_detection_has_the_same_paragraphs_and_words(name: str) -> None:
+    """Detection reads without splitting sentences; its paragraphs key the real reading."""
+    from translate.formats.content import paragraph_texts
+
+    data = (build_docx(footnotes=True) if name.endswith(".docx")
+            else (Path(__file__).parent / "data" / "formats" / name).read_bytes())
+    fmt = format_for(Path(name))
+    quick, split = fmt.read(data, name, ""), fmt.read(data, name, "it")
+    assert len(quick.segments) <= len(split.segments)  # sentences are not split
+    assert paragraph_texts(quick) == paragraph_texts(split)

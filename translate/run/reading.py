@@ -15,8 +15,8 @@ from translate.run.inputs import Languages, detect_languages, plan_languages
 from translate.text.documents import Document, decode_bytes, read_regular
 
 BINARY = "binary"  # the ``encoding`` a binary document is recorded with
-# The sentence splitter's language for a first reading, before detection names one.
-_FIRST_READING = "en"
+# A first reading, for detection only, splits no sentences (``inline.Splitter``).
+_FIRST_READING = ""
 
 
 def decode_input(fmt: Format, data: bytes, where: str, encoding: str | None) -> Document:
@@ -39,13 +39,20 @@ def read_languages(fmt: Format, data: bytes, where: str, doc: Document, source: 
                    encoding: str | None) -> Languages:
     """The languages of a document and its paragraphs (keyed as its format's paragraphs).
 
+    A paragraph missing from ``Languages.paragraphs`` has the document's language.
+
     Raises:
         InputError: unreadable, or the language is unclear (``plan_languages``).
         UsageError: the format's optional dependency is missing.
     """
     if is_plain_text(fmt):  # plain text: detected without segmenting
         return plan_languages(doc.text, source)
-    return _first_reading(fmt, data, where, source, encoding)[1]
+    if source != "auto":
+        return Languages(source, {})
+    paragraphs = paragraph_texts(fmt.read(data, where, _FIRST_READING, encoding))
+    if not paragraphs:  # no words: nothing to translate, no language to tell
+        return Languages("en", {})
+    return detect_languages(paragraphs, source)
 
 
 def read_parsed(fmt: Format, data: bytes, where: str, doc: Document, source: str,
@@ -66,23 +73,8 @@ def read_parsed(fmt: Format, data: bytes, where: str, doc: Document, source: str
         InputError: unreadable, or the language is unclear.
         UsageError: the format's optional dependency is missing.
     """
-    if known is None and is_plain_text(fmt):
-        known = plan_languages(doc.text, source)
-    if known is not None:
-        return fmt.read(data, where, known.document, encoding), known
-    parsed, languages = _first_reading(fmt, data, where, source, encoding)
-    if source == "auto" and languages.document != _FIRST_READING:  # split in its language
-        parsed = fmt.read(data, where, languages.document, encoding)
-    return parsed, languages
-
-
-def _first_reading(fmt: Format, data: bytes, where: str, source: str,
-                   encoding: str | None) -> tuple[Parsed, Languages]:
-    parsed = fmt.read(data, where, source if source != "auto" else _FIRST_READING, encoding)
-    paragraphs = paragraph_texts(parsed)
-    if not paragraphs:  # nothing to translate: no language to tell
-        return parsed, Languages(_FIRST_READING if source == "auto" else source, {})
-    return parsed, detect_languages(paragraphs, source)
+    languages = known or read_languages(fmt, data, where, doc, source, encoding)
+    return fmt.read(data, where, languages.document, encoding), languages
 
 
 def text_of(path: Path, data: bytes | None = None, lang: str = "en",
