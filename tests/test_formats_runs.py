@@ -434,3 +434,21 @@ def test_a_reading_for_detection_has_the_same_paragraphs_and_words(name: str) ->
     quick, split = fmt.read(data, name, ""), fmt.read(data, name, "it")
     assert len(quick.segments) <= len(split.segments)  # sentences are not split
     assert paragraph_texts(quick) == paragraph_texts(split)
+
+
+def test_html_in_its_declared_legacy_charset_and_encoding_forced(
+        tmp_path: Path, registry_file: Path) -> None:
+    page = ('<html><head><meta charset="windows-1251"></head><body><p>Привет, мир.</p>'
+            "</body></html>\n")
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "pagina.html").write_bytes(page.encode("cp1251"))
+    report = tmp_path / "report.json"
+    result = _translate(folder, registry_file, "identity", "--from", "it", report=report)
+    assert result.exit_code == 0, result.output
+    assert _files(report)["pagina.html"]["details"]["encoding"] == "cp1251"
+    assert "Привет, мир.".encode("cp1251") in (folder / "pagina.en.html").read_bytes()
+    forced = _translate(folder, registry_file, "identity", "--from", "it", "--force",
+                        "--encoding", "koi8-r", report=report)
+    assert forced.exit_code == 0, forced.output  # --encoding wins over the <meta> charset
+    assert _files(report)["pagina.html"]["details"]["encoding"] == "koi8-r"

@@ -137,8 +137,10 @@ def _declared(data: bytes) -> str | None:
         return None
 
 
-def _decode(data: bytes, where: str) -> Document:
-    """BOM or valid UTF-8 first; else the declared charset; else ``decode_bytes``'s rules."""
+def _decode(data: bytes, where: str, encoding: str | None = None) -> Document:
+    """``--encoding``; else BOM or UTF-8; else the declared charset; else ``decode_bytes``."""
+    if encoding:
+        return decode_bytes(data, where, encoding)
     declared = _declared(data)
     try:
         data.decode("utf-8")
@@ -218,6 +220,14 @@ class HtmlFormat:
     name = "html"
     suffixes = (".html", ".htm")
 
+    def decode(self, data: bytes, where: str, encoding: str | None = None) -> Document:
+        """The file's text: ``--encoding``, else a BOM or UTF-8, else its ``<meta>`` charset.
+
+        Raises:
+            InputError: undecodable or binary bytes.
+        """
+        return _decode(data, where, encoding)
+
     def read(self, data: bytes, where: str, lang: str = "it",
              encoding: str | None = None) -> Parsed:
         """Decode and parse tolerantly.
@@ -226,7 +236,7 @@ class HtmlFormat:
             InputError: undecodable or binary bytes, or nothing HTML in them.
             UsageError: lxml is not installed (the ``formats`` extra).
         """
-        document = _decode(data, where)
+        document = self.decode(data, where, encoding)
         splitter = Splitter(lang)
         root = _parse(document.text, where) if document.text.strip() else None
         if root is not None:

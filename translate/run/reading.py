@@ -27,6 +27,10 @@ def decode_input(fmt: Format, data: bytes, where: str, encoding: str | None) -> 
     """
     if is_binary(fmt):
         return Document("", BINARY)
+    decode = getattr(fmt, "decode", None)  # a format's own rules (HTML: its <meta> charset)
+    if decode is not None:
+        document: Document = decode(data, where, encoding)
+        return document
     return decode_bytes(data, where, encoding)
 
 
