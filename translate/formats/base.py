@@ -61,7 +61,9 @@ class Format(Protocol):
     """A reader and a writer for one kind of document.
 
     A format whose files are not text (DOCX, a zip) also sets ``binary = True``: runs
-    then never decode its bytes (``is_binary``).
+    then never decode its bytes (``is_binary``). A text format with its own rules for
+    finding the encoding (HTML's ``<meta>`` charset) may give a ``decode(data, where,
+    encoding)`` method returning a ``Document``: runs then use it, not plain text's.
     """
 
     name: str
