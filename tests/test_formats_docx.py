@@ -226,3 +226,16 @@ def test_a_link_with_spelling_marks_inside_is_still_translated() -> None:
     links = paragraph._p.findall(f"{{{W}}}hyperlink")
     assert paragraph.text == "See this link now." and len(links) == 1
     assert "".join(t.text for t in links[0].iter(f"{{{W}}}t")) == "this link"
+
+
+def test_the_same_translation_gives_the_same_bytes_later(monkeypatch) -> None:
+    import time
+
+    data = build_docx()
+    first = _identity(data)
+    now = time.time()
+    monkeypatch.setattr(time, "time", lambda: now + 3600)  # zip entries are dated
+    assert _identity(data) == first
+    dates = {i.filename: i.date_time for i in zipfile.ZipFile(io.BytesIO(data)).infolist()}
+    for item in zipfile.ZipFile(io.BytesIO(first)).infolist():
+        assert item.date_time == dates.get(item.filename, (1980, 1, 1, 0, 0, 0))

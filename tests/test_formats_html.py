@@ -143,3 +143,15 @@ def test_declared_charset_is_used_when_the_bytes_are_not_utf8() -> None:
     assert parsed.segments == ("Perché no?", "Là.")
     out = FORMAT.write(parsed, parsed.segments, "en").data
     assert "Perché no? Là.".encode("latin-1") in out
+
+
+@pytest.mark.parametrize("source", [
+    '<html lang="en"><body><p>Una frase.</p></body></html>\n',
+    '<!DOCTYPE html>\n<html lang="en"><body><p>Con doctype.</p></body></html>\n',
+])
+def test_no_doctype_is_invented_and_the_end_of_file_is_kept(source) -> None:
+    assert _round_trip(source.encode()).decode() == source
+    after_comment = _round_trip(b"<!-- a -->\n<!doctype html><p>Con doctype.</p>").decode()
+    assert after_comment.startswith("<!DOCTYPE html>")  # a doctype after a comment is kept
+    fragment = _round_trip(b"<!-- nota -->\n<p>Un frammento.</p>\n\n").decode()
+    assert "DOCTYPE" not in fragment and fragment.endswith("</html>\n\n")

@@ -152,12 +152,14 @@ def test_summaries_take_the_english_from_the_translation(
     (tmp_path / "elsewhere").mkdir()
     read: list[Path] = []
 
+    from translate.run import reading as reader
+
     def reading(path: Path):  # type: ignore[no-untyped-def]
         read.append(path)
         return original(path)
 
-    original = summary.read_document
-    monkeypatch.setattr(summary, "read_document", reading)
+    original = reader.read_regular  # how a summary reads a translation it did not keep
+    monkeypatch.setattr(reader, "read_regular", reading)
 
     def summarize() -> list[Status]:
         monkeypatch.chdir(tmp_path / "work")  # relative inputs

@@ -8,6 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from tests.conftest import SEED_DIR
+from tests.formats_corpus import build_docx
 from translate.cli.app import app
 
 ray = pytest.importorskip("ray")  # CI installs the ray extra, so this runs there
@@ -31,11 +32,13 @@ def make_inputs(folder: Path) -> Path:
         (folder / f"breve{i}.txt").write_text(
             f"Il governo ha approvato la legge numero {i}. Gli studenti protestano.\n\n"
             f"Il sindaco di Milano ha presentato il piano {i}.\n")
+    (folder / "nota.md").write_text("# Il piano\n\nIl sindaco ha presentato il **piano**.\n")
+    (folder / "rapporto.docx").write_bytes(build_docx())  # every format runs on Ray too
     return folder
 
 
 def outputs(folder: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(folder.glob("*.en.txt"))}
+    return {p.name: p.read_bytes() for p in sorted(folder.glob("*.en.*"))}
 
 
 def test_ray_run_is_byte_identical_to_local(tmp_path, registry_file, local_ray) -> None:
@@ -46,7 +49,7 @@ def test_ray_run_is_byte_identical_to_local(tmp_path, registry_file, local_ray) 
     result = run(str(remote), *common, "--cluster", "local", "--actors", "2", "--batch-size",
                  "4", "--report", str(report))
     assert result.exit_code == 0, result.output
-    assert outputs(remote) == outputs(local) and len(outputs(local)) == 4
+    assert outputs(remote) == outputs(local) and len(outputs(local)) == 6
     data = json.loads(report.read_text())
     assert data["distributed"]["workers_seen"] >= 2  # at least two actors did work
     assert data["models_loaded"] == []  # the driver itself loaded no model

@@ -239,3 +239,20 @@ def test_the_model_path_stores_real_scores_and_retries(docs, registry_file) -> N
     assert all(isinstance(score, float) and score <= 0 for score, *_ in rows)
     assert {tuple(i["codes"]) for i in data["flagged"]} == {
         tuple(flags.split()) for _, flags, _, _ in rows if flags}
+
+
+def test_damaged_markup_in_a_document_is_retried_then_flagged_with_its_line(
+        tmp_path, registry_file) -> None:
+    folder = tmp_path / "md"
+    folder.mkdir()
+    (folder / "n.md").write_text("# Titolo\n\nIl **gatto** dorme sul divano.\n\n"
+                                 "La **casa** è molto grande e luminosa.\n", "utf-8")
+    cat, house = "Il <x1>gatto</x1> dorme sul divano.", "La <x1>casa</x1> è molto grande e luminosa."
+    craft({"Titolo": "Title", cat: "The cat sleeps on the sofa.",
+           house: "The house is very big and bright."},
+          {cat: "The <x1>cat</x1> sleeps on the sofa.", house: "The house is big and bright."})
+    result, report = translate(folder, registry_file)
+    assert result.exit_code == 0, result.output
+    assert "The **cat** sleeps on the sofa." in (folder / "n.en.md").read_text("utf-8")
+    assert [(i["line"], i["codes"]) for i in report["flagged"]] == [(5, ["markup"])]
+    assert report["totals"]["retried_segments"] == 2

@@ -228,8 +228,8 @@ def detect_command(
 ) -> None:
     """Print the detected language of each file: path, language, confidence."""
     from translate.run.inputs import collect_inputs
+    from translate.run.reading import text_of
     from translate.text.detect import detect_document
-    from translate.text.documents import decode_bytes
     from translate.text.encoding import check_encoding
 
     with user_errors():
@@ -242,7 +242,7 @@ def detect_command(
         code = 1 if result.status == "failed" else code
     for path in inputs.files:
         try:
-            text = decode_bytes(path.read_bytes(), str(path), encoding).text
+            text = text_of(path, encoding=encoding).text  # any format: its words, not tags
         except OSError as exc:
             echo_err(f"failed: {path}: cannot read: {exc.strerror or exc}")
             code = 1

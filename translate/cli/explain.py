@@ -20,8 +20,9 @@ from translate.cache.store import signature_id
 from translate.errors import TranslateError, UsageError
 from translate.models.routing import Router
 from translate.models.signature import differences, parse_signature, readable_signature
-from translate.run.summary import SUMMARY_TAG, Summarizer
-from translate.text.documents import output_path, read_document, sha256
+from translate.run.reading import text_of
+from translate.run.summary import Summarizer
+from translate.text.documents import output_path, sha256, summary_path
 from translate.text.summarize import SummaryOptions
 
 
@@ -55,7 +56,7 @@ def find_outputs(path: Path, target: str) -> tuple[list[Path], list[str]]:
         return found, [] if found else [f"{path}: no output written by translate under it"]
     if read_record(path) is not None:
         return [path], []
-    candidates = [output_path(path, target), output_path(path, target, SUMMARY_TAG)]
+    candidates = [output_path(path, target), summary_path(path, target)]
     found = [c for c in candidates if read_record(c) is not None]
     if found:
         return found, []
@@ -107,7 +108,7 @@ def _input_state(output: Path, record: dict[str, Any]) -> tuple[bool, str]:
     if record.get("kind") == "summary" and english.is_file():
         # an abstractive summary is made from the translation's text
         with contextlib.suppress(TranslateError):
-            candidates.add(sha256(read_document(english).text.encode()))
+            candidates.add(sha256(text_of(english).text.encode()))
     if record.get("input_sha256") in candidates:
         return True, f"{source.name} unchanged since the output was written"
     return False, (f"{source.name} changed since the output was written (a re-run "

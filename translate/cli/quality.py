@@ -89,6 +89,7 @@ def review_command(
 
     Made from the outputs' records and the cache alone: no model is loaded.
     """
+    from translate.cache.outputs import is_recorded
     from translate.errors import TranslateError
     from translate.review.build import write_review
     from translate.run.inputs import collect_inputs
@@ -99,6 +100,8 @@ def review_command(
     for result in inputs.skipped:
         echo_err(f"{result.status}: {result.path}: {result.reason}")
     for path in inputs.files:
+        if is_recorded(path):  # a page this command just wrote (folders hold HTML inputs)
+            continue
         try:
             where, page = write_review(path, to, force)
         except TranslateError as exc:

@@ -17,7 +17,8 @@ from typing import Any, Protocol
 from translate.errors import InputError, UsageError
 from translate.formats import restore
 
-_NOT_FORMATS = frozenset({"base", "inline", "restore", "md_inline", "md_html"})  # helpers
+_NOT_FORMATS = frozenset({"base", "content", "inline", "restore", "md_inline", "md_html",
+                          "zipped"})  # helpers
 UNSUPPORTED = {
     ".pdf": "convert it to text, Markdown or DOCX first (for example with pdftotext or "
             "LibreOffice) and translate that",
@@ -57,7 +58,13 @@ class Written:
 
 
 class Format(Protocol):
-    """A reader and a writer for one kind of document."""
+    """A reader and a writer for one kind of document.
+
+    A format whose files are not text (DOCX, a zip) also sets ``binary = True``: runs
+    then never decode its bytes (``is_binary``). A text format with its own rules for
+    finding the encoding (HTML's ``<meta>`` charset) may give a ``decode(data, where,
+    encoding)`` method returning a ``Document``: runs then use it, not plain text's.
+    """
 
     name: str
     suffixes: tuple[str, ...]
@@ -100,23 +107,43 @@ def format_for(path: Path) -> Format:
     Raises:
         InputError: the format is not supported (PDF).
     """
-    suffix = path.suffix.lower()
-    if suffix in UNSUPPORTED:
-        raise InputError(f"{path}: {suffix[1:].upper()} files are not supported",
-                         UNSUPPORTED[suffix])
+    problem = unsupported(path)
+    if problem is not None:
+        raise InputError(f"{path}: {problem[0]}", problem[1])
     table = formats()
-    return table.get(suffix, table[".txt"])
+    return table.get(path.suffix.lower(), table[".txt"])
 
 
 def run_format(path: Path) -> Format:
-    """The format a translation run reads ``path`` with.
+    """The format a translation run reads ``path`` with (``format_for``).
 
-    Plain text for every input for now: the other formats are read and written by their
-    modules and tested, but runs take them only once reports, retries and summaries
-    handle their notes and placeholder damage (issue 14). Then this returns
-    ``format_for(path)``, and nothing in the pipeline changes.
+    Raises:
+        InputError: the format is not supported (PDF).
     """
-    return formats()[".txt"]
+    return format_for(path)
+
+
+def unsupported(path: Path) -> tuple[str, str] | None:
+    """Why ``path``'s format is not supported, and what to do; ``None`` when it is."""
+    suffix = path.suffix.lower()
+    if suffix not in UNSUPPORTED:
+        return None
+    return f"{suffix[1:].upper()} files are not supported", UNSUPPORTED[suffix]
+
+
+def default_suffixes() -> frozenset[str]:
+    """What a folder contributes without ``--glob``: every format, and PDFs (to say why not)."""
+    return frozenset(formats()) | frozenset(UNSUPPORTED)
+
+
+def is_plain_text(fmt: Format) -> bool:
+    """Whether ``fmt`` is plain text (``formats.text``): read without any markup."""
+    return fmt.name == "text"
+
+
+def is_binary(fmt: Format) -> bool:
+    """Whether ``fmt`` reads bytes that are not text (DOCX): they are never decoded."""
+    return bool(getattr(fmt, "binary", False))
 
 
 def check_lengths(parsed: Parsed, outputs: Sequence[str]) -> None:

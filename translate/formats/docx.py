@@ -26,6 +26,7 @@ from translate.errors import InputError
 from translate.formats.base import Parsed, Written, check_lengths, need
 from translate.formats.inline import Piece, Splitter, Tag, protect, xml_text
 from translate.formats.restore import fill
+from translate.formats.zipped import restamp
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
@@ -305,6 +306,7 @@ class DocxFormat:
 
     name = "docx"
     suffixes = (".docx",)
+    binary = True  # a zip package: never decoded as text
 
     def read(self, data: bytes, where: str, lang: str = "it",
              encoding: str | None = None) -> Parsed:
@@ -333,7 +335,7 @@ class DocxFormat:
                 _Writer(paragraph).emit(fill(paragraph.layout, units, outputs, damaged))
         out = io.BytesIO()
         document.save(out)
-        return Written(out.getvalue(), tuple(sorted(damaged)))
+        return Written(restamp(out.getvalue(), skeleton.data), tuple(sorted(damaged)))
 
 
 FORMAT = DocxFormat()

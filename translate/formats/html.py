@@ -29,6 +29,7 @@ _SKIP = frozenset("script style code pre svg math template kbd samp var".split()
 _INLINE = frozenset("""a abbr b bdi bdo br cite code data del dfn em font i img input ins kbd
 label mark q s samp small span strong sub sup time tt u var wbr big""".split())
 _VOID = frozenset("br img input wbr".split())
+_DOCTYPE = re.compile(r"\s*(?>(?:<!--.*?-->\s*)*)<!doctype", re.I | re.S)  # atomic: linear
 _CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.I)
 
 
@@ -136,8 +137,10 @@ def _declared(data: bytes) -> str | None:
         return None
 
 
-def _decode(data: bytes, where: str) -> Document:
-    """BOM or valid UTF-8 first; else the declared charset; else ``decode_bytes``'s rules."""
+def _decode(data: bytes, where: str, encoding: str | None = None) -> Document:
+    """``--encoding``; else BOM or UTF-8; else the declared charset; else ``decode_bytes``."""
+    if encoding:
+        return decode_bytes(data, where, encoding)
     declared = _declared(data)
     try:
         data.decode("utf-8")
@@ -198,8 +201,14 @@ def _serialize(root: Any, document: Document) -> bytes:
                 and element.tag.lower() not in empty_tags:
             element.text = ""
     tree = root.getroottree()
+    # libxml2 invents a doctype for a file without one, and drops what follows </html>
+    declared = _DOCTYPE.match(document.text) is not None
     text: str = etree.tostring(tree, method="html", encoding="unicode",
-                               doctype=tree.docinfo.doctype)
+                               doctype=tree.docinfo.doctype if declared else "")
+    text = text if declared else text.removeprefix("\n")
+    ending = document.text[len(document.text.rstrip()):]
+    if ending and not text.endswith(ending):
+        text = text.rstrip() + ending
     if document.encoding.startswith("utf"):
         return encode_text(text, document)
     return text.encode(document.encoding, "xmlcharrefreplace")
@@ -211,6 +220,14 @@ class HtmlFormat:
     name = "html"
     suffixes = (".html", ".htm")
 
+    def decode(self, data: bytes, where: str, encoding: str | None = None) -> Document:
+        """The file's text: ``--encoding``, else a BOM or UTF-8, else its ``<meta>`` charset.
+
+        Raises:
+            InputError: undecodable or binary bytes.
+        """
+        return _decode(data, where, encoding)
+
     def read(self, data: bytes, where: str, lang: str = "it",
              encoding: str | None = None) -> Parsed:
         """Decode and parse tolerantly.
@@ -219,7 +236,7 @@ class HtmlFormat:
             InputError: undecodable or binary bytes, or nothing HTML in them.
             UsageError: lxml is not installed (the ``formats`` extra).
         """
-        document = _decode(data, where)
+        document = self.decode(data, where, encoding)
         splitter = Splitter(lang)
         root = _parse(document.text, where) if document.text.strip() else None
         if root is not None:

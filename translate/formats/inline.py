@@ -157,7 +157,10 @@ class Splitter:
         if self.replay is not None:
             spans = list(self.replay[len(self.spans)])
         elif any(ch.isalpha() for ch in text):
-            spans = _snap(sentence_spans(text, self.lang), offsets, len(text))
+            # no language (a first reading, for detection only): the block unsplit
+            found = (sentence_spans(text, self.lang) if self.lang
+                     else [(len(text) - len(text.lstrip()), len(text.rstrip()))])
+            spans = _snap(found, offsets, len(text))
         else:
             spans = []
         self.spans.append(tuple(spans))

@@ -22,7 +22,8 @@ from translate.cache.outputs import (
     write_record,
 )
 from translate.cache.store import CACHE_DIR, Cache, Entry, find_cache_root
-from translate.errors import InputError
+from translate.errors import InputError, TranslateError
+from translate.formats.base import format_for, is_plain_text
 from translate.models.signature import parse_signature
 from translate.quality.checks import CODES, check_segment
 from translate.review.links import link_summary
@@ -35,14 +36,13 @@ from translate.review.page import (
     review_path,
 )
 from translate.run.checking import combine
-from translate.run.inputs import plan_languages
+from translate.run.reading import decode_input, read_parsed, text_of
 from translate.run.report import RunReport, Status
 from translate.text.documents import (
-    SUMMARY_TAG,
-    decode_bytes,
     output_path,
     read_regular,
     sha256,
+    summary_path,
     write_atomic,
 )
 from translate.text.segment import segment
@@ -60,11 +60,13 @@ def build_review(path: Path, target: str = "en") -> ReviewPage:
         raise InputError(f"{path}: no translation written by translate ({output.name})",
                          "translate it first, then ask for the review page")
     data = read_regular(path)
-    doc = decode_bytes(data, str(path), record.get("encoding"))
+    fmt = format_for(path)  # the rows are the segments the run translated
+    encoding = record.get("encoding")
+    doc = decode_input(fmt, data, str(path), encoding)
     languages = record.get("languages") or ["auto"]
-    planned = plan_languages(doc.text, languages[0] if len(languages) == 1 else "auto")
-    seg = segment(doc.text, planned.document)
-    langs = [planned.paragraphs[p] for p in seg.paragraphs]
+    seg, planned = read_parsed(fmt, data, str(path), doc,
+                               languages[0] if len(languages) == 1 else "auto", encoding)
+    langs = [planned.paragraphs.get(p, planned.document) for p in seg.paragraphs]
     entries = _cached_entries(path, record, seg.segments, langs, target)
     translations = [e.output if e is not None else None for e in entries]
     recorded = _recorded_flags(record) if record.get("input_sha256") == sha256(data) else {}
@@ -75,11 +77,21 @@ def build_review(path: Path, target: str = "en") -> ReviewPage:
                      zip(seg.segments, entries, seg.paragraphs, langs, strict=True), 1))
     notes = _notes(record, data, translations)
     current = file_sha256(output)
-    edited = (output.read_text(encoding="utf-8", errors="replace")
+    edited = (_edited_text(output)
               if current is not None and current != record.get("output_sha256") else None)
     texts = [r.translation for r in rows]
     return ReviewPage(_header(path, output, record, planned.document, target), rows,
                       _summary(path, target, texts), edited, notes)
+
+
+def _edited_text(output: Path) -> str:
+    """An output edited by hand, as the page shows it: its text content (DOCX: words)."""
+    if is_plain_text(format_for(output)):
+        return output.read_text(encoding="utf-8", errors="replace")
+    try:
+        return text_of(output).text
+    except (TranslateError, OSError) as exc:
+        return f"(cannot be read: {exc})"
 
 
 def write_review(path: Path, target: str = "en", force: bool = False) -> tuple[Path, ReviewPage]:
@@ -183,7 +195,7 @@ def _header(path: Path, output: Path, record: dict[str, Any], source: str,
 
 
 def _summary(path: Path, target: str, translations: list[str]) -> ReviewSummary | None:
-    summary = output_path(path, target, SUMMARY_TAG)
+    summary = summary_path(path, target)
     record = read_record(summary)
     if record is None or not summary.is_file():
         return None

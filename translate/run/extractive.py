@@ -24,15 +24,14 @@ from translate.models.signature import readable_signature
 from translate.run.inputs import Languages, collect_inputs, plan_languages
 from translate.run.pipeline import Pipeline
 from translate.run.planning import unavailable
+from translate.run.reading import text_of
 from translate.run.report import FileResult, RunReport, Status, relative
 from translate.text.documents import (
-    SUMMARY_TAG,
     Document,
-    decode_bytes,
     encode_text,
-    output_path,
     read_regular,
     sha256,
+    summary_path,
     write_atomic,
 )
 from translate.text.extractive import pick_sentences
@@ -128,13 +127,13 @@ class ExtractiveSummaries:
         options = self.pipeline.options
         try:
             data = read_regular(path)
-            doc = decode_bytes(data, str(path), options.encoding)
+            doc = text_of(path, data, encoding=options.encoding)  # of any format: its words
             if doc.is_blank:
                 result.status, result.reason = Status.SKIPPED, "empty or whitespace-only"
                 return result
             languages = plan_languages(doc.text, options.source)
             choice = self.choose(languages)
-            out = output_path(path, choice.language, SUMMARY_TAG)
+            out = summary_path(path, choice.language)
             result.output, result.language = relative(out), languages.document
             input_sha = sha256(data)
             plan = plan_output(out, input_sha, options.force)

@@ -13,6 +13,7 @@ from typing import Any
 
 from translate.cache.store import Entry
 from translate.formats.base import Parsed
+from translate.formats.inline import TOKEN
 from translate.models.routing import Route
 from translate.run.checking import Checking
 from translate.run.report import FileResult, RunReport
@@ -24,7 +25,8 @@ def segment_lines(parsed: Parsed, text: str) -> list[int | None]:
     """The 1-based line of the input each segment starts on (``None``: not found).
 
     Plain text walks its layout; other formats find each segment in ``text`` in
-    order (a segment with inline markup is not found verbatim: ``None``).
+    order, by its words up to its first inline-markup placeholder (``<x1>``), which the
+    input writes as markup of its own. A binary document (DOCX) has no lines: ``None``.
     """
     layout = getattr(parsed.skeleton, "layout", None)
     if isinstance(layout, Segmented):
@@ -43,7 +45,9 @@ def segment_lines(parsed: Parsed, text: str) -> list[int | None]:
     found: list[int | None] = []
     at, line = 0, 1
     for segment in parsed.segments:
-        where = text.find(segment, at)
+        probe = next((p.strip() for p in TOKEN.sub("\0", segment).split("\0") if p.strip()),
+                     "")
+        where = text.find(probe, at) if probe else -1
         if where < 0:
             found.append(None)
             continue

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from translate.cache.outputs import LegacyManifests, is_recorded
 from translate.errors import InputError
+from translate.formats.base import default_suffixes, unsupported
 from translate.run.report import FileResult, Status
 from translate.text.detect import DOCUMENT_MIN_CONFIDENCE, detect_paragraphs, document_language
 from translate.text.documents import entry_problem, iter_input_files
@@ -34,8 +35,10 @@ class Inputs:
 def collect_inputs(paths: Iterable[str | Path], glob: str | None) -> Inputs:
     """Expand files and folders into input files; account for everything else.
 
-    Files the tool wrote (they have a record, see ``outputs``) are never inputs: found in
-    a folder they are counted, named on the command line they are skipped with a reason.
+    Without ``glob``, folders give the files of every format (``formats``), and PDFs,
+    which are skipped with what to do instead. Files the tool wrote (they have a record,
+    see ``outputs``) are never inputs: found in a folder they are counted, named on the
+    command line they are skipped with a reason.
     Anything that is not a regular file is skipped with its reason, never read.
     """
     found = Inputs()
@@ -44,7 +47,7 @@ def collect_inputs(paths: Iterable[str | Path], glob: str | None) -> Inputs:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():  # named on the command line: a link to a folder is followed
-            for entry in iter_input_files(path, glob):
+            for entry in iter_input_files(path, glob, default_suffixes()):
                 if is_recorded(entry) or legacy.get(entry) is not None:
                     found.own_outputs += 1
                 else:
@@ -58,6 +61,10 @@ def collect_inputs(paths: Iterable[str | Path], glob: str | None) -> Inputs:
     seen: set[str] = set()
     for path in candidates:
         problem = entry_problem(path)
+        unsupported_format = unsupported(path)
+        if problem is None and unsupported_format is not None:  # PDF: say what to do
+            found.skipped.append(_skip(path, "{} (hint: {})".format(*unsupported_format)))
+            continue
         if problem is not None:
             status = Status.FAILED if problem == "no such file or folder" else Status.SKIPPED
             found.skipped.append(FileResult(str(path), status, reason=problem))
@@ -83,7 +90,7 @@ class Languages:
 
 
 def plan_languages(text: str, source: str) -> Languages:
-    """The languages of a document and its paragraphs, without segmenting it.
+    """The languages of a plain-text document and its paragraphs, without segmenting it.
 
     Args:
         text: The document.
@@ -94,10 +101,25 @@ def plan_languages(text: str, source: str) -> Languages:
         InputError: ``auto`` and the document's language is unclear (below
             ``DOCUMENT_MIN_CONFIDENCE``): a guess would route it to the wrong model.
     """
-    paragraphs = paragraph_texts(text)
+    return detect_languages(paragraph_texts(text), source, text)
+
+
+def detect_languages(paragraphs: dict[int, str], source: str,
+                     text: str | None = None) -> Languages:
+    """The languages of a document given as its paragraphs' texts (``plan_languages``).
+
+    Args:
+        paragraphs: Each paragraph's text, by its id.
+        source: A language code, or ``auto``.
+        text: The whole document, when it is more than its paragraphs (plain text);
+            else the paragraphs are the document.
+
+    Raises:
+        InputError: as ``plan_languages``.
+    """
     if source != "auto":
         return Languages(source, dict.fromkeys(paragraphs, source))
-    document = document_language(text)
+    document = document_language("\n\n".join(paragraphs.values()) if text is None else text)
     if document.confidence < DOCUMENT_MIN_CONFIDENCE:
         raise InputError(
             f"cannot tell the language (best guess '{document.language}' with confidence "

@@ -18,25 +18,21 @@ from translate.cache.caches import CacheSet
 from translate.cache.outputs import OutputPlan, plan_output
 from translate.cache.store import Cache
 from translate.errors import InputError, ModelUnavailableError, TranslateError
-from translate.formats.base import Format, Parsed, run_format
+from translate.formats.base import Format, Parsed, Written, run_format
 from translate.models.routing import Route, Router
 from translate.models.translator import Translator
 from translate.run.cached import Runner
 from translate.run.checking import Checking, LocalRunner
 from translate.run.flags import file_flags, note_flags
-from translate.run.inputs import Languages, collect_inputs, plan_languages
+from translate.run.inputs import Languages, collect_inputs
+from translate.run.notes import file_warnings, note_parsed
 from translate.run.planning import Plan, plan_run
+from translate.run.reading import BINARY, decode_input, is_blank, read_parsed
 from translate.run.report import FileResult, NoProgress, Progress, RunReport, Status, relative
 from translate.run.roundtrip import RoundTrip
 from translate.run.routes import RouteRunner, Segments, estimate_tokens, outputs_of
 from translate.run.writing import OnOutput, Work, settle_translation, tidy, write_translation
-from translate.text.documents import (
-    Document,
-    decode_bytes,
-    output_path,
-    read_regular,
-    sha256,
-)
+from translate.text.documents import Document, decode_bytes, output_path, read_regular, sha256
 from translate.text.segment import Segmented
 
 __all__ = ["JobOptions", "Pipeline", "estimate_tokens"]
@@ -187,8 +183,8 @@ class Pipeline:
     def _plan_file(self, fmt: Format, data: bytes, path: Path, doc: Document,
                    known: Languages | None) -> tuple[Parsed, list[str], list[Route]]:
         """Read ``data`` with its format; give each segment its paragraph's language."""
-        languages = known or plan_languages(doc.text, self.options.source)
-        parsed = fmt.read(data, str(path), languages.document, self.options.encoding)
+        parsed, languages = read_parsed(fmt, data, str(path), doc, self.options.source,
+                                        self.options.encoding, known)
         langs = [languages.paragraphs.get(p, languages.document) for p in parsed.paragraphs]
         routes = {lang: self.router.route(lang, self.options.target) for lang in set(langs)}
         return parsed, langs, [routes[lang] for lang in langs]
@@ -204,17 +200,18 @@ class Pipeline:
         result = FileResult(relative(path), Status.FAILED)
         self._tidy(path.parent)
         try:
+            fmt = run_format(path)
             data = read_regular(path)
-            doc = decode_bytes(data, str(path), self.options.encoding)
+            doc = decode_input(fmt, data, str(path), self.options.encoding)
         except OSError as exc:
             self._fail(result, f"cannot read: {exc.strerror or exc}")
             return None
         except InputError as exc:
             self._fail(result, exc.message.split(": ", 1)[-1], exc.hint)
             return None
-        if doc.encoding != "utf-8":
+        if doc.encoding not in ("utf-8", BINARY):
             result.details["encoding"] = doc.encoding
-        if doc.is_blank:
+        if is_blank(doc):
             result.status, result.reason = Status.SKIPPED, "empty or whitespace-only"
             self._finish(result)
             return None
@@ -232,8 +229,8 @@ class Pipeline:
                 return None
             detected = self._planned.detected.pop(path, None)
             known = detected[1] if detected and detected[0] == input_sha else None
-            fmt = run_format(path)
             seg, seg_langs, routes = self._plan_file(fmt, data, path, doc, known)
+            note_parsed(result, fmt, seg)
             langs = sorted(set(seg_langs))
             signature = self.routes.signatures(langs)
         except ModelUnavailableError:
@@ -287,12 +284,12 @@ class Pipeline:
                 self._fail(work.result, f"the model returned no output for {texts} segments")
                 continue
             record = file_flags(work, self.report, self.routes.signals, self.checking)
-            self._write(work, work.fmt.write(work.seg, texts, self.options.target).data, record)
+            self._write(work, work.fmt.write(work.seg, texts, self.options.target), record)
 
     # -- results -------------------------------------------------------------------------
 
-    def _write(self, work: Work, encoded: bytes, record: dict[str, Any]) -> None:
-        data = write_translation(work, encoded, self.options.target, self.router, record)
+    def _write(self, work: Work, written: Written, record: dict[str, Any]) -> None:
+        data = write_translation(work, written, self.options.target, self.router, record)
         self._finish(work.result)
         if self.on_output and data is not None:
             self.on_output(work.result, work.path.absolute(), data)
@@ -304,6 +301,7 @@ class Pipeline:
 
     def _finish(self, result: FileResult) -> None:
         self.report.files.append(result)
+        self.report.warnings.extend(file_warnings(result))
         self.progress.file_done(result)
 
     def _close(self) -> None:

@@ -15,11 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from translate.cache.outputs import Decision, plan_output
-from translate.errors import InputError, ModelUnavailableError, UsageError
+from translate.errors import InputError, ModelUnavailableError, TranslateError, UsageError
+from translate.formats.base import format_for
 from translate.models.routing import Router
 from translate.models.translator import Translator
-from translate.run.inputs import Languages, plan_languages
-from translate.text.documents import decode_bytes, output_path, read_regular, sha256
+from translate.run.inputs import Languages
+from translate.run.reading import decode_input, is_blank, read_languages
+from translate.text.documents import output_path, read_regular, sha256
 
 
 @dataclass
@@ -67,11 +69,12 @@ def find_languages(plan: Plan, files: Iterable[Path], *, source: str, target: st
             plan.languages.update(decision.record.get("languages", []))
             continue
         try:
-            doc = decode_bytes(data, str(path), encoding)
-            if doc.is_blank:
+            fmt = format_for(path)
+            doc = decode_input(fmt, data, str(path), encoding)
+            if is_blank(doc):
                 continue
-            languages = plan_languages(doc.text, source)
-        except InputError:
+            languages = read_languages(fmt, data, str(path), doc, source, encoding)
+        except TranslateError:  # unreadable, or a format's package missing: the run says
             continue
         plan.detected[path] = (digest, languages)
         plan.languages.update(languages.paragraphs.values())

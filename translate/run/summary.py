@@ -27,14 +27,14 @@ from translate.models.translator import Translator
 from translate.run.cached import Runner, generate_cached
 from translate.run.checking import LocalRunner
 from translate.run.pipeline import JobOptions, Pipeline
+from translate.run.reading import text_of
 from translate.run.report import FileResult, NoProgress, Progress, RunReport, Status, relative
 from translate.text.documents import (
     Document,
-    decode_bytes,
     encode_text,
     output_path,
-    read_document,
     sha256,
+    summary_path,
     write_atomic,
 )
 from translate.text.summarize import (
@@ -190,14 +190,13 @@ class SummaryRun:
 
     def _one(self, shown: str, source: Path, english: bytes | None, sig: dict[str, Any],
              caches: CacheSet) -> None:
-        out = output_path(source, self.job.target, SUMMARY_TAG)
+        out = summary_path(source, self.job.target)
         result = FileResult(relative(Path(shown)), Status.FAILED, output=relative(
-            output_path(Path(shown), self.job.target, SUMMARY_TAG)))
+            summary_path(Path(shown), self.job.target)))
         self.report.files.append(result)
         try:
             path = output_path(source, self.job.target)
-            doc = (read_document(path) if english is None
-                   else decode_bytes(english, str(path)))
+            doc = text_of(path, english, self.job.target)  # words, not markup
             cache = caches.for_path(source)
             sig_id = signature_id(sig)
             input_sha = sha256(doc.text.encode())

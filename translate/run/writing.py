@@ -23,9 +23,10 @@ from translate.cache.outputs import (
 )
 from translate.cache.store import Cache
 from translate.errors import InputError
-from translate.formats.base import Format, Parsed
+from translate.formats.base import Format, Parsed, Written
 from translate.models.routing import Route, Router
 from translate.models.signature import route_signatures
+from translate.run.notes import note_written
 from translate.run.report import FileResult, Status, relative
 from translate.text.documents import Document, sha256, write_atomic
 
@@ -52,13 +53,15 @@ class Work:
     fmt: Format  # reads the input and writes the output
 
 
-def write_translation(work: Work, data: bytes, target: str, router: Router,
+def write_translation(work: Work, written: Written, target: str, router: Router,
                       extra: Mapping[str, Any] | None = None) -> bytes | None:
-    """Write ``data`` as ``work``'s output, with its record; set the result's status.
+    """Write ``written`` as ``work``'s output, with its record; set the result's status.
+
+    The bytes are written as the format made them (never decoded or encoded again).
 
     Args:
         work: The document.
-        data: Its translation, as the format wrote it.
+        written: Its translation, as the format wrote it.
         target: The target language.
         router: Gives the routes whose readable signatures the record keeps.
         extra: More fields for the record (the checks' id, the flagged segments).
@@ -67,6 +70,8 @@ def write_translation(work: Work, data: bytes, target: str, router: Router,
         The bytes written; ``None`` when nothing was (a conflict, or the write failed:
         the result says why).
     """
+    data = written.data
+    note_written(work.result, work.fmt, written)
     if not may_still_write(work.output, work.plan, data, work.input_sha):
         work.result.status = Status.CONFLICT
         work.result.reason = (f"{work.output.name} changed while this run was working; "
@@ -82,7 +87,8 @@ def write_translation(work: Work, data: bytes, target: str, router: Router,
             "signature_texts": route_signatures(router, work.languages, target),
             "target": target, "encoding": work.doc.encoding,
             "segments": work.result.segments,
-            "cache_hits": work.result.cache_hits, "written": time.time(), **(extra or {})})
+            "cache_hits": work.result.cache_hits, "details": work.result.details,
+            "written": time.time(), **(extra or {})})
     except (OSError, InputError) as exc:
         reason = exc.message if isinstance(exc, InputError) else (exc.strerror or str(exc))
         work.result.status = Status.FAILED
@@ -119,6 +125,7 @@ def settle_translation(plan: OutputPlan, result: FileResult, encoding: str,
         result.status, result.reason = Status.UP_TO_DATE, plan.reason
         result.language = ",".join(record.get("languages", []))
         result.segments = result.cache_hits = int(record.get("segments", 0))
+        result.details.update(record.get("details", {}))
     else:
         return False
     return True

@@ -9,7 +9,7 @@ import hashlib
 import os
 import stat
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,7 +17,8 @@ from translate.errors import InputError
 from translate.text.encoding import decode
 
 SUMMARY_TAG = "summary"
-# What a folder contributes when no --glob is given: text files, not images or PDFs.
+# Text files: what a folder gives a caller that reads text only (runs take every
+# format's suffixes, ``formats.base.default_suffixes``).
 TEXT_SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown", ".rst"})
 
 
@@ -123,11 +124,24 @@ def output_path(source: Path, target_lang: str, tag: str | None = None) -> Path:
     return source.with_name(".".join(parts) + suffix)
 
 
+def summary_path(source: Path, lang: str) -> Path:
+    """Where the summary of ``source`` in ``lang`` goes; always plain text.
+
+    ``X.txt`` -> ``X.en.summary.txt``; any other suffix stays in the name, so that the
+    summaries of ``X.md`` and ``X.docx`` cannot collide: ``X.en.summary.md.txt``,
+    ``X.en.summary.docx.txt``.
+    """
+    if source.suffix.lower() in ("", ".txt"):
+        return output_path(source, lang, SUMMARY_TAG)
+    return source.with_name(f"{source.stem}.{lang}.{SUMMARY_TAG}{source.suffix}.txt")
+
+
 def _skip_dir(name: str) -> bool:
     return name.startswith(".") or name in {"__pycache__", "node_modules"}
 
 
-def iter_input_files(root: Path, pattern: str | None) -> Iterator[Path]:
+def iter_input_files(root: Path, pattern: str | None,
+                     suffixes: Collection[str] = TEXT_SUFFIXES) -> Iterator[Path]:
     """Entries under ``root`` that are candidate inputs, recursively and sorted.
 
     Hidden files and folders are skipped. Links to folders are not followed but are
@@ -137,8 +151,9 @@ def iter_input_files(root: Path, pattern: str | None) -> Iterator[Path]:
 
     Args:
         root: The folder to walk.
-        pattern: A glob on file names (``--glob``); without one, text suffixes
-            (``TEXT_SUFFIXES``) are taken.
+        pattern: A glob on file names (``--glob``); without one, files with these
+            ``suffixes`` (lower case) are taken.
+        suffixes: The suffixes taken without a pattern (runs: every document format's).
 
     """
     for dirpath, dirnames, filenames in os.walk(root):
@@ -149,7 +164,7 @@ def iter_input_files(root: Path, pattern: str | None) -> Iterator[Path]:
                 continue
             if pattern and not fnmatch.fnmatch(name, pattern):
                 continue
-            if not pattern and Path(name).suffix.lower() not in TEXT_SUFFIXES:
+            if not pattern and Path(name).suffix.lower() not in suffixes:
                 continue
             yield Path(dirpath) / name
 
