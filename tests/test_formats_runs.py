@@ -239,7 +239,8 @@ def test_a_users_docx_is_a_conflict_and_an_edited_one_is_kept(
 
 def test_notes_and_damaged_placeholders_reach_the_report(
         tmp_path: Path, registry_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    def careless(self: FakeEngine, texts: list[str]) -> list[Generated]:
+    def careless(self: FakeEngine, texts: list[str],
+                 overrides: dict[str, object] | None = None) -> list[Generated]:
         LOG.batches.append(list(texts))  # loses every placeholder, keeps the words
         return [Generated(re.sub(r"</?x\d+/?>", "", t)) for t in texts]
 
@@ -254,6 +255,8 @@ def test_notes_and_damaged_placeholders_reach_the_report(
     data = validate_report(json.loads(report.read_text("utf-8")))
     files = {Path(f["path"]).name: f for f in data["files"]}
     assert files["nota.md"]["details"]["placeholders_damaged"] == 1
+    assert any("markup" in item["codes"] for item in data["flagged"]  # retried, still damaged
+               if item["file"].endswith("nota.md"))
     assert (folder / "nota.en.md").read_text() == (
         "Il governo ha approvato la legge di bilancio.\n")  # text kept, markup removed
     assert files["rapporto.docx"]["details"]["placeholders_damaged"] > 0
