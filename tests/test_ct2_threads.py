@@ -124,6 +124,7 @@ def test_workers_give_the_serial_outputs_in_order_and_store_every_batch(
     monkeypatch.setenv("TRANSLATE_THREADS", "2")
     threaded = _translator(tiny_marian, beams)
     assert threaded.engine.workers == 2  # type: ignore[attr-defined]
+    assert threaded.engine.translator.num_translators == 2  # type: ignore[attr-defined]
     assert list(threaded.translate(texts)) == expected  # same batches, same order
 
     cache = Cache.open(tmp_path / "cache")
@@ -153,3 +154,17 @@ def test_one_cpu_translates_serially(tiny_marian, seed_text, ct2_dir, monkeypatc
     for batch in iter_translations(translator.engine, texts, 4, 400):
         out.update(batch)
     assert set(out) == set(texts) and all(out.values())
+
+
+def test_the_summariser_keeps_one_worker_of_all_threads(tiny_bart, ct2_dir,
+                                                        monkeypatch) -> None:
+    pytest.importorskip("ctranslate2")
+    from translate.models.engines.ct2 import CTranslate2Engine
+    from translate.models.hub import resolve_model
+
+    monkeypatch.setenv("TRANSLATE_CT2_CACHE", str(ct2_dir))
+    monkeypatch.setenv("TRANSLATE_THREADS", "2")
+    spec = ModelSpec("summarizer", str(tiny_bart))
+    engine = CTranslate2Engine(resolve_model(spec), spec, "cpu", "int8")
+    assert engine.workers == 1
+    assert engine.translator.num_translators == 1  # CTranslate2's inter_threads

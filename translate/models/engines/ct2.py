@@ -174,8 +174,11 @@ class CTranslate2Engine:
         # in docs/benchmarks.md: beam 4 at 32 sentences a call costs 180 MB more).
         self.max_rows = max(1, 2 * spec.batch_size // max(1, spec.generation.num_beams))
         self.path = converted_model(resolved, compute_type)
-        # On CUDA each worker is one stream; one keeps the GPU busy.
-        self.workers, threads = thread_layout() if device == "cpu" else (1, thread_count())
+        # Translation batches are many and small: workers of one thread each. The
+        # summariser's are few and large (often one document's chunk, which one worker
+        # cannot share): all threads on one. On CUDA one worker (stream) fills the GPU.
+        several = device == "cpu" and spec.key != "summarizer"
+        self.workers, threads = thread_layout() if several else (1, thread_count())
         self.translator: Any = ctranslate2.Translator(
             str(self.path), device=device, compute_type=compute_type,
             intra_threads=threads, inter_threads=self.workers)
