@@ -72,14 +72,18 @@ def sentence(rng: random.Random) -> str:
 
 def document(rng: random.Random, index: int) -> str:
     """A news article of 300 to 800 words: a title, then paragraphs of 2 to 5 sentences."""
-    target = rng.randint(300, 800)
     title = f"Notizia {index}: {rng.choice(SUBJECTS).lower()} {rng.choice(VERBS)}"
-    paragraphs: list[str] = []
+    target = rng.randint(330, 790) - len(title.split())  # a sentence is at most 31 words
+    body: list[str] = []
     words = 0
-    while words < target:
-        part = [sentence(rng) for _ in range(rng.randint(2, 5))]
-        words += sum(len(s.split()) for s in part)
-        paragraphs.append(" ".join(part))
+    while (next_one := sentence(rng)) and words + len(next_one.split()) <= target:
+        body.append(next_one)
+        words += len(next_one.split())
+    paragraphs: list[str] = []
+    while body:
+        size = rng.randint(2, 5)
+        paragraphs.append(" ".join(body[:size]))
+        body = body[size:]
     return title + "\n\n" + "\n\n".join(paragraphs) + "\n"
 
 
