@@ -321,7 +321,8 @@ def show(naive: dict[str, Any], naive_wall: float, docs: int, cold: float,
     print(f"| translate DIR --to en --summarize (cold) | {docs} | {cold:.1f} | {rate:.2f} | "
           f"{translation / cold:.0%} | {summaries / cold:.0%} | "
           f"{(cold - translation - summaries) / cold:.0%} |")
-    print(f"\nproject: {totals['segments']} segments, {totals['model_segments']} to the model "
+    print(f"\ndocuments/minute, project over naive: {rate / naive_rate:.2f}x")
+    print(f"project: {totals['segments']} segments, {totals['model_segments']} to the model "
           f"in {totals['generate_calls']} generate calls; summaries: "
           f"{summary_totals['generate_calls']} generate calls, "
           f"{summary_totals['truncated_tokens']} tokens truncated")
