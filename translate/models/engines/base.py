@@ -2,13 +2,16 @@
 
 ``iter_translations`` is the preprocess -> forward -> postprocess loop: dedupe,
 split what is too long, sort by length, batch under a token budget, generate, rejoin
-the pieces and hand results back as each batch finishes (so callers can store them
-before the next batch starts).
+the pieces and hand results back as each batch finishes, in order (so callers can
+store them as they come). An engine with ``workers > 1`` (CTranslate2 on several
+CPUs) gets that many batches at once from ``generate_ahead``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections import deque
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -40,6 +43,9 @@ class Engine(Protocol):
     Attributes:
         name: The backend's name (``transformers``, ``ctranslate2``, ...).
         max_input_tokens: The longest input, in tokens, that ``generate`` accepts whole.
+
+    An engine may also have ``workers``: how many ``generate`` calls it runs at once
+    from several threads (1 when absent).
 
     """
 
@@ -179,6 +185,50 @@ def plan_batches(lengths: Sequence[int], batch_size: int, max_batch_tokens: int,
     return batches
 
 
+def spread(batches: list[list[int]], workers: int) -> list[list[int]]:
+    """Split the largest batches until every worker has one (when there are enough rows).
+
+    A short run (one document: one batch) would otherwise keep all but one worker idle.
+    Halves of a length-sorted batch stay sorted, so padding does not grow.
+    """
+    batches = list(batches)
+    while len(batches) < workers:
+        largest = max(range(len(batches)), key=lambda i: len(batches[i]), default=None)
+        if largest is None or len(batches[largest]) < 2:
+            break
+        rows = batches[largest]
+        half = (len(rows) + 1) // 2
+        batches[largest:largest + 1] = [rows[:half], rows[half:]]
+    return batches
+
+
+def generate_ahead(generate: Callable[[list[str]], list[Generated]],
+                   batches: Iterator[list[str]], workers: int,
+                   ) -> Iterator[list[Generated]]:
+    """``generate`` (one engine call) over ``batches``, yielding outputs in the batches' order.
+
+    With ``workers > 1``, up to ``workers + 1`` batches are in flight on a thread pool
+    (the engine releases the GIL while it computes), so the workers stay busy while the
+    caller stores a finished batch. Memory stays bounded by that depth; an interruption
+    loses at most those batches. With one worker it is a plain loop.
+    """
+    if workers <= 1:
+        for texts in batches:
+            yield generate(texts)
+        return
+    pool = ThreadPoolExecutor(workers, thread_name_prefix="translate-batch")
+    ahead: deque[Future[list[Generated]]] = deque()
+    try:
+        for texts in batches:
+            ahead.append(pool.submit(generate, texts))
+            if len(ahead) > workers:
+                yield ahead.popleft().result()
+        while ahead:
+            yield ahead.popleft().result()
+    finally:  # on an early exit, drop what has not started rather than wait for it
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
 def iter_translations(engine: Engine, texts: Sequence[str], batch_size: int,
                       max_batch_tokens: int, stats: BatchStats | None = None,
                       ) -> Iterator[dict[str, str]]:
@@ -217,11 +267,17 @@ def iter_generated(engine: Engine, texts: Sequence[str], batch_size: int,
     stats.pieces += len(pieces)
     stats.input_tokens += sum(lengths)
     stats.truncated_tokens += sum(max(0, n - limit) for n in lengths)
-    for batch in plan_batches(lengths, batch_size, max_batch_tokens):
-        batch_texts = [pieces[i] for i in batch]
+    workers = getattr(engine, "workers", 1)
+    batches = spread(plan_batches(lengths, batch_size, max_batch_tokens), workers)
+    texts_of = ([pieces[i] for i in batch] for batch in batches)
+
+    def generate(batch_texts: list[str]) -> list[Generated]:
         # Engines written before overrides existed take one argument.
-        outputs = (engine.generate(batch_texts, overrides) if overrides
-                   else engine.generate(batch_texts))
+        return (engine.generate(batch_texts, overrides) if overrides
+                else engine.generate(batch_texts))
+
+    for batch, outputs in zip(batches, generate_ahead(generate, texts_of, workers),
+                              strict=True):
         stats.batches += 1
         done: dict[str, Generated] = {}
         for index, result in zip(batch, outputs, strict=True):

@@ -10,6 +10,7 @@ that the Marian codec agrees with ``MarianTokenizer`` token for token.
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol
@@ -99,14 +100,18 @@ class HFCodec:
         from transformers import AutoTokenizer
 
         self.tokenizer: Any = AutoTokenizer.from_pretrained(folder)
+        # CTranslate2's workers call in from several threads; a fast tokenizer's Rust
+        # object may refuse a second caller ("Already borrowed"): one at a time.
+        self.lock = threading.Lock()
         self.special = set(self.tokenizer.all_special_tokens)
         length = int(getattr(self.tokenizer, "model_max_length", 0) or 0)
         self.model_max_length = length if 0 < length < 100_000 else 0
 
     def tokens(self, texts: Sequence[str]) -> list[list[str]]:
         """Token strings via ids, as ``AutoTokenizer`` encodes them."""
-        ids = self.tokenizer(list(texts), add_special_tokens=True)["input_ids"]
-        return [self.tokenizer.convert_ids_to_tokens(row) for row in ids]
+        with self.lock:
+            ids = self.tokenizer(list(texts), add_special_tokens=True)["input_ids"]
+            return [self.tokenizer.convert_ids_to_tokens(row) for row in ids]
 
     def target_tokens(self, texts: Sequence[str]) -> list[list[str]]:
         """Target token strings as the tokenizer encodes targets, final EOS dropped."""
@@ -117,8 +122,9 @@ class HFCodec:
 
     def decode(self, tokens: Sequence[str]) -> str:
         """Token strings back to text, special tokens skipped."""
-        ids = self.tokenizer.convert_tokens_to_ids(list(tokens))
-        return str(self.tokenizer.decode(ids, skip_special_tokens=True)).strip()
+        with self.lock:
+            ids = self.tokenizer.convert_tokens_to_ids(list(tokens))
+            return str(self.tokenizer.decode(ids, skip_special_tokens=True)).strip()
 
 
 def load_codec(folder: Path) -> MarianCodec | HFCodec:

@@ -33,6 +33,25 @@ CT2_NAMES = {"num_beams": "beam_size", "max_new_tokens": "max_decoding_length",
              "no_repeat_ngram_size": "no_repeat_ngram_size",
              "length_penalty": "length_penalty", "repetition_penalty": "repetition_penalty"}
 
+# Most workers on CPU: each holds its own activations (the weights are shared), and a
+# run needs at least as many batches as workers to keep them all busy.
+MAX_WORKERS = 4
+
+
+def thread_layout(cpus: int | None = None) -> tuple[int, int]:
+    """``(inter_threads, intra_threads)`` for CTranslate2 on CPU.
+
+    Workers of one thread each, one batch apiece, beat one worker of several threads
+    (docs/benchmarks.md, two cores: 46 against 35 sentences/s greedy); past
+    ``MAX_WORKERS`` the CPUs are shared out as intra-op threads.
+
+    Args:
+        cpus: The CPUs to use; ``None``: ``$TRANSLATE_THREADS``, else the affinity mask.
+    """
+    cpus = max(1, cpus if cpus is not None else thread_count())
+    workers = min(cpus, MAX_WORKERS)
+    return workers, cpus // workers
+
 
 def ct2_cache_dir() -> Path:
     """Where converted models are kept (``$TRANSLATE_CT2_CACHE``, else the user cache)."""
@@ -163,9 +182,14 @@ class CTranslate2Engine:
         self.batch_size = spec.batch_size
         self.scores = True  # return Generated.score (benchmarks switch it off)
         self.path = converted_model(resolved, compute_type)
+        # Translation batches are many and small: workers of one thread each. The
+        # summariser's are few and large (often one document's chunk, which one worker
+        # cannot share): all threads on one. On CUDA one worker (stream) fills the GPU.
+        several = device == "cpu" and spec.key != "summarizer"
+        self.workers, threads = thread_layout() if several else (1, thread_count())
         self.translator: Any = ctranslate2.Translator(
             str(self.path), device=device, compute_type=compute_type,
-            intra_threads=thread_count(), inter_threads=1)
+            intra_threads=threads, inter_threads=self.workers)
         folder = Path(resolved.location)
         self.codec = load_codec(folder)
         self.positions = position_limit(folder)
