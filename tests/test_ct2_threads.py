@@ -128,12 +128,12 @@ def test_workers_give_the_serial_outputs_in_order_and_store_every_batch(
     assert list(threaded.translate(texts)) == expected  # same batches, same order
 
     cache = Cache.open(tmp_path / "cache")
-    stored: list[dict[str, str]] = []
+    stored: list[dict[str, object]] = []
     put = cache.put_many
     monkeypatch.setattr(cache, "put_many", lambda sig, out: (stored.append(dict(out)),
                                                               put(sig, out)))
     before = threaded.stats.batches
-    got = generate_cached(threaded, {cache: set(texts)}, lambda t, xs: t.translate(xs))
+    got = generate_cached(threaded, {cache: set(texts)}, lambda t, xs, overrides=None: t.translate_scored(xs, overrides))
     merged = {k: v for batch in expected for k, v in batch.items()}
     assert got.outputs == merged
     assert len(stored) == threaded.stats.batches - before > 2  # one put per batch
