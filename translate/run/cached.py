@@ -71,3 +71,30 @@ def generate_cached(translator: Translator, needs: Mapping[Cache | None, set[str
             if borrowed:
                 cache.put_many(sig_id, borrowed)
     return CachedOutputs(outputs, hits, misses)
+
+
+class LimitTracker:
+    """Runs a model and notes which outputs stopped at the length limit.
+
+    The engine counts length-limited outputs per batch (``BatchStats``), not per text:
+    every text of a batch in which some output stopped there is counted. That is exact
+    when all of a batch's outputs stopped or none did, an upper bound otherwise (the
+    report's total, from the counters themselves, stays exact).
+    """
+
+    def __init__(self, runner: Runner) -> None:
+        self.runner = runner
+        self.limited: dict[str, int] = {}
+
+    def run(self, translator: Translator, texts: Sequence[str]) -> Iterator[dict[str, str]]:
+        """The runner, counting each batch's length-limited outputs."""
+        before = translator.stats.length_limited
+        for batch in self.runner(translator, texts):
+            now = translator.stats.length_limited
+            self.limited.update(dict.fromkeys(batch, int(now > before)))
+            before = now
+            yield batch
+
+    def limited_among(self, texts: set[str]) -> int:
+        """How many of ``texts`` stopped at the length limit in this tracker's runs."""
+        return sum(self.limited.get(text, 0) for text in texts)
