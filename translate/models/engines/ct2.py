@@ -136,6 +136,25 @@ def converted_model(resolved: ResolvedModel, quantization: str) -> Path:
     return target
 
 
+def forced_ends(folder: Path, converted: Path) -> tuple[list[str] | None, int]:
+    """What transformers' ``generate`` forces that CTranslate2 does not, for this model.
+
+    ``forced_bos_token_id`` (BART, from the generation config as transformers reads it)
+    becomes a target prefix; ``forced_eos_token_id`` ends an output that reaches the
+    length limit with EOS, so one token fewer of text: the number returned, subtracted
+    from CTranslate2's decoding length so that both engines give the same tokens.
+    """
+    generation = folder / "generation_config.json"
+    config = (json.loads(generation.read_text()) if generation.is_file()
+              else read_config(folder))
+    bos = config.get("forced_bos_token_id")
+    prefix = None
+    if bos is not None and bos == read_config(folder).get("bos_token_id"):
+        token = json.loads((converted / "config.json").read_text()).get("bos_token")
+        prefix = [token] if token else None
+    return prefix, int(config.get("forced_eos_token_id") is not None)
+
+
 class CTranslate2Engine:
     """A seq2seq model run by CTranslate2, tokenized like the model's own tokenizer.
 
@@ -163,6 +182,7 @@ class CTranslate2Engine:
         self.codec = load_codec(folder)
         self.positions = position_limit(folder)
         limit = min(filter(None, (self.codec.model_max_length, self.positions)))
+        self.forced_prefix, self.forced_eos = forced_ends(folder, self.path)
         self.max_input_tokens = min(spec.max_input_tokens or limit, limit)
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
@@ -172,9 +192,12 @@ class CTranslate2Engine:
     def generate(self, texts: Sequence[str]) -> list[Generated]:
         """Translate one batch with ``translate_batch`` and decode."""
         gen = self.generation
-        longest = min(gen.max_new_tokens, self.positions)  # the position table's end
+        # the position table's end; a forced EOS takes the last slot
+        longest = min(gen.max_new_tokens - self.forced_eos, self.positions)
+        prefixes = [self.forced_prefix] * len(texts) if self.forced_prefix else None
         results = self.translator.translate_batch(
-            self.codec.tokens([self.prefix + t for t in texts]), beam_size=gen.num_beams,
+            self.codec.tokens([self.prefix + t for t in texts]), target_prefix=prefixes,
+            beam_size=gen.num_beams,
             max_decoding_length=longest, min_decoding_length=min(gen.min_new_tokens, longest),
             no_repeat_ngram_size=gen.no_repeat_ngram_size, length_penalty=gen.length_penalty,
             max_batch_size=self.max_rows)
