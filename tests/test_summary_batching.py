@@ -1,0 +1,108 @@
+"""The summariser on CTranslate2 and its cross-document batching, on the tiny BART.
+
+CTranslate2 (float32) must give transformers' tokens at greedy; summarising many
+documents together must make fewer model calls than documents and the summaries each
+document gets alone; a chunk that several documents share is generated once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import pytest
+
+from tests.model_factory import ENGLISH
+from translate.models.registry import load_registry
+from translate.models.routing import Router
+from translate.models.translator import RunSettings, Translator
+from translate.run.summary import Summarizer
+from translate.text.summarize import SummaryOptions
+
+LINES = ENGLISH.splitlines()
+# Documents of two to five paragraphs: with a 48-token input limit, most take several
+# chunks and a reduce level.
+DOCUMENTS = ["\n".join(LINES[i % len(LINES)] for i in range(start, start + count))
+             for start, count in ((0, 5), (1, 4), (2, 3), (3, 5), (4, 2), (0, 2))]
+
+
+def _registry(tmp_path: Path, model: Path, beams: int) -> Path:
+    path = tmp_path / "models.toml"
+    path.write_text(f"""
+[summarizer]
+model = "{model}"
+num_beams = {beams}
+max_input_tokens = 48
+batch_size = 8
+""")
+    return path
+
+
+def _summarizer(tmp_path: Path, model: Path, engine: str, beams: int = 1,
+                calls: list[list[str]] | None = None) -> Summarizer:
+    router = Router(load_registry(_registry(tmp_path, model, beams)),
+                    settings=RunSettings(engine=engine, device="cpu", compute_type="float32"))
+
+    def runner(translator: Translator, texts: Sequence[str]) -> Iterator[dict[str, str]]:
+        if calls is not None:
+            calls.append(list(texts))
+        return router.translate(translator, texts)
+
+    return Summarizer(router, SummaryOptions(max_words=8, min_words=2), runner=runner)
+
+
+def test_documents_are_distinct_and_chunked(tmp_path: Path, tiny_bart: Path) -> None:
+    summarizer = _summarizer(tmp_path, tiny_bart, "transformers")
+    summaries = summarizer.summarize_many(DOCUMENTS, [None] * len(DOCUMENTS))
+    assert len(set(DOCUMENTS)) == len(DOCUMENTS)
+    assert sum(s.chunks > 1 for s in summaries) >= 3  # several chunks, then a reduce level
+    assert len({s.text for s in summaries}) == len(DOCUMENTS)  # the model reads its input
+
+
+def test_ctranslate2_gives_transformers_tokens(tmp_path: Path, tiny_bart: Path) -> None:
+    """Greedy, float32: the same text and number of generated tokens for every input."""
+    outputs = {}
+    for engine in ("transformers", "ctranslate2"):
+        summarizer = _summarizer(tmp_path, tiny_bart, engine)
+        assert summarizer.translator is not None
+        generated = summarizer.translator.engine.generate(LINES)
+        outputs[engine] = [(g.text, g.tokens, g.hit_length_limit) for g in generated]
+        assert summarizer.translator.info.name == engine
+    assert len({text for text, _, _ in outputs["transformers"]}) == len(LINES)
+    assert outputs["ctranslate2"] == outputs["transformers"]
+
+
+def test_ctranslate2_summaries_equal_transformers(tmp_path: Path, tiny_bart: Path) -> None:
+    summaries = {}
+    for engine in ("transformers", "ctranslate2"):
+        summarizer = _summarizer(tmp_path, tiny_bart, engine)
+        summaries[engine] = summarizer.summarize_many(DOCUMENTS, [None] * len(DOCUMENTS))
+    assert summaries["ctranslate2"] == summaries["transformers"]
+
+
+@pytest.mark.parametrize("engine", ["ctranslate2", "transformers"])
+def test_batching_across_documents_changes_nothing(tmp_path: Path, tiny_bart: Path,
+                                                   engine: str) -> None:
+    alone = _summarizer(tmp_path, tiny_bart, engine, beams=2)
+    one_by_one = [alone.summarize(doc, None) for doc in DOCUMENTS]
+    calls_alone = alone.stats().batches
+    together = _summarizer(tmp_path, tiny_bart, engine, beams=2)
+    batched = together.summarize_many(DOCUMENTS, [None] * len(DOCUMENTS))
+    calls_together = together.stats().batches
+    assert batched == one_by_one
+    assert calls_together < len(DOCUMENTS) <= calls_alone
+
+
+def test_identical_chunks_are_generated_once(tmp_path: Path, tiny_bart: Path) -> None:
+    documents = [DOCUMENTS[0], DOCUMENTS[1], DOCUMENTS[0], LINES[2], LINES[2]]
+    alone: list[list[str]] = []
+    for doc in documents:  # a fresh summariser each time: nothing carried over
+        _summarizer(tmp_path, tiny_bart, "transformers", calls=alone).summarize(doc, None)
+    together: list[list[str]] = []
+    summarizer = _summarizer(tmp_path, tiny_bart, "transformers", calls=together)
+    summaries = summarizer.summarize_many(documents, [None] * len(documents))
+    generated = [text for call in together for text in call]
+    asked = [text for call in alone for text in call]
+    assert len(generated) == len(set(generated)) == len(set(asked)) < len(asked)
+    assert summarizer.stats().segments == len(generated)
+    assert summaries[0] == summaries[2] and summaries[3] == summaries[4]
