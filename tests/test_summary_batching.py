@@ -106,3 +106,25 @@ def test_identical_chunks_are_generated_once(tmp_path: Path, tiny_bart: Path) ->
     assert len(generated) == len(set(generated)) == len(set(asked)) < len(asked)
     assert summarizer.stats().segments == len(generated)
     assert summaries[0] == summaries[2] and summaries[3] == summaries[4]
+
+
+def test_bart_codec_matches_auto_tokenizer(tiny_bart: Path) -> None:
+    """The summariser's CTranslate2 codec (no torch) encodes and decodes as transformers."""
+    import random
+
+    from transformers import AutoTokenizer
+
+    from translate.models.engines.codecs import TokenizersCodec, load_codec
+
+    codec, tokenizer = load_codec(tiny_bart), AutoTokenizer.from_pretrained(tiny_bart)
+    assert isinstance(codec, TokenizersCodec)
+    assert codec.special == set(tokenizer.all_special_tokens)
+    assert codec.model_max_length == tokenizer.model_max_length
+    for text in [*DOCUMENTS, "Héllo  world , it's the U.S.A. ?! café\n\nnew", "", " lead"]:
+        assert codec.tokens([text])[0] == tokenizer.convert_ids_to_tokens(tokenizer(text)[
+            "input_ids"])
+    rng = random.Random(0)
+    for _ in range(100):
+        ids = [rng.randrange(len(tokenizer)) for _ in range(rng.randint(1, 20))]
+        assert codec.decode(tokenizer.convert_ids_to_tokens(ids)) == tokenizer.decode(
+            ids, skip_special_tokens=True).strip()
