@@ -244,6 +244,10 @@ class SummaryRun:
             for pending in group:
                 pending.result.reason = str(exc)
             return
+        except KeyboardInterrupt:
+            for pending in group:
+                pending.result.reason = "interrupted before its summary was written"
+            raise
         for pending, summary in zip(group, summaries, strict=True):
             self._write(pending, summary, sig)
 
