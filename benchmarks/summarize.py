@@ -196,7 +196,9 @@ def project(model: Path, docs: list[str], tokens: int, work: Path,
     stats = report.batch
     details = [f.details for f in report.files]
     assert all(f.status.value == "translated" for f in report.files), report.files
+    written = [(folder / f"doc{i:03d}.en.summary.txt").read_text() for i in range(len(docs))]
     return {"seconds": seconds, "load_s": load, "outputs": stats.segments,
+            "summaries": written,
             "output_tokens": stats.output_tokens, "generate_calls": stats.batches,
             "chunks": sum(d["chunks"] for d in details),
             "reduce_levels": sum(d["reduce_levels"] for d in details),
@@ -272,6 +274,11 @@ def report(results: dict[str, dict[str, Any]], tokens: int) -> None:
         if side != "baseline":
             print(f"{side}: {r['chunks']} chunks, {r['reduce_levels']} reduce levels, "
                   f"{r['truncated_tokens']} tokens truncated")
+    if "project-unbatched" in results:
+        batched = results["project"]["summaries"]
+        alone = results["project-unbatched"]["summaries"]
+        same = sum(a == b for a, b in zip(batched, alone, strict=True))
+        print(f"summaries equal, batched and one document at a time: {same}/{len(batched)}")
     print(f"speedup summarize={rate['project'] / rate['baseline']:.2f} "
           f"rss_ratio={results['project']['rss_mb'] / base['rss_mb']:.2f}")
 
