@@ -44,6 +44,7 @@ from translate.text.documents import (
     sha256,
     write_atomic,
 )
+from translate.text.sentences import split_long
 from translate.text.summarize import (
     Summary,
     SummaryOptions,
@@ -160,8 +161,11 @@ class Summarizer:
         summaries = []
         for result, chunks in zip(results, made, strict=True):
             fitted, trimmed = fit_words(result.text, self.options.max_words)
-            # Chunks are cut within the limit; any token past it would be cut off.
-            over = sum(max(0, n - limit) for n in translator.count_tokens(sorted(chunks)))
+            # What the engine could not re-split within its limit (at least ``limit``) it
+            # cuts: counted against ``limit``, an upper bound, 0 whenever chunking worked.
+            pieces = [p for c in sorted(chunks) for p in split_long(c, translator.count_tokens,
+                                                                    limit)]
+            over = sum(max(0, n - limit) for n in translator.count_tokens(pieces))
             summaries.append(replace(result, text=fitted, trimmed=trimmed, truncated_tokens=over,
                                      length_limited=tracker.limited_among(chunks)))
         return summaries
