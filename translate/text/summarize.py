@@ -4,6 +4,8 @@ Abstractive: the document is cut into chunks on paragraph, then sentence boundar
 each within the model's input limit; each chunk is summarised; the summaries are
 joined and summarised again (a reduce level) until one summary remains. Nothing is
 truncated: a sentence longer than the limit is split like a translation segment.
+``map_reduce_many`` takes several documents level by level, so that their chunks share
+the model's batches; each still gets the summary it gets alone.
 
 Extractive methods (no weights: ``lead``, TextRank) live in ``text.extractive``;
 ``summarize_extractive`` runs the one the options name.
