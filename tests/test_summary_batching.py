@@ -128,3 +128,29 @@ def test_bart_codec_matches_auto_tokenizer(tiny_bart: Path) -> None:
         ids = [rng.randrange(len(tokenizer)) for _ in range(rng.randint(1, 20))]
         assert codec.decode(tokenizer.convert_ids_to_tokens(ids)) == tokenizer.decode(
             ids, skip_special_tokens=True).strip()
+
+
+def test_map_reduce_many_equals_map_reduce_per_document() -> None:
+    """The level-by-level logic alone (a chunk's 'summary' is a function of the chunk)."""
+    from translate.text.summarize import map_reduce, map_reduce_many
+
+    def count(texts: Sequence[str]) -> list[int]:
+        return [len(text.split()) for text in texts]
+
+    def shorten(chunk: str) -> str:  # a third of the words, from the chunk alone
+        words = chunk.split()
+        return " ".join(words[: max(1, len(words) // 3)]) + "."
+
+    passes: list[dict[int, list[str]]] = []
+
+    def summarize_all(wanted: dict[int, list[str]]) -> dict[int, list[str]]:
+        passes.append(wanted)
+        return {i: [shorten(c) for c in chunks] for i, chunks in wanted.items()}
+
+    texts = [*DOCUMENTS, "", "\n\n".join(DOCUMENTS)]
+    together = map_reduce_many(texts, summarize_all, count, limit=20)
+    alone = [map_reduce(t, lambda cs: [shorten(c) for c in cs], count, limit=20) for t in texts]
+    assert together == alone
+    assert together[-2].text == "" and together[-2].chunks == 0
+    assert len(passes) == 1 + max(s.reduce_levels for s in alone) < len(texts)
+    assert max(s.reduce_levels for s in alone) >= 2
