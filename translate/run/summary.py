@@ -129,7 +129,9 @@ class Summarizer:
         Each level of every document goes to the model in one pass, so short chunks
         of many documents fill a batch together and a chunk that several documents
         (or levels) share is summarised once. Each summary equals the one the text
-        gets alone.
+        gets alone wherever the engine's output for a chunk does not depend on the
+        batch it is in (float32, tested); int8 arithmetic can differ in its last bits
+        with the batch, which on a near tie changes a token, as within one text.
 
         Args:
             texts: The documents.

@@ -5,7 +5,7 @@ each within the model's input limit; each chunk is summarised; the summaries are
 joined and summarised again (a reduce level) until one summary remains. Nothing is
 truncated: a sentence longer than the limit is split like a translation segment.
 ``map_reduce_many`` takes several documents level by level, so that their chunks share
-the model's batches; each still gets the summary it gets alone.
+the model's batches.
 
 Extractive methods (no weights: ``lead``, TextRank) live in ``text.extractive``;
 ``summarize_extractive`` runs the one the options name.
@@ -164,7 +164,7 @@ def map_reduce_many(texts: Sequence[str],
     Every document still reducing hands its chunks of the level to one
     ``summarize_all`` call, so chunks of many documents can share batches (and equal
     chunks be summarised once). Each document's summary is the one ``map_reduce``
-    gives it alone: a chunk's summary depends on the chunk only.
+    gives it alone when a chunk's summary depends on the chunk only.
 
     Args:
         texts: The documents.
