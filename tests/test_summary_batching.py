@@ -83,28 +83,29 @@ def test_ctranslate2_summaries_equal_transformers(tmp_path: Path, tiny_bart: Pat
 @pytest.mark.parametrize("engine", ["ctranslate2", "transformers"])
 def test_batching_across_documents_changes_nothing(tmp_path: Path, tiny_bart: Path,
                                                    engine: str) -> None:
-    alone = _summarizer(tmp_path, tiny_bart, engine, beams=2)
-    one_by_one = [alone.summarize(doc, None) for doc in DOCUMENTS]
-    calls_alone = alone.stats().batches
-    together = _summarizer(tmp_path, tiny_bart, engine, beams=2)
-    batched = together.summarize_many(DOCUMENTS, [None] * len(DOCUMENTS))
-    calls_together = together.stats().batches
+    summarizer = _summarizer(tmp_path, tiny_bart, engine, beams=2)  # no cache: no memory
+    one_by_one = [summarizer.summarize(doc, None) for doc in DOCUMENTS]
+    calls_alone = summarizer.stats().batches
+    before = summarizer.stats()
+    batched = summarizer.summarize_many(DOCUMENTS, [None] * len(DOCUMENTS))
+    calls_together = summarizer.stats(since=before).batches
     assert batched == one_by_one
     assert calls_together < len(DOCUMENTS) <= calls_alone
 
 
 def test_identical_chunks_are_generated_once(tmp_path: Path, tiny_bart: Path) -> None:
     documents = [DOCUMENTS[0], DOCUMENTS[1], DOCUMENTS[0], LINES[2], LINES[2]]
-    alone: list[list[str]] = []
-    for doc in documents:  # a fresh summariser each time: nothing carried over
-        _summarizer(tmp_path, tiny_bart, "transformers", calls=alone).summarize(doc, None)
-    together: list[list[str]] = []
-    summarizer = _summarizer(tmp_path, tiny_bart, "transformers", calls=together)
+    calls: list[list[str]] = []
+    summarizer = _summarizer(tmp_path, tiny_bart, "transformers", calls=calls)
+    for doc in documents:  # one at a time: no cache, so nothing carried over
+        summarizer.summarize(doc, None)
+    asked = [text for call in calls for text in call]
+    calls.clear()
+    before = summarizer.stats()
     summaries = summarizer.summarize_many(documents, [None] * len(documents))
-    generated = [text for call in together for text in call]
-    asked = [text for call in alone for text in call]
+    generated = [text for call in calls for text in call]
     assert len(generated) == len(set(generated)) == len(set(asked)) < len(asked)
-    assert summarizer.stats().segments == len(generated)
+    assert summarizer.stats(since=before).segments == len(generated)
     assert summaries[0] == summaries[2] and summaries[3] == summaries[4]
 
 
