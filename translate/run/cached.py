@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from translate.cache.store import Cache, Entry, signature_id
+from translate.models.engines.base import Generated
 from translate.models.translator import Translator
 from translate.run.checking import Checking, Runner, check_batch, checked, settle_entries
 
-__all__ = ["CachedOutputs", "Runner", "generate_cached"]
+__all__ = ["CachedOutputs", "LimitTracker", "Runner", "generate_cached"]
 
 
 @dataclass
@@ -84,3 +86,31 @@ def generate_cached(translator: Translator, needs: Mapping[Cache | None, set[str
             if borrowed:
                 cache.put_many(sig_id, borrowed)
     return CachedOutputs({k: e.output for k, e in entries.items()}, hits, misses, entries)
+
+
+class LimitTracker:
+    """A runner that notes which outputs stopped at the length limit (``max_new_tokens``).
+
+    Each ``Generated`` says whether it stopped there, so the count per text is exact.
+    """
+
+    def __init__(self, runner: Runner) -> None:
+        self.runner = runner
+        self.limited: dict[str, bool] = {}
+
+    def __call__(self, translator: Translator, texts: Sequence[str],
+                 overrides: Mapping[str, Any] | None = None,
+                 ) -> Iterator[dict[str, Generated]]:
+        """The runner, noting each output's length-limit flag."""
+        for batch in self.runner(translator, texts, overrides):
+            self.limited.update({text: g.hit_length_limit for text, g in batch.items()})
+            yield batch
+
+    def score(self, translator: Translator, sources: Sequence[str],
+              outputs: Sequence[str]) -> list[float | None]:
+        """The runner's scores (``Runner.score``)."""
+        return self.runner.score(translator, sources, outputs)
+
+    def limited_among(self, texts: set[str]) -> int:
+        """How many of ``texts`` stopped at the length limit in this tracker's runs."""
+        return sum(self.limited.get(text, False) for text in texts)

@@ -9,13 +9,21 @@ from __future__ import annotations
 
 import time
 from collections import deque
-from dataclasses import asdict, replace
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from translate import __version__
 from translate.cache.caches import CacheSet
-from translate.cache.outputs import Decision, may_still_write, plan_output, settle, write_record
+from translate.cache.outputs import (
+    Decision,
+    OutputPlan,
+    may_still_write,
+    plan_output,
+    settle,
+    write_record,
+)
 from translate.cache.store import Cache, signature_id
 from translate.errors import TranslateError, UsageError
 from translate.models.engines.base import BatchStats
@@ -24,7 +32,7 @@ from translate.models.registry import ModelSpec
 from translate.models.routing import Router
 from translate.models.signature import readable_signature
 from translate.models.translator import Translator
-from translate.run.cached import Runner, generate_cached
+from translate.run.cached import LimitTracker, Runner, generate_cached
 from translate.run.checking import LocalRunner
 from translate.run.pipeline import JobOptions, Pipeline
 from translate.run.reading import text_of
@@ -37,19 +45,23 @@ from translate.text.documents import (
     summary_path,
     write_atomic,
 )
+from translate.text.sentences import split_long
 from translate.text.summarize import (
     Summary,
     SummaryOptions,
     fit_words,
-    map_reduce,
+    map_reduce_many,
     summarize_extractive,
 )
 
-SUMMARY_TAG = "summary"
 # The English of the files a run translated is kept in memory for their summaries up
 # to this many bytes; past it, a file's English is read again (by its absolute path)
 # when its turn comes, so memory stays bounded whatever the number of files.
 KEEP_ENGLISH_BYTES = 64 * 2**20
+# Files are summarised in groups of about this much English: their chunks share the
+# model's batches (sorted by length), while memory and the work an interruption can
+# leave unwritten stay bounded (chunk summaries are cached batch by batch anyway).
+GROUP_BYTES = 256 * 2**10
 
 
 def summarizer_spec(router: Router, model: str | None) -> ModelSpec:
@@ -108,8 +120,25 @@ class Summarizer:
 
     def summarize(self, text: str, cache: Cache | None) -> Summary:
         """Summarise one English text (chunk summaries go through ``cache``)."""
+        return self.summarize_many([text], [cache])[0]
+
+    def summarize_many(self, texts: Sequence[str], caches: Sequence[Cache | None],
+                       ) -> list[Summary]:
+        """Summarise English texts together: their chunks share sorted batches.
+
+        Each level of every document goes to the model in one pass, so short chunks
+        of many documents fill a batch together and a chunk that several documents
+        (or levels) share is summarised once. Each summary equals the one the text
+        gets alone wherever the engine's output for a chunk does not depend on the
+        batch it is in (float32, tested); int8 arithmetic can differ in its last bits
+        with the batch, which on a near tie changes a token, as within one text.
+
+        Args:
+            texts: The documents.
+            caches: The cache of each document's chunk summaries (``None``: none).
+        """
         if self.translator is None:
-            return summarize_extractive(text, self.options)
+            return [summarize_extractive(text, self.options) for text in texts]
         translator = self.translator
         limit = self.input_limit()
         if limit < 2 * translator.spec.generation.max_new_tokens:
@@ -117,20 +146,31 @@ class Summarizer:
                 f"the summariser's input limit ({limit} tokens) must be at least twice its "
                 f"output length ({translator.spec.generation.max_new_tokens} tokens)",
                 "lower --max-words or raise max_input_tokens")
+        tracker = LimitTracker(self.runner)
+        made: list[set[str]] = [set() for _ in texts]  # chunks the model made, per text
 
-        def summarize_all(chunks: list[str]) -> list[str]:
-            got = generate_cached(translator, {cache: set(chunks)}, self.runner,
-                                  force=self.force)
-            return [got.outputs[c] for c in chunks]
+        def summarize_all(wanted: dict[int, list[str]]) -> dict[int, list[str]]:
+            needs: dict[Cache | None, set[str]] = {}
+            for index, chunks in wanted.items():
+                needs.setdefault(caches[index], set()).update(chunks)
+            got = generate_cached(translator, needs, tracker, force=self.force)
+            for index, chunks in wanted.items():
+                made[index].update(got.misses.intersection(chunks))
+            return {i: [got.outputs[c] for c in chunks] for i, chunks in wanted.items()}
 
-        before = self.stats()
-        result = map_reduce(text, summarize_all, translator.count_tokens, limit,
-                            max_words=self.options.max_words)
-        fitted, trimmed = fit_words(result.text, self.options.max_words)
-        used = self.stats(since=before)
-        return replace(result, text=fitted, trimmed=trimmed,
-                       length_limited=used.length_limited,
-                       truncated_tokens=used.truncated_tokens)
+        results = map_reduce_many(texts, summarize_all, translator.count_tokens, limit,
+                                  max_words=self.options.max_words)
+        summaries = []
+        for result, chunks in zip(results, made, strict=True):
+            fitted, trimmed = fit_words(result.text, self.options.max_words)
+            # What the engine could not re-split within its limit (at least ``limit``) it
+            # cuts: counted against ``limit``, an upper bound, 0 whenever chunking worked.
+            pieces = [p for c in sorted(chunks) for p in split_long(c, translator.count_tokens,
+                                                                    limit)]
+            over = sum(max(0, n - limit) for n in translator.count_tokens(pieces))
+            summaries.append(replace(result, text=fitted, trimmed=trimmed, truncated_tokens=over,
+                                     length_limited=tracker.limited_among(chunks)))
+        return summaries
 
     def stats(self, since: BatchStats | None = None) -> BatchStats:
         """The summariser model's counters (all zero for extractive methods).
@@ -170,7 +210,7 @@ class SummaryRun:
         caches = CacheSet(self.job.use_cache)
         try:
             while self._english:
-                self._one(*self._english.popleft(), sig, caches)
+                self._group(sig, caches)
         except KeyboardInterrupt:
             self.report.interrupted = True
         finally:
@@ -188,8 +228,38 @@ class SummaryRun:
         self._kept += len(data or b"")
         self._english.append((result.path, source, data))
 
-    def _one(self, shown: str, source: Path, english: bytes | None, sig: dict[str, Any],
-             caches: CacheSet) -> None:
+    def _group(self, sig: dict[str, Any], caches: CacheSet) -> None:
+        """Summarise the next files together, up to ``GROUP_CHUNK_BYTES`` of English.
+
+        A group's chunks share the model's batches; each summary is written as soon as
+        the group is done (chunk summaries are cached batch by batch before that).
+        """
+        group: list[_Pending] = []
+        size = 0
+        while self._english and size < GROUP_BYTES:
+            pending = self._plan(*self._english.popleft(), sig, caches)
+            if pending is not None:
+                group.append(pending)
+                size += len(pending.doc.text)
+        if not group:
+            return
+        try:
+            summaries = self.summarizer.summarize_many([p.doc.text for p in group],
+                                                       [p.cache for p in group])
+        except TranslateError as exc:
+            for pending in group:
+                pending.result.reason = str(exc)
+            return
+        except KeyboardInterrupt:
+            for pending in group:
+                pending.result.reason = "interrupted before its summary was written"
+            raise
+        for pending, summary in zip(group, summaries, strict=True):
+            self._write(pending, summary, sig)
+
+    def _plan(self, shown: str, source: Path, english: bytes | None, sig: dict[str, Any],
+              caches: CacheSet) -> _Pending | None:
+        """Read one file's English and decide; ``None`` when no summary is to be made."""
         out = summary_path(source, self.job.target)
         result = FileResult(relative(Path(shown)), Status.FAILED, output=relative(
             summary_path(Path(shown), self.job.target)))
@@ -198,21 +268,28 @@ class SummaryRun:
             path = output_path(source, self.job.target)
             doc = text_of(path, english, self.job.target)  # words, not markup
             cache = caches.for_path(source)
-            sig_id = signature_id(sig)
             input_sha = sha256(doc.text.encode())
             legacy = cache.manifest(out) if cache is not None else None
             plan = plan_output(out, input_sha, self.job.force, legacy)
-            decision = settle(plan, lambda record: {"signature": sig_id})
-            if decision == Decision.CONFLICT:
-                result.status, result.reason = Status.CONFLICT, plan.reason
-                return
-            if decision != Decision.WRITE:
-                result.status, result.reason = Status.UP_TO_DATE, plan.reason
-                result.details = (plan.record or {}).get("details", {})
-                return
-            summary = self.summarizer.summarize(doc.text, cache)
-            data = encode_text(summary.text + "\n", Document("", bom=doc.bom))
-            if not may_still_write(out, plan, data, input_sha):
+            decision = settle(plan, lambda record: {"signature": signature_id(sig)})
+        except (TranslateError, OSError) as exc:
+            result.reason = str(exc)
+            return None
+        if decision == Decision.CONFLICT:
+            result.status, result.reason = Status.CONFLICT, plan.reason
+            return None
+        if decision != Decision.WRITE:
+            result.status, result.reason = Status.UP_TO_DATE, plan.reason
+            result.details = (plan.record or {}).get("details", {})
+            return None
+        return _Pending(result, source, out, doc, cache, plan, input_sha)
+
+    def _write(self, pending: _Pending, summary: Summary, sig: dict[str, Any]) -> None:
+        """Write one summary and its record, unless its file changed meanwhile."""
+        result, out = pending.result, pending.out
+        try:
+            data = encode_text(summary.text + "\n", Document("", bom=pending.doc.bom))
+            if not may_still_write(out, pending.plan, data, pending.input_sha):
                 result.status = Status.CONFLICT
                 result.reason = f"{out.name} changed while this run was working; not overwritten"
                 return
@@ -222,8 +299,9 @@ class SummaryRun:
                        "length_limited_outputs": summary.length_limited,
                        "truncated_tokens": summary.truncated_tokens}
             write_atomic(out, data)
-            write_record(out, {"kind": "summary", "source": source.name,
-                               "input_sha256": input_sha, "signature": sig_id,
+            write_record(out, {"kind": "summary", "source": pending.source.name,
+                               "input_sha256": pending.input_sha,
+                               "signature": signature_id(sig),
                                "signature_text": readable_signature(sig),
                                "output_sha256": sha256(data), "details": details,
                                "written": time.time()})
@@ -232,3 +310,16 @@ class SummaryRun:
             return
         result.status = Status.TRANSLATED
         result.details = details
+
+
+@dataclass
+class _Pending:
+    """A file whose summary is to be made: where it goes and what it was decided on."""
+
+    result: FileResult
+    source: Path
+    out: Path
+    doc: Document
+    cache: Cache | None
+    plan: OutputPlan
+    input_sha: str

@@ -4,6 +4,8 @@ Abstractive: the document is cut into chunks on paragraph, then sentence boundar
 each within the model's input limit; each chunk is summarised; the summaries are
 joined and summarised again (a reduce level) until one summary remains. Nothing is
 truncated: a sentence longer than the limit is split like a translation segment.
+``map_reduce_many`` takes several documents level by level, so that their chunks share
+the model's batches.
 
 Extractive methods (no weights: ``lead``, TextRank) live in ``text.extractive``;
 ``summarize_extractive`` runs the one the options name.
@@ -14,7 +16,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from translate.errors import UsageError
 from translate.text.extractive import count_words, lead, sentences, textrank
@@ -138,21 +140,75 @@ def map_reduce(text: str, summarize_all: Callable[[list[str]], list[str]],
         max_levels: Safety bound on reduce levels.
         max_words: Length of the extractive fallback, in words.
     """
-    chunks = chunk_units(paragraphs(text), count_tokens, limit)
-    inputs = chunks
-    summaries = summarize_all(chunks)
-    levels = 0
-    while len(summaries) > 1:
-        if levels >= max_levels or sum(count_tokens(summaries)) >= sum(count_tokens(inputs)):
-            joined = "\n\n".join(s.strip() for s in summaries)
-            # Every sentence longer than max_words: keep them all (the caller's
-            # fit_words cuts, and says so), never an empty summary.
-            picked = textrank(joined, max_words) or joined
-            return Summary(picked, len(chunks), levels, fallback="extractive")
-        levels += 1
-        inputs = chunk_units(summaries, count_tokens, limit)
-        summaries = summarize_all(inputs)
-    return Summary(summaries[0].strip(), len(chunks), levels)
+    return map_reduce_many([text], lambda wanted: {0: summarize_all(wanted[0])},
+                           count_tokens, limit, max_levels, max_words)[0]
+
+
+@dataclass
+class _Reduction:
+    """One document on its way through the levels: this level's inputs and outputs."""
+
+    chunks: int
+    inputs: list[str]
+    summaries: list[str] = field(default_factory=list)
+    levels: int = 0
+    result: Summary | None = None
+
+
+def map_reduce_many(texts: Sequence[str],
+                    summarize_all: Callable[[dict[int, list[str]]], dict[int, list[str]]],
+                    count_tokens: TokenCounter, limit: int, max_levels: int = 8,
+                    max_words: int = 120) -> list[Summary]:
+    """``map_reduce`` of several documents, level by level, in one model pass per level.
+
+    Every document still reducing hands its chunks of the level to one
+    ``summarize_all`` call, so chunks of many documents can share batches (and equal
+    chunks be summarised once). Each document's summary is the one ``map_reduce``
+    gives it alone when a chunk's summary depends on the chunk only.
+
+    Args:
+        texts: The documents.
+        summarize_all: Summarises the chunks of each document still reducing (by its
+            index in ``texts``) in one batched pass; returns their summaries by index.
+        count_tokens: The model's input token counter.
+        limit: The model's input limit in tokens.
+        max_levels: Safety bound on reduce levels.
+        max_words: Length of the extractive fallback, in words.
+
+    Returns:
+        One ``Summary`` per text, in order.
+    """
+    states = []
+    for text in texts:
+        chunks = chunk_units(paragraphs(text), count_tokens, limit)
+        # nothing to summarise: an empty summary, and no model call
+        states.append(_Reduction(len(chunks), chunks, result=None if chunks else Summary("", 0)))
+    active = {i: s for i, s in enumerate(states) if s.result is None}
+    while active:
+        got = summarize_all({i: s.inputs for i, s in active.items()})
+        for index, state in active.items():
+            state.summaries = got[index]
+            _next_level(state, count_tokens, limit, max_levels, max_words)
+        active = {i: s for i, s in active.items() if s.result is None}
+    return [s.result for s in states if s.result is not None]
+
+
+def _next_level(state: _Reduction, count_tokens: TokenCounter, limit: int,
+                max_levels: int, max_words: int) -> None:
+    """Finish ``state`` (one summary left, or the fallback) or chunk its next level."""
+    summaries = state.summaries
+    if len(summaries) == 1:
+        state.result = Summary(summaries[0].strip(), state.chunks, state.levels)
+    elif (state.levels >= max_levels
+          or sum(count_tokens(summaries)) >= sum(count_tokens(state.inputs))):
+        joined = "\n\n".join(s.strip() for s in summaries)
+        # Every sentence longer than max_words: keep them all (the caller's
+        # fit_words cuts, and says so), never an empty summary.
+        picked = textrank(joined, max_words) or joined
+        state.result = Summary(picked, state.chunks, state.levels, fallback="extractive")
+    else:
+        state.levels += 1
+        state.inputs = chunk_units(summaries, count_tokens, limit)
 
 
 def fit_words(text: str, max_words: int) -> tuple[str, bool]:

@@ -115,7 +115,8 @@ class HFCodec:
 
     def target_tokens(self, texts: Sequence[str]) -> list[list[str]]:
         """Target token strings as the tokenizer encodes targets, final EOS dropped."""
-        ids = self.tokenizer(text_target=list(texts), add_special_tokens=True)["input_ids"]
+        with self.lock:
+            ids = self.tokenizer(text_target=list(texts), add_special_tokens=True)["input_ids"]
         eos = self.tokenizer.eos_token_id
         return [self.tokenizer.convert_ids_to_tokens(row[:-1] if row and row[-1] == eos
                                                      else row) for row in ids]
@@ -127,7 +128,53 @@ class HFCodec:
             return str(self.tokenizer.decode(ids, skip_special_tokens=True)).strip()
 
 
-def load_codec(folder: Path) -> MarianCodec | HFCodec:
+class TokenizersCodec:
+    """A byte-level BPE ``tokenizer.json`` (BART's) through ``tokenizers``, without torch.
+
+    transformers' own tokenizer for these models runs the same ``tokenizer.json`` and
+    decodes without clean-up (it skips that for BPE); the tests check agreement.
+    """
+
+    FAMILIES = frozenset({"BartTokenizer", "BartTokenizerFast", "RobertaTokenizer",
+                          "RobertaTokenizerFast"})
+
+    def __init__(self, folder: Path) -> None:
+        from tokenizers import Tokenizer
+
+        self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        self.special = {token.content for token in
+                        self.tokenizer.get_added_tokens_decoder().values() if token.special}
+        self.model_max_length = _max_length(folder)
+
+    @classmethod
+    def supports(cls, folder: Path) -> bool:
+        """Whether ``folder`` has a ``tokenizer.json`` of the BART (RoBERTa) family."""
+        if not (folder / "tokenizer.json").is_file():
+            return False
+        try:
+            config = json.loads((folder / "tokenizer_config.json").read_text())
+        except (OSError, ValueError):
+            return False
+        return config.get("tokenizer_class") in cls.FAMILIES
+
+    def tokens(self, texts: Sequence[str]) -> list[list[str]]:
+        """Token strings with special tokens, as ``AutoTokenizer`` encodes them."""
+        return [e.tokens for e in self.tokenizer.encode_batch(list(texts),
+                                                              add_special_tokens=True)]
+
+    def target_tokens(self, texts: Sequence[str]) -> list[list[str]]:
+        """Target token strings (BART encodes targets as sources), final EOS dropped."""
+        rows = self.tokens(texts)
+        return [row[:-1] if row and row[-1] == "</s>" else row for row in rows]
+
+    def decode(self, tokens: Sequence[str]) -> str:
+        """Token strings back to text, special tokens skipped."""
+        ids = [self.tokenizer.token_to_id(token) for token in tokens]
+        return str(self.tokenizer.decode([i for i in ids if i is not None],
+                                         skip_special_tokens=True)).strip()
+
+
+def load_codec(folder: Path) -> MarianCodec | TokenizersCodec | HFCodec:
     """The lightest codec that reproduces the model's own tokenizer.
 
     Raises:
@@ -135,7 +182,9 @@ def load_codec(folder: Path) -> MarianCodec | HFCodec:
 
     """
     with load_errors(folder, "tokenizer"):
-        return MarianCodec(folder) if MarianCodec.supports(folder) else HFCodec(folder)
+        if MarianCodec.supports(folder):
+            return MarianCodec(folder)
+        return TokenizersCodec(folder) if TokenizersCodec.supports(folder) else HFCodec(folder)
 
 
 def position_limit(folder: Path) -> int:

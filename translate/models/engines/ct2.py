@@ -160,6 +160,25 @@ def converted_model(resolved: ResolvedModel, quantization: str) -> Path:
     return target
 
 
+def forced_ends(folder: Path, converted: Path) -> tuple[list[str] | None, int]:
+    """What transformers' ``generate`` forces that CTranslate2 does not, for this model.
+
+    ``forced_bos_token_id`` (BART, from the generation config as transformers reads it)
+    becomes a target prefix; ``forced_eos_token_id`` ends an output that reaches the
+    length limit with EOS, so one token fewer of text: the number returned, subtracted
+    from CTranslate2's decoding length so that both engines give the same tokens.
+    """
+    generation = folder / "generation_config.json"
+    config = (json.loads(generation.read_text()) if generation.is_file()
+              else read_config(folder))
+    bos = config.get("forced_bos_token_id")
+    prefix = None
+    if bos is not None and bos == read_config(folder).get("bos_token_id"):
+        token = json.loads((converted / "config.json").read_text()).get("bos_token")
+        prefix = [token] if token else None
+    return prefix, int(config.get("forced_eos_token_id") is not None)
+
+
 class CTranslate2Engine:
     """A seq2seq model run by CTranslate2, tokenized like the model's own tokenizer.
 
@@ -194,6 +213,7 @@ class CTranslate2Engine:
         self.codec = load_codec(folder)
         self.positions = position_limit(folder)
         limit = min(filter(None, (self.codec.model_max_length, self.positions)))
+        self.forced_prefix, self.forced_eos = forced_ends(folder, self.path)
         self.max_input_tokens = min(spec.max_input_tokens or limit, limit)
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
@@ -212,14 +232,16 @@ class CTranslate2Engine:
             "min_new_tokens": gen.min_new_tokens,
             "no_repeat_ngram_size": gen.no_repeat_ngram_size,
             "length_penalty": gen.length_penalty, **check_overrides(overrides)}
-        longest = min(settings["max_new_tokens"], self.positions)  # the position table's end
+        # the position table's end; a forced EOS takes the last slot
+        longest = min(settings["max_new_tokens"] - self.forced_eos, self.positions)
         settings["max_new_tokens"] = longest
         settings["min_new_tokens"] = min(settings["min_new_tokens"], longest)
         options = {CT2_NAMES[k]: v for k, v in settings.items()}
         rows = max(1, 2 * self.batch_size // max(1, settings["num_beams"]))  # see max_rows
+        prefixes = [self.forced_prefix] * len(texts) if self.forced_prefix else None
         results = self.translator.translate_batch(
-            self.codec.tokens([self.prefix + t for t in texts]), max_batch_size=rows,
-            return_scores=self.scores, **options)
+            self.codec.tokens([self.prefix + t for t in texts]), target_prefix=prefixes,
+            max_batch_size=rows, return_scores=self.scores, **options)
         outputs = []
         for result in results:
             tokens = result.hypotheses[0]
