@@ -7,15 +7,18 @@ document gets alone; a chunk that several documents share is generated once.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tests.model_factory import ENGLISH
+from translate.models.engines.base import Generated
 from translate.models.registry import load_registry
 from translate.models.routing import Router
 from translate.models.translator import RunSettings, Translator
+from translate.run.checking import LocalRunner
 from translate.run.summary import Summarizer
 from translate.text.summarize import SummaryOptions
 
@@ -43,12 +46,21 @@ def _summarizer(tmp_path: Path, model: Path, engine: str, beams: int = 1,
     router = Router(load_registry(_registry(tmp_path, model, beams)),
                     settings=RunSettings(engine=engine, device="cpu", compute_type="float32"))
 
-    def runner(translator: Translator, texts: Sequence[str]) -> Iterator[dict[str, str]]:
-        if calls is not None:
-            calls.append(list(texts))
-        return router.translate(translator, texts)
+    local = LocalRunner(router.pool)
 
-    return Summarizer(router, SummaryOptions(max_words=8, min_words=2), runner=runner)
+    class Counting:
+        def __call__(self, translator: Translator, texts: Sequence[str],
+                     overrides: Mapping[str, Any] | None = None,
+                     ) -> Iterator[dict[str, Generated]]:
+            if calls is not None:
+                calls.append(list(texts))
+            return local(translator, texts, overrides)
+
+        def score(self, translator: Translator, sources: Sequence[str],
+                  outputs: Sequence[str]) -> list[float | None]:
+            return local.score(translator, sources, outputs)
+
+    return Summarizer(router, SummaryOptions(max_words=8, min_words=2), runner=Counting())
 
 
 def test_documents_are_distinct_and_chunked(tmp_path: Path, tiny_bart: Path) -> None:
