@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
+from translate.cache.connection import connect_patiently
 from translate.cache.files import (
     CACHE_DIR,
     DB_NAME,
@@ -33,7 +34,7 @@ from translate.cache.files import (
     own_files,
     refuse_links,
 )
-from translate.cache.schema import Entry, SchemaTooOld, prepare
+from translate.cache.schema import Entry, SchemaTooOld
 from translate.errors import CacheError
 
 __all__ = ["CACHE_DIR", "DB_NAME", "Cache", "Entry", "find_cache_root", "signature_id",
@@ -98,15 +99,15 @@ class Cache:
                 aside("is not a SQLite database", seen)
                 seen = file_id(path)
             try:
-                conn = _connect_patiently(path)
+                conn = connect_patiently(path)
             except SchemaTooOld as exc:  # ours, but too old to migrate: start again
                 aside(exc.message, seen)
-                conn = _connect_patiently(path)
+                conn = connect_patiently(path)
             except sqlite3.DatabaseError as exc:
                 if not is_corrupt(exc):
                     raise
                 aside(f"is corrupt ({exc})", seen)
-                conn = _connect_patiently(path)
+                conn = connect_patiently(path)
         except (OSError, sqlite3.DatabaseError) as exc:
             raise CacheError(f"cannot open the cache at {path}: {exc}",
                              "check permissions, or run with --no-cache") from exc
@@ -154,7 +155,7 @@ class Cache:
             warning = move_aside(self.path, f"is corrupt ({exc})", self._inode)
             if warning:
                 self.warnings.append(warning)
-            self._conn = _connect_patiently(self.path)
+            self._conn = connect_patiently(self.path)
             with self._conn as conn:  # signatures registered before are still in use
                 now = time.time()
                 conn.executemany("INSERT OR IGNORE INTO signatures VALUES (?, ?, ?)",
@@ -276,37 +277,3 @@ def _describe(sig_id: str, body: str, last_used: float, entries: int) -> dict[st
     keep = ("task", "pair", "model", "engine", "version", "libraries")
     return {"id": sig_id, "entries": entries, "last_used": last_used or None,
             **{key: signature.get(key) for key in keep}}
-
-
-def _connect_patiently(path: Path, patience: float = 120.0) -> sqlite3.Connection:
-    """Connect, retrying while another process holds a lock.
-
-    Creating the database and switching it to WAL mode take locks that SQLite does not
-    always wait for (it answers "database is locked" at once), so two runs starting
-    together on a new folder retry here instead of failing.
-    """
-    deadline = time.monotonic() + patience
-    delay = 0.01
-    while True:
-        try:
-            return _connect(path)
-        except sqlite3.OperationalError as exc:
-            busy = "locked" in str(exc) or "busy" in str(exc)
-            if not busy or time.monotonic() > deadline:
-                raise
-            time.sleep(delay)
-            delay = min(delay * 2, 0.5)
-
-
-def _connect(path: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(path, timeout=60, isolation_level=None)
-    try:
-        conn.execute("PRAGMA busy_timeout = 60000")
-        prepare(conn, path)
-        conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("PRAGMA synchronous = NORMAL")
-        conn.isolation_level = "DEFERRED"  # implicit transactions again, for `with conn:`
-    except BaseException:
-        conn.close()
-        raise
-    return conn

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -105,7 +105,12 @@ def cache_stats(
     stats["outdated_entries"] = sum(sig["entries"] for sig in stale)
     if as_json:
         typer.echo(json.dumps(stats, indent=2))
-        return
+    else:
+        _echo_stats(stats, stale)
+
+
+def _echo_stats(stats: dict[str, Any], stale: list[dict[str, Any]]) -> None:
+    """``cache stats`` for people: totals, then one line per signature."""
     last = stats["last_run"]
     rate = "n/a" if last["hit_rate"] is None else f"{last['hit_rate']:.1%}"
     typer.echo(f"cache:       {stats['path']}\nentries:     {stats['entries']}\n"

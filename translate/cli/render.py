@@ -41,7 +41,12 @@ def render_report(report: RunReport, quiet: bool = False, kind: str = "files",
             echo(f"kept: {result.path}: {result.reason}")
     if kind == "summaries":
         _render_summaries(report)
-        return
+    else:
+        _render_totals(report)
+
+
+def _render_totals(report: RunReport) -> None:
+    """A translation run's totals: files, segments, quality, models and time."""
     t = report.totals()
     rate = "n/a" if t["cache_hit_rate"] is None else f"{t['cache_hit_rate']:.0%}"
     verb = "would translate" if t["planned"] else "translated"

@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +24,7 @@ from translate.run.cached import Runner
 from translate.run.checking import Checking, LocalRunner
 from translate.run.flags import file_flags, note_flags
 from translate.run.inputs import Languages, collect_inputs
+from translate.run.job_options import JobOptions
 from translate.run.notes import file_warnings, note_parsed
 from translate.run.planning import Plan, plan_run
 from translate.run.reading import BINARY, decode_input, is_blank, read_parsed
@@ -36,36 +36,6 @@ from translate.text.documents import Document, decode_bytes, output_path, read_r
 from translate.text.segment import Segmented
 
 __all__ = ["JobOptions", "Pipeline", "estimate_tokens"]
-
-
-@dataclass(frozen=True)
-class JobOptions:
-    """Per-run settings that are not model settings.
-
-    Attributes:
-        target: Target language code.
-        source: Source language code, or ``auto`` to detect per document and paragraph.
-        glob: File-name pattern for folders (default: text files).
-        use_cache: Read and write the cache next to the inputs (``--no-cache``: off).
-        force: Ignore cache hits and up-to-date outputs; translate and overwrite.
-        dry_run: Plan only: count segments, hits and tokens; load no model, write nothing.
-        chunk_segments: Segments gathered across files before the model runs.
-        encoding: Read inputs with this codec instead of detecting one (``--encoding``).
-        retry: Generate failing segments once more (``--no-retry``: off).
-        check_roundtrip: Translate outputs back and flag those far from the source.
-
-    """
-
-    target: str = "en"
-    source: str = "auto"
-    glob: str | None = None
-    use_cache: bool = True
-    force: bool = False
-    dry_run: bool = False
-    chunk_segments: int = 4096
-    encoding: str | None = None
-    retry: bool = True
-    check_roundtrip: bool = False
 
 
 class Pipeline:

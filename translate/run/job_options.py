@@ -1,0 +1,37 @@
+"""``JobOptions``: the settings of one pipeline run that are not model settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["JobOptions"]
+
+
+@dataclass(frozen=True)
+class JobOptions:
+    """Per-run settings that are not model settings.
+
+    Attributes:
+        target: Target language code.
+        source: Source language code, or ``auto`` to detect per document and paragraph.
+        glob: File-name pattern for folders (default: text files).
+        use_cache: Read and write the cache next to the inputs (``--no-cache``: off).
+        force: Ignore cache hits and up-to-date outputs; translate and overwrite.
+        dry_run: Plan only: count segments, hits and tokens; load no model, write nothing.
+        chunk_segments: Segments gathered across files before the model runs.
+        encoding: Read inputs with this codec instead of detecting one (``--encoding``).
+        retry: Generate failing segments once more (``--no-retry``: off).
+        check_roundtrip: Translate outputs back and flag those far from the source.
+
+    """
+
+    target: str = "en"
+    source: str = "auto"
+    glob: str | None = None
+    use_cache: bool = True
+    force: bool = False
+    dry_run: bool = False
+    chunk_segments: int = 4096
+    encoding: str | None = None
+    retry: bool = True
+    check_roundtrip: bool = False
