@@ -9,6 +9,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
+from translate.errors import InputError
 from translate.formats.base import format_for
 
 MARKDOWN_ESCAPES = "Entità &amp; &copy; &#8217; e escape \\*non enfasi\\* e \\_non\\_.\n"
@@ -40,3 +43,16 @@ def test_markdown_escaped_table_pipe_stays_text_and_is_escaped_again() -> None:
     assert "Voce \\| una" in parsed.segments
     out = fmt.write(parsed, [_mangle(s) for s in parsed.segments], "en").data.decode()
     assert out.splitlines()[0] == "| VOCE \\| UNA | DUE |"
+
+
+def test_a_cue_without_its_blank_line_fails_instead_of_translating_its_timing() -> None:
+    # The next cue's number and timing went to the model as text, and two cues became one.
+    source = ("1\n00:00:01,000 --> 00:00:02,000\nPrima frase qui.\n2\n"
+              "00:00:02,500 --> 00:00:04,000\nSeconda frase qui.\n")
+    with pytest.raises(InputError, match=r"line 5: a timing line inside a cue's text"):
+        format_for(Path("a.srt")).read(source.encode(), "a.srt", "it")
+    vtt = "WEBVTT\n\n00:01.000 --> 00:02.000\nPrima.\n00:02.000 --> 00:03.000\nSeconda.\n"
+    with pytest.raises(InputError, match=r"line 5: a timing line"):
+        format_for(Path("a.vtt")).read(vtt.encode(), "a.vtt", "it")
+    fine = "1\n00:00:01,000 --> 00:00:02,000\nIl segno --> resta testo.\n"
+    assert format_for(Path("b.srt")).read(fine.encode(), "b.srt", "it").segments
