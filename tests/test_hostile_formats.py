@@ -56,3 +56,19 @@ def test_a_cue_without_its_blank_line_fails_instead_of_translating_its_timing() 
         format_for(Path("a.vtt")).read(vtt.encode(), "a.vtt", "it")
     fine = "1\n00:00:01,000 --> 00:00:02,000\nIl segno --> resta testo.\n"
     assert format_for(Path("b.srt")).read(fine.encode(), "b.srt", "it").segments
+
+
+def test_markdown_footnote_labels_and_task_boxes_never_reach_the_model() -> None:
+    # "[^1]" and "[ ]" went to the model as words: a model that drops or rewrites them
+    # breaks the footnote link or the checkbox.
+    source = ("Una frase con nota[^1] e un'altra.\n\n[^1]: Il testo della nota.\n\n"
+              "* [ ] Compito da fare\n* [x] Compito fatto\n")
+    fmt = format_for(Path("nota.md"))
+    parsed = fmt.read(source.encode(), "nota.md", "it")
+    joined = "\n".join(parsed.segments)
+    for kept in ("[^1]", "[ ]", "[x]"):
+        assert kept not in joined, kept
+    out = fmt.write(parsed, [_mangle(s).replace(":", "") for s in parsed.segments], "en")
+    assert out.data.decode() == ("UNA FRASE CON NOTA[^1] e UN'ALTRA.\n\n[^1]: IL TESTO "
+                                 "DELLA NOTA.\n\n* [ ] COMPITO DA FARE\n* [x] COMPITO FATTO\n")
+    assert fmt.write(parsed, list(parsed.segments), "en").data == source.encode()
