@@ -13,6 +13,7 @@ import pytest
 
 from translate.errors import InputError
 from translate.formats.base import format_for
+from translate.run.flags import segment_lines
 
 MARKDOWN_ESCAPES = "Entità &amp; &copy; &#8217; e escape \\*non enfasi\\* e \\_non\\_.\n"
 
@@ -72,3 +73,16 @@ def test_markdown_footnote_labels_and_task_boxes_never_reach_the_model() -> None
     assert out.data.decode() == ("UNA FRASE CON NOTA[^1] e UN'ALTRA.\n\n[^1]: IL TESTO "
                                  "DELLA NOTA.\n\n* [ ] COMPITO DA FARE\n* [x] COMPITO FATTO\n")
     assert fmt.write(parsed, list(parsed.segments), "en").data == source.encode()
+
+
+def test_flagged_lines_are_found_for_segments_over_several_lines() -> None:
+    # The report gave "line": null for any segment over a line break: a wrapped
+    # Markdown paragraph, a quote, a sentence over two cues or two lines of one cue.
+    md = ("# Titolo\n\nUna frase che va\na capo qui. Poi un'altra.\n\n"
+          "> Citazione su\n> due righe.\n")
+    srt = ("1\n00:00:01,000 --> 00:00:02,000\nBuongiorno a tutti,\noggi parliamo\n\n"
+           "2\n00:00:02,500 --> 00:00:04,000\ndella legge.\n\n"
+           "3\n00:00:05,000 --> 00:00:06,000\nSì\n\n4\n00:00:06,500 --> 00:00:07,000\ncerto.\n")
+    for name, source, lines in (("a.md", md, [1, 3, 4, 6]), ("a.srt", srt, [3, 12])):
+        parsed = format_for(Path(name)).read(source.encode(), name, "it")
+        assert segment_lines(parsed, source) == lines, (name, parsed.segments)
