@@ -131,3 +131,17 @@ def test_strict_says_why_it_fails_even_when_quiet(tmp_path: Path, registry_file:
                   "--from", "it", "--strict", "--quiet")
     assert result.exit_code == 1  # the fake engine's output is flagged
     assert "strict:" in result.output
+
+
+def test_html_with_crlf_line_endings_keeps_them() -> None:
+    # libxml2 turns CR LF into LF: the output had LF inside and CR LF at its end only.
+    source = ("<!DOCTYPE html>\r\n<html lang=\"it\">\r\n<body>\r\n<p>Ciao a tutti\r\n"
+              "da Roma.</p>\r\n</body>\r\n</html>\r\n")
+    fmt = format_for(Path("a.html"))
+    parsed = fmt.read(source.encode(), "a.html", "it")
+    out = fmt.write(parsed, [_mangle(s) for s in parsed.segments], "en").data.decode()
+    assert out == source.replace("Ciao a tutti\r\nda Roma", "CIAO a TUTTI\r\nDA ROMA") \
+        .replace('lang="it"', 'lang="en"')
+    lf = source.replace("\r\n", "\n")  # LF files stay LF
+    parsed = fmt.read(lf.encode(), "a.html", "it")
+    assert b"\r" not in fmt.write(parsed, list(parsed.segments), "en").data

@@ -206,6 +206,8 @@ def _serialize(root: Any, document: Document) -> bytes:
     text: str = etree.tostring(tree, method="html", encoding="unicode",
                                doctype=tree.docinfo.doctype if declared else "")
     text = text if declared else text.removeprefix("\n")
+    if "\r\n" in document.text and document.text.count("\n") == document.text.count("\r\n"):
+        text = text.replace("\r\n", "\n").replace("\n", "\r\n")  # libxml2 made them LF
     ending = document.text[len(document.text.rstrip()):]
     if ending and not text.endswith(ending):
         text = text.rstrip() + ending
