@@ -145,3 +145,26 @@ def test_html_with_crlf_line_endings_keeps_them() -> None:
     lf = source.replace("\r\n", "\n")  # LF files stay LF
     parsed = fmt.read(lf.encode(), "a.html", "it")
     assert b"\r" not in fmt.write(parsed, list(parsed.segments), "en").data
+
+
+XHTML = """<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd">
+<html xmlns="http://www.w3.org/1999/xhtml" xml:lang="it" lang="it"><head><title>Titolo</title></head>
+<body><p>Il caffè è buono.</p></body></html>
+"""
+
+
+def test_xhtml_keeps_its_xml_declaration_doctype_and_names_the_target_language() -> None:
+    # The declaration came back as a comment "<!--?xml ...?-->", the doctype was dropped
+    # (quirks mode), and xml:lang still said "it" beside lang="en".
+    fmt = format_for(Path("a.html"))
+    parsed = fmt.read(XHTML.encode(), "a.html", "it")
+    out = fmt.write(parsed, list(parsed.segments), "en").data.decode()
+    assert out == XHTML.replace('xml:lang="it" lang="it"', 'xml:lang="en" lang="en"')
+    latin = XHTML.replace("UTF-8", "iso-8859-1").splitlines(keepends=True)
+    del latin[1]  # no doctype
+    data = "".join(latin).encode("latin-1")
+    parsed = fmt.read(data, "a.html", "it", "latin-1")
+    out = fmt.write(parsed, [_mangle(s) for s in parsed.segments], "en").data.decode("latin-1")
+    assert out.startswith('<?xml version="1.0" encoding="iso-8859-1"?>\n<html ')
+    assert "<p>IL CAFFÈ è BUONO.</p>" in out and "<!--" not in out
