@@ -168,3 +168,21 @@ def test_xhtml_keeps_its_xml_declaration_doctype_and_names_the_target_language()
     out = fmt.write(parsed, [_mangle(s) for s in parsed.segments], "en").data.decode("latin-1")
     assert out.startswith('<?xml version="1.0" encoding="iso-8859-1"?>\n<html ')
     assert "<p>IL CAFFÈ è BUONO.</p>" in out and "<!--" not in out
+
+
+def test_deeply_nested_markdown_is_translated_or_counted_never_left_silently() -> None:
+    # markdown-it's CommonMark preset stops at 20 levels: the 10th level of a list and
+    # everything in 20 nested quotes stayed Italian, with the file "translated".
+    fmt = format_for(Path("a.md"))
+    deep_list = "".join("  " * i + f"- Voce numero {i} della lista.\n" for i in range(15))
+    assert len(fmt.read(deep_list.encode(), "a.md", "it").segments) == 15
+    quotes = ">" * 30 + " Frase in una citazione.\n"
+    assert fmt.read(quotes.encode(), "a.md", "it").segments == ("Frase in una citazione.",)
+    too_deep = ">" * 300 + " Frase troppo annidata.\n\nFrase normale.\n"
+    parsed = fmt.read(too_deep.encode(), "a.md", "it")
+    assert parsed.segments == ("Frase normale.",)
+    assert any("nested more than" in note and note.endswith(": 1") for note in parsed.notes)
+    items = "".join("  " * i + f"- Voce {i}.\n" for i in range(120))
+    parsed = fmt.read(items.encode(), "a.md", "it")  # every line is translated or counted
+    lost = [n for n in parsed.notes if "nested more than" in n]
+    assert len(parsed.segments) + int(lost[0].rsplit(" ", 1)[1]) == 120
