@@ -186,3 +186,15 @@ def test_deeply_nested_markdown_is_translated_or_counted_never_left_silently() -
     parsed = fmt.read(items.encode(), "a.md", "it")  # every line is translated or counted
     lost = [n for n in parsed.notes if "nested more than" in n]
     assert len(parsed.segments) + int(lost[0].rsplit(" ", 1)[1]) == 120
+
+
+def test_html_past_libxml2_limits_fails_instead_of_losing_the_rest() -> None:
+    # 300 unclosed <div>s: libxml2 stops at depth 256 and the output lost every word
+    # from there to the end of the file, with the file reported "translated".
+    fmt = format_for(Path("a.html"))
+    deep = ("<html><body><p>Prima frase.</p>" + "<div>" * 300 + "<p>Il governo ha approvato."
+            "</p></body></html>")
+    with pytest.raises(InputError, match="too deep or too large"):
+        fmt.read(deep.encode(), "a.html", "it")
+    fine = deep.replace("<div>" * 300, "<div>" * 200)
+    assert len(fmt.read(fine.encode(), "a.html", "it").segments) == 2

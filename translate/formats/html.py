@@ -126,6 +126,12 @@ def _parse(text: str, where: str) -> Any:
         root = etree.fromstring(text.encode("utf-8", "surrogatepass"), parser)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
         raise InputError(f"{where}: cannot be read as HTML: {exc}") from exc
+    # past a limit (elements 256 deep, a text of 10 MB) libxml2 drops the rest of the file
+    limit = next((e for e in parser.error_log if e.type_name == "ERR_RESOURCE_LIMIT"), None)
+    if limit is not None:
+        raise InputError(f"{where}: line {limit.line}: too deep or too large to read whole as "
+                         f"HTML ({limit.message.split(',')[0].strip()}); the rest would be lost",
+                         "split the file, or close its elements (<div>, <font>...)")
     return root  # None for a file of nothing but comments or whitespace
 
 
