@@ -29,7 +29,10 @@ _SKIP = frozenset("script style code pre svg math template kbd samp var".split()
 _INLINE = frozenset("""a abbr b bdi bdo br cite code data del dfn em font i img input ins kbd
 label mark q s samp small span strong sub sup time tt u var wbr big""".split())
 _VOID = frozenset("br img input wbr".split())
-_DOCTYPE = re.compile(r"\s*(?>(?:<!--.*?-->\s*)*)<!doctype", re.I | re.S)  # atomic: linear
+# an XHTML file's XML declaration: libxml2's HTML parser makes it a comment
+_XML_DECLARATION = re.compile(r"\s*(<\?xml\s[^<>]*\?>)")
+_DOCTYPE = re.compile(r"\s*(?:<\?xml\s[^<>]*\?>\s*)?(?>(?:<!--.*?-->\s*)*)<!doctype",
+                      re.I | re.S)  # atomic: linear
 _CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.I)
 
 
@@ -123,6 +126,12 @@ def _parse(text: str, where: str) -> Any:
         root = etree.fromstring(text.encode("utf-8", "surrogatepass"), parser)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
         raise InputError(f"{where}: cannot be read as HTML: {exc}") from exc
+    # past a limit (elements 256 deep, a text of 10 MB) libxml2 drops the rest of the file
+    limit = next((e for e in parser.error_log if e.type_name == "ERR_RESOURCE_LIMIT"), None)
+    if limit is not None:
+        raise InputError(f"{where}: line {limit.line}: too deep or too large to read whole as "
+                         f"HTML ({limit.message.split(',')[0].strip()}); the rest would be lost",
+                         "split the file, or close its elements (<div>, <font>...)")
     return root  # None for a file of nothing but comments or whitespace
 
 
@@ -206,6 +215,13 @@ def _serialize(root: Any, document: Document) -> bytes:
     text: str = etree.tostring(tree, method="html", encoding="unicode",
                                doctype=tree.docinfo.doctype if declared else "")
     text = text if declared else text.removeprefix("\n")
+    xml = _XML_DECLARATION.match(document.text)
+    if xml:  # put it back as it was, and where it was: before the doctype
+        comment = f"<!--{xml.group(1)[1:-1]}-->"
+        if comment in text:
+            text = xml.group(1) + "\n" + text.replace(comment, "", 1).lstrip("\n")
+    if "\r\n" in document.text and document.text.count("\n") == document.text.count("\r\n"):
+        text = text.replace("\r\n", "\n").replace("\n", "\r\n")  # libxml2 made them LF
     ending = document.text[len(document.text.rstrip()):]
     if ending and not text.endswith(ending):
         text = text.rstrip() + ending
@@ -265,6 +281,8 @@ class HtmlFormat:
                 element.set(name, xml_text("".join(p for p in pieces if isinstance(p, str))))
         if isinstance(root.tag, str) and root.tag.lower() == "html":
             root.set("lang", target)
+            if root.get("xml:lang") is not None:  # XHTML: both name the language
+                root.set("xml:lang", target)
         return Written(_serialize(root, document), tuple(sorted(damaged)))
 
 

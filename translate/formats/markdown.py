@@ -45,10 +45,15 @@ class _Skeleton:
     segments: tuple[str, ...]
 
 
+# markdown-it stops at this depth of containers (its CommonMark preset: 20, so a list
+# ten levels deep was left untranslated without a word); what lies deeper is counted.
+MAX_NESTING = 100
+
+
 @functools.cache
 def _parser() -> Any:
     markdown_it = need("markdown_it", "formats")
-    return markdown_it.MarkdownIt("commonmark").enable("table")
+    return markdown_it.MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).enable("table")
 
 
 def _lines(text: str) -> list[tuple[int, int]]:
@@ -71,6 +76,7 @@ class _Reader:
         self.splitter = Splitter(lang)
         self.regions: list[tuple[int, int, Layout, str]] = []
         self.unmapped = 0
+        self.too_deep = 0  # lines of containers past MAX_NESTING, never parsed
         self.refs: set[str] = set()
 
     def line(self, number: int) -> str:
@@ -93,6 +99,10 @@ class _Reader:
         in_table = False
         for index, token in enumerate(tokens):
             kind = token.type
+            if token.nesting == 1 and token.level >= MAX_NESTING - 1 \
+                    and tokens[index + 1].nesting == -1 and token.map:
+                self.too_deep += sum(1 for n in range(*token.map)
+                                     if self.line(n + self.first).strip())
             if kind in ("table_open", "table_close"):
                 in_table = kind == "table_open"
                 if in_table:
@@ -260,8 +270,12 @@ class MarkdownFormat:
         reader = _Reader(document.text, where, lang)
         reader.run()
         splitter = reader.splitter
-        notes = (f"Markdown blocks not translated (inside containers, their text could not "
-                 f"be located in the source): {reader.unmapped}",) if reader.unmapped else ()
+        notes: tuple[str, ...] = (
+            f"Markdown blocks not translated (inside containers, their text could not "
+            f"be located in the source): {reader.unmapped}",) if reader.unmapped else ()
+        if reader.too_deep:
+            notes += (f"Markdown lines not translated (nested more than {MAX_NESTING} "
+                      f"levels deep): {reader.too_deep}",)
         skeleton = _Skeleton(document, tuple(reader.regions), tuple(splitter.units),
                              tuple(splitter.segments))
         return Parsed(tuple(splitter.segments), tuple(splitter.paragraphs), skeleton, notes)

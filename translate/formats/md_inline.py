@@ -31,6 +31,11 @@ HTML_INLINE = re.compile(
 _OPEN_TAG = re.compile(r"<([A-Za-z][A-Za-z0-9-]*)[\s>]")
 _CLOSE_TAG = re.compile(r"</([A-Za-z][A-Za-z0-9-]*)")
 _RUNS = re.compile(r"`+|\*+|_+|~+")
+# An entity or character reference: the model would decode, drop or mangle it.
+# A footnote reference or definition label (GFM) and a task list box: markup, not words.
+_FOOTNOTE = re.compile(r"\[\^[^\]\s]{1,100}\]:?")
+_TASK_BOX = re.compile(r"\[[ xX]\](?=[ \t])")
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 # How far a link's text or target is looked for: longer ones are left as text, so that
 # a block full of unmatched brackets stays linear.
 MAX_LINK = 2000
@@ -128,7 +133,14 @@ class Scanner:
         """What starts at ``i``: (its length, the item) or (chars to skip, ``None``)."""
         raw, ch = self.raw, self.raw[i]
         if ch == "\\":
-            return (2 if i + 1 < end and raw[i + 1] in _PUNCT else 1), None
+            if i + 1 < end and raw[i + 1] in _PUNCT:
+                # an escape is an atom: a model that drops its backslash would turn
+                # ``\*`` into emphasis; ``\|`` stays text (table cells re-escape pipes)
+                return 2, (Tag("atom", raw[i:i + 2]) if raw[i + 1] != "|" else None)
+            return 1, None
+        if ch == "&":
+            match = _ENTITY.match(raw, i, end)
+            return (match.end() - i, Tag("atom", match.group(0))) if match else (1, None)
         if ch == "\n":
             return 1, Tag("break", self.joints[bisect.bisect_left(self.newlines, i)])
         if ch == "`":
@@ -138,6 +150,11 @@ class Scanner:
         if ch == "<":
             match = HTML_INLINE.match(raw, i, end)
             return (match.end() - i, Tag("atom", self.real(i, match.end()))) if match else (1, None)
+        if ch == "[":
+            match = _FOOTNOTE.match(raw, i, end) or (_TASK_BOX.match(raw, i, end)
+                                                      if i == 0 else None)
+            if match:
+                return match.end() - i, Tag("atom", match.group(0))
         if ch == "[" or (ch == "!" and raw[i + 1:i + 2] == "["):
             return self._link(i, end)
         if ch in "*_~":

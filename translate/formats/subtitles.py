@@ -74,6 +74,7 @@ def _cues(text: str, where: str) -> list[_Cue | None]:
             continue
         timing = _timing_line(text, lines, block, vtt, where)
         body = [(lines[n][0], lines[n][1]) for n in block[timing + 1:]]
+        _no_timing_in(text, body, block[timing + 1:], where)
         cues.append(_Cue(body[0][0], body[-1][1], body) if body else None)
     return cues
 
@@ -99,6 +100,20 @@ def _timing_line(text: str, lines: list[tuple[int, int, int]], block: list[int],
     raise InputError(f"{where}: line {block[min(bad, len(block) - 1)] + 1}: broken timing "
                      f"line {line(bad)[:60]!r}",
                      "a timing line reads 00:00:01,000 --> 00:00:02,500")
+
+
+def _no_timing_in(text: str, body: list[tuple[int, int]], numbers: list[int],
+                  where: str) -> None:
+    """Refuse a cue whose text holds a timing line: a blank line is missing before it.
+
+    Its number and timing would otherwise go to the model as text, and the next cue
+    would be merged into this one.
+    """
+    for (start, end), number in zip(body, numbers, strict=True):
+        if _TIMING.fullmatch(text[start:end]):
+            raise InputError(f"{where}: line {number + 1}: a timing line inside a cue's text "
+                             f"{text[start:end][:60]!r}",
+                             "cues are separated by a blank line: add one before this cue")
 
 
 def _markup(text: str) -> list[Piece]:

@@ -8,6 +8,7 @@ the segments it flagged.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -20,13 +21,16 @@ from translate.run.report import FileResult, RunReport
 from translate.run.writing import Work
 from translate.text.segment import Segmented, Wrapped
 
+_PROBE_WORDS = 3  # enough to place a segment, few enough to stay on its first line
+
 
 def segment_lines(parsed: Parsed, text: str) -> list[int | None]:
     """The 1-based line of the input each segment starts on (``None``: not found).
 
     Plain text walks its layout; other formats find each segment in ``text`` in
-    order, by its words up to its first inline-markup placeholder (``<x1>``), which the
-    input writes as markup of its own. A binary document (DOCX) has no lines: ``None``.
+    order, by its first words before its first inline-markup placeholder (``<x1>``),
+    which the input writes as markup of its own. A binary document (DOCX) has no
+    lines: ``None``.
     """
     layout = getattr(parsed.skeleton, "layout", None)
     if isinstance(layout, Segmented):
@@ -43,18 +47,34 @@ def segment_lines(parsed: Parsed, text: str) -> list[int | None]:
                 line += _breaks(layout.segments[part])
         return lines
     found: list[int | None] = []
-    at, line = 0, 1
+    at = counted = 0
+    line = 1
     for segment in parsed.segments:
-        probe = next((p.strip() for p in TOKEN.sub("\0", segment).split("\0") if p.strip()),
-                     "")
-        where = text.find(probe, at) if probe else -1
-        if where < 0:
+        match = _locate(segment, text, at)
+        if match is None:
             found.append(None)
             continue
-        line += _breaks(text[at:where])
+        line += _breaks(text[counted:match.start()])
+        counted, at = match.start(), match.end()
         found.append(line)
-        at = where
     return found
+
+
+def _locate(segment: str, text: str, at: int) -> re.Match[str] | None:
+    """Where a segment's first words are in ``text`` from ``at`` on.
+
+    A segment spans line breaks the model saw as spaces (a wrapped paragraph, a
+    sentence over several cues, a quote's ``>`` markers), so its first few words are
+    looked for with any whitespace between them, then its first word alone.
+    """
+    first = next((p for p in TOKEN.sub("\0", segment).split("\0") if p.strip()), "")
+    words = first.split()
+    for count in dict.fromkeys((min(len(words), _PROBE_WORDS), 1)):
+        if count:
+            match = re.compile(r"\s+".join(map(re.escape, words[:count]))).search(text, at)
+            if match:
+                return match
+    return None
 
 
 def _breaks(text: str) -> int:
