@@ -1,7 +1,6 @@
 """Hostile inputs found by trying to break the format and quality features as a user.
 
-Each test guards a bug found that way; tests marked ``xfail`` name a bug whose fix
-belongs to a module another change owns (the reason says where).
+Each test guards a bug found that way, and failed before its fix.
 """
 
 from __future__ import annotations
@@ -95,8 +94,6 @@ def _run(*args: str):  # type: ignore[no-untyped-def]
     return CliRunner().invoke(app, list(args), catch_exceptions=False)
 
 
-@pytest.mark.xfail(strict=True, reason="translate/run/inputs.py: a skipped input (PDF, "
-                   "empty) is listed before the realpath de-duplication, so once per name")
 def test_a_pdf_named_twice_is_listed_once(tmp_path: Path, registry_file: Path) -> None:
     (tmp_path / "scan.pdf").write_bytes(b"%PDF-1.4\n")
     (tmp_path / "a.md").write_text("# Il titolo del documento\n", "utf-8")
@@ -109,9 +106,6 @@ def test_a_pdf_named_twice_is_listed_once(tmp_path: Path, registry_file: Path) -
     assert sorted(paths) == sorted(set(paths))  # a.md is listed once; so must scan.pdf be
 
 
-@pytest.mark.xfail(strict=True, reason="translate/run/pipeline.py: _prepare's `except "
-                   "TranslateError` keeps the format's 'PATH: ' prefix, so the CLI prints "
-                   "'failed: PATH: PATH: line 6: ...' (decode errors have it stripped)")
 def test_a_format_error_names_the_file_once(tmp_path: Path, registry_file: Path) -> None:
     (tmp_path / "rotto.srt").write_text("1\n00:00:01,000 -> 00:00:02,000\nTesto.\n", "utf-8")
     result = _run(str(tmp_path), "--models", str(registry_file), "--engine", "fake",
@@ -121,9 +115,6 @@ def test_a_format_error_names_the_file_once(tmp_path: Path, registry_file: Path)
     assert line.count("rotto.srt") == 1, line
 
 
-@pytest.mark.xfail(strict=True, reason="translate/cli/app.py: under --quiet, --strict exits "
-                   "1 without saying why (the 'strict: N flagged segments remain' line is "
-                   "printed only without --quiet; --quiet keeps failures)")
 def test_strict_says_why_it_fails_even_when_quiet(tmp_path: Path, registry_file: Path) -> None:
     (tmp_path / "a.txt").write_text("Il governo ha approvato la legge di bilancio oggi.\n",
                                     "utf-8")

@@ -60,6 +60,10 @@ def collect_inputs(paths: Iterable[str | Path], glob: str | None) -> Inputs:
         candidates.append(path)
     seen: set[str] = set()
     for path in candidates:
+        real = os.path.realpath(path)
+        if real in seen:  # a file named twice runs (or is skipped) once
+            continue
+        seen.add(real)
         problem = entry_problem(path)
         unsupported_format = unsupported(path)
         if problem is None and unsupported_format is not None:  # PDF: say what to do
@@ -69,10 +73,7 @@ def collect_inputs(paths: Iterable[str | Path], glob: str | None) -> Inputs:
             status = Status.FAILED if problem == "no such file or folder" else Status.SKIPPED
             found.skipped.append(FileResult(str(path), status, reason=problem))
             continue
-        real = os.path.realpath(path)
-        if real not in seen:  # a file named twice runs once
-            seen.add(real)
-            found.files.append(path)
+        found.files.append(path)
     legacy.close()
     return found
 

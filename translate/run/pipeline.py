@@ -205,8 +205,8 @@ class Pipeline:
             signature = self.routes.signatures(langs)
         except ModelUnavailableError:
             raise  # the same for every file: stop the run with one clear message
-        except TranslateError as exc:
-            self._fail(result, exc.message, exc.hint)
+        except TranslateError as exc:  # the report names the file: not twice
+            self._fail(result, exc.message.removeprefix(f"{path}: "), exc.hint)
             return None
         result.language = ",".join(langs)
         result.segments = len(seg.segments)
