@@ -170,6 +170,8 @@ class Scanner:
 
     def _close_bracket(self, start: int, end: int) -> int:
         depth, i, end = 0, start, min(end, start + MAX_LINK)
+        if self.raw.find("]", start, end) < 0:  # no closer at all: skip the scan (a run
+            return -1                            # of "[" would cost MAX_LINK each)
         while i < end:
             ch = self.raw[i]
             if ch == "\\":
