@@ -24,6 +24,8 @@ from translate.cache.outputs import (
 from translate.cache.store import CACHE_DIR, Cache, Entry, find_cache_root
 from translate.errors import InputError, TranslateError
 from translate.formats.base import format_for, is_plain_text
+from translate.formats.content import plain
+from translate.formats.inline import TOKEN
 from translate.models.signature import parse_signature
 from translate.quality.checks import CODES, check_segment
 from translate.review.links import link_summary
@@ -70,7 +72,8 @@ def build_review(path: Path, target: str = "en") -> ReviewPage:
     entries = _cached_entries(path, record, seg.segments, langs, target)
     translations = [e.output if e is not None else None for e in entries]
     recorded = _recorded_flags(record) if record.get("input_sha256") == sha256(data) else {}
-    rows = tuple(ReviewRow(source, entry.output if entry else "", paragraph,
+    # inline markup travels as <x1>...</x1> placeholders: a reader wants the words
+    rows = tuple(ReviewRow(_words(source), _words(entry.output) if entry else "", paragraph,
                            _flags(source, entry, lang, target, recorded.get(number, ())),
                            entry.score if entry else None, bool(entry and entry.retried))
                  for number, (source, entry, paragraph, lang) in enumerate(
@@ -111,6 +114,11 @@ def write_review(path: Path, target: str = "en", force: bool = False) -> tuple[P
     write_record(where, {"kind": "review", "source": path.name, "input_sha256": sha256(html),
                          "output_sha256": sha256(html), "written": time.time()})
     return where, page
+
+
+def _words(segment: str) -> str:
+    """``segment`` as a reader sees it: placeholders of inline markup removed."""
+    return plain(segment) if TOKEN.search(segment) else segment
 
 
 def _cached_entries(path: Path, record: dict[str, Any], segments: tuple[str, ...],
