@@ -83,6 +83,7 @@ class SummaryRun:
                 self._group(sig, caches)
         except KeyboardInterrupt:
             self.report.interrupted = True
+            self._not_started()
         finally:
             self.report.warnings.extend(caches.close())
         self.report.interrupted |= translated.interrupted
@@ -122,10 +123,20 @@ class SummaryRun:
             return
         except KeyboardInterrupt:
             for pending in group:
+                pending.result.status = Status.INTERRUPTED
                 pending.result.reason = "interrupted before its summary was written"
             raise
         for pending, summary in zip(group, summaries, strict=True):
             self._write(pending, summary, sig)
+
+    def _not_started(self) -> None:
+        """Report the files an interruption kept from their summary (every input is listed)."""
+        while self._english:
+            shown = Path(self._english.popleft()[0])
+            self.report.files.append(FileResult(
+                relative(shown), Status.INTERRUPTED,
+                output=relative(summary_path(shown, self.job.target)),
+                reason="not started; run again to resume"))
 
     def _plan(self, shown: str, source: Path, english: bytes | None, sig: dict[str, Any],
               caches: CacheSet) -> _Pending | None:

@@ -1,0 +1,52 @@
+"""Fixes from the second review of the day's changes (each test fails on the old code)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import translate
+from tests.fakes import FakeEngine
+from translate import Options
+from translate.run import summary as summary_module
+from translate.run.report import Status
+
+ENGLISH = ("The leader of North Korea met the Russian minister of natural resources. "
+           "The government approved the budget law after a long debate in Parliament.")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_default_session() -> object:
+    yield
+    translate.close()
+
+
+def test_an_interrupted_summary_run_reports_every_file_as_interrupted(
+        registry_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("a", "b", "c"):  # distinct texts: no chunk summary comes from the cache
+        (tmp_path / f"{name}.txt").write_text(f"{name.upper()} here. {ENGLISH}\n",
+                                              encoding="utf-8")
+    monkeypatch.setattr(summary_module, "GROUP_BYTES", 1)  # one file per group
+    real = FakeEngine.generate
+    calls: list[list[str]] = []
+
+    def generate(self: FakeEngine, texts, overrides=None):  # type: ignore[no-untyped-def]
+        if self.spec.key == "summarizer":
+            calls.append(list(texts))
+            if len(calls) == 2:  # Ctrl-C while the second file is summarised
+                raise KeyboardInterrupt
+        return real(self, texts, overrides)
+
+    monkeypatch.setattr(FakeEngine, "generate", generate)
+    report = translate.summarize_files(
+        [tmp_path], options=Options(models=registry_file, engine="fake", max_words=20,
+                                    min_words=5))
+    assert report.interrupted
+    statuses = {Path(f.path).name: f.status for f in report.files}
+    # every input stays in the report, as in a translation run
+    assert statuses == {"a.txt": Status.TRANSLATED, "b.txt": Status.INTERRUPTED,
+                        "c.txt": Status.INTERRUPTED}
+    assert (tmp_path / "a.en.summary.txt").exists()
+    assert not (tmp_path / "b.en.summary.txt").exists()
+    assert not (tmp_path / "c.en.summary.txt").exists()
