@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,8 @@ import pytest
 import translate
 from tests.fakes import FakeEngine
 from translate import Options
+from translate.formats.base import format_for
+from translate.run import flags
 from translate.run import summary as summary_module
 from translate.run.report import Status
 
@@ -50,3 +53,42 @@ def test_an_interrupted_summary_run_reports_every_file_as_interrupted(
     assert (tmp_path / "a.en.summary.txt").exists()
     assert not (tmp_path / "b.en.summary.txt").exists()
     assert not (tmp_path / "c.en.summary.txt").exists()
+
+
+class _CountingRe:
+    """``re`` for ``translate.run.flags``, counting the characters its searches read."""
+
+    def __init__(self) -> None:
+        self.scanned = 0
+
+    def escape(self, text: str) -> str:
+        return re.escape(text)
+
+    def compile(self, pattern: str) -> object:
+        real = re.compile(pattern)
+        counter = self
+
+        class Pattern:
+            def search(self, text: str, pos: int = 0) -> re.Match[str] | None:
+                match = real.search(text, pos)
+                counter.scanned += (match.end() if match else len(text)) - pos
+                return match
+
+        return Pattern()
+
+
+def test_segment_lines_stay_linear_when_first_words_are_spelled_as_entities(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # Italian HTML writing È as &Egrave;: the segment's first word is not in the text
+    # as written, and each such segment used to scan the rest of the file (quadratic).
+    paragraphs = [f"<p>&Egrave; la frase numero {i} del test.</p>\n" if i % 2 else
+                  f"<p>Questa frase numero {i} si trova.</p>\n" for i in range(300)]
+    html = "<html><body>\n" + "".join(paragraphs) + "</body></html>\n"
+    parsed = format_for(Path("a.html")).read(html.encode(), "a.html", "it", None)
+    counting = _CountingRe()
+    monkeypatch.setattr(flags, "re", counting)
+    lines = flags.segment_lines(parsed, html)
+    assert counting.scanned <= 4 * len(html)
+    for index, segment in enumerate(parsed.segments):  # found ones keep their line
+        number = int(segment.split("numero ")[1].split()[0])
+        assert lines[index] == (None if number % 2 else number + 2), (segment, lines[index])

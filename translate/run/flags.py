@@ -49,8 +49,9 @@ def segment_lines(parsed: Parsed, text: str) -> list[int | None]:
     found: list[int | None] = []
     at = counted = 0
     line = 1
+    absent: set[str] = set()
     for segment in parsed.segments:
-        match = _locate(segment, text, at)
+        match = _locate(segment, text, at, absent)
         if match is None:
             found.append(None)
             continue
@@ -60,20 +61,29 @@ def segment_lines(parsed: Parsed, text: str) -> list[int | None]:
     return found
 
 
-def _locate(segment: str, text: str, at: int) -> re.Match[str] | None:
+def _locate(segment: str, text: str, at: int, absent: set[str]) -> re.Match[str] | None:
     """Where a segment's first words are in ``text`` from ``at`` on.
 
     A segment spans line breaks the model saw as spaces (a wrapped paragraph, a
     sentence over several cues, a quote's ``>`` markers), so its first few words are
     looked for with any whitespace between them, then its first word alone.
+    ``absent`` holds the probes not found from an earlier ``at``: ``at`` only grows, so
+    they are never looked for again, and a segment whose first word is among them is
+    not looked for at all (an entity-spelled word, ``&Egrave;``, is not in the text as
+    the segment spells it: each such segment scanned the rest of the file, quadratic).
     """
     first = next((p for p in TOKEN.sub("\0", segment).split("\0") if p.strip()), "")
     words = first.split()
+    if not words or re.escape(words[0]) in absent:
+        return None
     for count in dict.fromkeys((min(len(words), _PROBE_WORDS), 1)):
-        if count:
-            match = re.compile(r"\s+".join(map(re.escape, words[:count]))).search(text, at)
-            if match:
-                return match
+        probe = r"\s+".join(map(re.escape, words[:count]))
+        if probe in absent:
+            continue
+        match = re.compile(probe).search(text, at)
+        if match:
+            return match
+        absent.add(probe)
     return None
 
 
