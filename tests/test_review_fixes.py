@@ -69,9 +69,11 @@ class _CountingRe:
         counter = self
 
         class Pattern:
-            def search(self, text: str, pos: int = 0) -> re.Match[str] | None:
-                match = real.search(text, pos)
-                counter.scanned += (match.end() if match else len(text)) - pos
+            def search(self, text: str, pos: int = 0,
+                       endpos: int | None = None) -> re.Match[str] | None:
+                end = len(text) if endpos is None else min(endpos, len(text))
+                match = real.search(text, pos, end)
+                counter.scanned += (match.end() if match else end) - pos
                 return match
 
         return Pattern()
@@ -92,3 +94,17 @@ def test_segment_lines_stay_linear_when_first_words_are_spelled_as_entities(
     for index, segment in enumerate(parsed.segments):  # found ones keep their line
         number = int(segment.split("numero ")[1].split()[0])
         assert lines[index] == (None if number % 2 else number + 2), (segment, lines[index])
+
+
+def test_segment_lines_stay_linear_when_a_later_first_word_is_an_entity(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # the first word is found, the first three are not (caff&egrave;): each segment's
+    # three-word probe used to scan the rest of the file
+    html = "<html><body>\n" + "".join(f"<p>Il caff&egrave; {i} &egrave; buono.</p>\n"
+                                      for i in range(1000)) + "</body></html>\n"
+    parsed = format_for(Path("a.html")).read(html.encode(), "a.html", "it", None)
+    counting = _CountingRe()
+    monkeypatch.setattr(flags, "re", counting)
+    lines = flags.segment_lines(parsed, html)
+    assert counting.scanned <= 4 * len(html) + len(parsed.segments) * flags._WINDOW
+    assert lines == [i + 2 for i in range(1000)]

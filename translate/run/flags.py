@@ -22,6 +22,8 @@ from translate.run.writing import Work
 from translate.text.segment import Segmented, Wrapped
 
 _PROBE_WORDS = 3  # enough to place a segment, few enough to stay on its first line
+# How far past its first word's first place a segment's first words are looked for.
+_WINDOW = 4096
 
 
 def segment_lines(parsed: Parsed, text: str) -> list[int | None]:
@@ -66,25 +68,28 @@ def _locate(segment: str, text: str, at: int, absent: set[str]) -> re.Match[str]
 
     A segment spans line breaks the model saw as spaces (a wrapped paragraph, a
     sentence over several cues, a quote's ``>`` markers), so its first few words are
-    looked for with any whitespace between them, then its first word alone.
-    ``absent`` holds the probes not found from an earlier ``at``: ``at`` only grows, so
-    they are never looked for again, and a segment whose first word is among them is
-    not looked for at all (an entity-spelled word, ``&Egrave;``, is not in the text as
-    the segment spells it: each such segment scanned the rest of the file, quadratic).
+    looked for with any whitespace between them, else its first word alone. In linear
+    time: the first word is found first (the text up to it is passed for good, since
+    ``at`` moves past it), then the words together only within ``_WINDOW`` of it; and
+    a first word not found from an earlier ``at`` (``absent``: an entity-spelled word,
+    ``&Egrave;`` for ``È``, is not in the text as the segment spells it) is not looked
+    for again.
     """
     first = next((p for p in TOKEN.sub("\0", segment).split("\0") if p.strip()), "")
     words = first.split()
-    if not words or re.escape(words[0]) in absent:
+    single = re.escape(words[0]) if words else ""
+    if not single or single in absent:
         return None
-    for count in dict.fromkeys((min(len(words), _PROBE_WORDS), 1)):
-        probe = r"\s+".join(map(re.escape, words[:count]))
-        if probe in absent:
-            continue
-        match = re.compile(probe).search(text, at)
+    alone = re.compile(single).search(text, at)
+    if alone is None:
+        absent.add(single)
+        return None
+    if len(words) > 1:
+        probe = r"\s+".join(map(re.escape, words[:_PROBE_WORDS]))
+        match = re.compile(probe).search(text, at, alone.start() + _WINDOW)
         if match:
             return match
-        absent.add(probe)
-    return None
+    return alone
 
 
 def _breaks(text: str) -> int:
