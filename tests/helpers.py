@@ -1,10 +1,11 @@
-"""Small helpers shared by tests that watch a real subprocess."""
+"""Small helpers shared by tests: a cache watched from a real subprocess, format round trips."""
 
 from __future__ import annotations
 
 import sqlite3
 import time
 from pathlib import Path
+from typing import Any
 
 
 def wait_for_entries(db: Path, count: int, timeout: float = 120.0) -> int:
@@ -21,3 +22,14 @@ def wait_for_entries(db: Path, count: int, timeout: float = 120.0) -> int:
         except sqlite3.OperationalError:
             continue
     return stored
+
+
+def identity_round_trip(fmt: Any, data: bytes, name: str) -> bytes:
+    """``data`` read by ``fmt`` and written back with every segment unchanged.
+
+    Asserts that no segment's placeholders were reported damaged.
+    """
+    parsed = fmt.read(data, name)
+    written = fmt.write(parsed, parsed.segments, "en")
+    assert written.damaged == ()
+    return bytes(written.data)
