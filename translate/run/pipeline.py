@@ -176,8 +176,8 @@ class Pipeline:
         except OSError as exc:
             self._fail(result, f"cannot read: {exc.strerror or exc}")
             return None
-        except InputError as exc:
-            self._fail(result, exc.message.split(": ", 1)[-1], exc.hint)
+        except InputError as exc:  # the report names the file: not twice
+            self._fail(result, exc.message.removeprefix(f"{path}: "), exc.hint)
             return None
         if doc.encoding not in ("utf-8", BINARY):
             result.details["encoding"] = doc.encoding
@@ -205,7 +205,7 @@ class Pipeline:
             signature = self.routes.signatures(langs)
         except ModelUnavailableError:
             raise  # the same for every file: stop the run with one clear message
-        except TranslateError as exc:  # the report names the file: not twice
+        except TranslateError as exc:
             self._fail(result, exc.message.removeprefix(f"{path}: "), exc.hint)
             return None
         result.language = ",".join(langs)
