@@ -1,0 +1,113 @@
+"""XLSX: the text cells of every sheet, cell comments, and the charts' titles and labels.
+
+Text cells are shared strings (``xl/sharedStrings.xml``) or inline strings; each
+string is one block, a rich one with its runs kept (``formats.ooxml``). Nothing else
+of a sheet is touched: numbers, dates, booleans, formulas and their cached results
+(a formula's text result ``t="str"`` is never replaced), styles, merged cells, column
+widths, sheet names, defined names. Comments are translated, their authors kept;
+charts' titles and cached category labels are translated as in PPTX. The workbook is
+edited as XML inside the zip (openpyxl would drop charts and images on saving it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from translate.formats import pptx
+from translate.formats.base import Parsed, Written, check_lengths, need
+from translate.formats.inline import Splitter
+from translate.formats.ooxml import parse_xml, serialize, walk_parts, write_parts
+from translate.formats.opc import open_office, ordered_targets, related, relationships
+from translate.formats.package import Package, read_part, replace_parts
+
+S = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_TC = "{http://schemas.microsoft.com/office/spreadsheetml/2018/threadedcomments}"
+_FIX = "open and save it again in Excel or LibreOffice Calc"
+_MAIN = ("spreadsheetml.sheet.main+xml", "spreadsheetml.template.main+xml")
+
+
+@dataclass(frozen=True)
+class _Skeleton:
+    package: Package
+    parts: tuple[str, ...]
+    spans: tuple[tuple[tuple[int, int], ...], ...]
+
+
+def _string(holder: Any) -> tuple[str, Any]:
+    """A shared or inline string: its plain ``t``, or its runs."""
+    plain = holder.find(f"{S}t")
+    return ("text", plain) if plain is not None else ("runs", holder)
+
+
+def collect(root: Any) -> Iterable[tuple[str, Any]]:
+    """A part's text: shared strings, inline strings, comments, charts."""
+    if root.tag == f"{S}sst":
+        for si in root.iterchildren(f"{S}si"):
+            yield _string(si)
+    elif root.tag == f"{S}worksheet":
+        for cell in root.iter(f"{S}c"):
+            holder = cell.find(f"{S}is")
+            if cell.get("t") == "inlineStr" and holder is not None:
+                yield _string(holder)
+    elif root.tag == f"{S}comments":
+        for text in root.iter(f"{S}text"):
+            yield _string(text)
+    elif root.tag == f"{_TC}ThreadedComments":
+        for text in root.iter(f"{_TC}text"):
+            yield "text", text
+    else:
+        yield from pptx.collect(root)
+
+
+def _parts(package: Package, where: str) -> tuple[str, ...]:
+    package_main = open_office(package.data, where, ".xlsx", "Excel", _MAIN)[1]
+    rels = relationships(package, package_main, where, _FIX)
+    root = parse_xml(read_part(package, package_main, where, _FIX), where, package_main)
+    parts = related(package, package_main, where, _FIX, "sharedStrings")
+    for sheet in ordered_targets(root, f"{S}sheet", rels):
+        if sheet not in package.names or sheet in parts:
+            continue
+        parts.append(sheet)
+        parts += related(package, sheet, where, _FIX, "comments", "threadedComment")
+        for drawing in related(package, sheet, where, _FIX, "drawing"):
+            parts += [c for c in related(package, drawing, where, _FIX, "chart") if c not in parts]
+    return tuple(parts)
+
+
+class XlsxFormat:
+    """Excel workbooks (``.xlsx``)."""
+
+    name = "xlsx"
+    suffixes = (".xlsx",)
+    binary = True  # a zip package: never decoded as text
+
+    def read(self, data: bytes, where: str, lang: str = "it",
+             encoding: str | None = None) -> Parsed:
+        """Open the package and collect its text cells, comments and charts' text.
+
+        Raises:
+            InputError: not a zip, damaged, a zip bomb, encrypted, macro-enabled, or not
+                a workbook.
+            UsageError: lxml is not installed (the ``office`` extra).
+        """
+        need("lxml.etree", "office")
+        package, _ = open_office(data, where, ".xlsx", "Excel", _MAIN)
+        parts = _parts(package, where)
+        splitter = Splitter(lang)
+        walk_parts(package, parts, collect, splitter, where, _FIX)
+        return Parsed(tuple(splitter.segments), tuple(splitter.paragraphs),
+                      _Skeleton(package, parts, tuple(splitter.spans)))
+
+    def write(self, parsed: Parsed, outputs: Sequence[str], target: str) -> Written:
+        """The workbook with its strings translated; everything else as it was."""
+        check_lengths(parsed, outputs)
+        skeleton: _Skeleton = parsed.skeleton
+        roots, changed, damaged = write_parts(skeleton.package, skeleton.parts, collect,
+                                              skeleton.spans, parsed.segments, outputs)
+        data = replace_parts(skeleton.package, {n: serialize(roots[n]) for n in changed})
+        return Written(data, tuple(sorted(damaged)))
+
+
+FORMAT = XlsxFormat()
