@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import zipfile
 
 SLIDES = [
     ("Relazione trimestrale", "Il fatturato è cresciuto del 12% a Milano."),
@@ -144,3 +145,127 @@ def build_xlsx() -> bytes:
     summary.write_string("A3", "Milano")  # the same string as on the first sheet: shared
     book.close()
     return out.getvalue()
+
+
+_ODF_NS = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+           'xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" '
+           'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+           'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+           'xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" '
+           'xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0" '
+           'xmlns:xlink="http://www.w3.org/1999/xlink" '
+           'xmlns:dc="http://purl.org/dc/elements/1.1/" '
+           'xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0" '
+           'xmlns:presentation="urn:oasis:names:tc:opendocument:xmlns:presentation:1.0" '
+           'office:version="1.3"')
+_AUTO = ('<office:automatic-styles><style:style style:name="T1" style:family="text">'
+         '<style:text-properties fo:font-weight="bold"/></style:style>'
+         '<style:style style:name="T2" style:family="text">'
+         '<style:text-properties fo:font-style="italic"/></style:style></office:automatic-styles>')
+
+
+def _odf(mimetype: str, content_body: str, styles_master: str = "") -> bytes:
+    content = (f'<?xml version="1.0" encoding="UTF-8"?>\n<office:document-content {_ODF_NS}>'
+               f'{_AUTO}<office:body>{content_body}</office:body></office:document-content>')
+    styles = (f'<?xml version="1.0" encoding="UTF-8"?>\n<office:document-styles {_ODF_NS}>'
+              '<office:styles/><office:automatic-styles/>'
+              f'<office:master-styles>{styles_master}</office:master-styles>'
+              '</office:document-styles>')
+    manifest = ('<?xml version="1.0" encoding="UTF-8"?>\n<manifest:manifest xmlns:manifest='
+                '"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.3">'
+                f'<manifest:file-entry manifest:full-path="/" manifest:media-type="{mimetype}"/>'
+                '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+                '<manifest:file-entry manifest:full-path="styles.xml" manifest:media-type="text/xml"/>'
+                '</manifest:manifest>')
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        z.writestr("mimetype", mimetype, compress_type=zipfile.ZIP_STORED)
+        z.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
+        z.writestr("styles.xml", styles, compress_type=zipfile.ZIP_DEFLATED)
+        z.writestr("META-INF/manifest.xml", manifest, compress_type=zipfile.ZIP_DEFLATED)
+    return out.getvalue()
+
+
+def build_odt() -> bytes:
+    """A text document: heading, bold and italic spans, a link, a list, a table, two
+    footnotes (one with a bold word), a text box, spaces, tabs, a bookmark, header, footer."""
+    body = (
+        '<office:text><text:sequence-decls><text:sequence-decl text:display-outline-level="0" '
+        'text:name="Illustration"/></text:sequence-decls>'
+        '<text:h text:outline-level="1">Relazione sul progetto</text:h>'
+        '<text:p>Il progetto è stato <text:span text:style-name="T1">completato</text:span> '
+        'in anticipo a Milano.<text:note text:id="ftn1" text:note-class="footnote">'
+        '<text:note-citation>1</text:note-citation><text:note-body><text:p>Una nota '
+        '<text:span text:style-name="T1">importante</text:span> a piè di pagina.</text:p>'
+        '</text:note-body></text:note> Il budget è stato rispettato.</text:p>'
+        '<text:p>Vedi il <text:a xlink:type="simple" xlink:href="https://example.com/r">rapporto '
+        'completo</text:a> per i dettagli.<text:bookmark text:name="qui"/></text:p>'
+        '<text:p>Prima colonna<text:tab/>seconda colonna e  <text:s text:c="2"/>spazi.</text:p>'
+        '<text:list><text:list-item><text:p>Primo punto dell\'elenco.</text:p></text:list-item>'
+        '<text:list-item><text:p>Secondo punto con <text:span text:style-name="T2">corsivo'
+        '</text:span>.</text:p></text:list-item></text:list>'
+        '<table:table table:name="Tabella1"><table:table-column table:number-columns-repeated="2"/>'
+        '<table:table-row><table:table-cell office:value-type="string"><text:p>Città</text:p>'
+        '</table:table-cell><table:table-cell office:value-type="string"><text:p>Vendite</text:p>'
+        '</table:table-cell></table:table-row><table:table-row><table:table-cell '
+        'office:value-type="string"><text:p>Torino</text:p></table:table-cell><table:table-cell '
+        'office:value-type="string"><text:p>700</text:p></table:table-cell></table:table-row>'
+        '</table:table>'
+        '<text:p>Un riquadro:<draw:frame draw:name="Riquadro1" text:anchor-type="as-char" '
+        'svg:width="4cm" svg:height="2cm"><draw:text-box><text:p>Testo nel riquadro.</text:p>'
+        '</draw:text-box></draw:frame></text:p>'
+        '<text:p>Seconda nota qui.<text:note text:id="ftn2" text:note-class="footnote">'
+        '<text:note-citation>2</text:note-citation><text:note-body><text:p>Altra nota del '
+        'documento.</text:p></text:note-body></text:note></text:p>'
+        '</office:text>')
+    master = ('<style:master-page style:name="Standard" style:page-layout-name="pm1">'
+              '<style:header><text:p>Relazione annuale riservata</text:p></style:header>'
+              '<style:footer><text:p>Pagina <text:page-number text:select-page="current">1'
+              '</text:page-number> del documento</text:p></style:footer></style:master-page>')
+    return _odf("application/vnd.oasis.opendocument.text", body, master)
+
+
+def build_ods() -> bytes:
+    """A spreadsheet: two sheets, string, number, date and formula cells, a merged cell."""
+    def cell(text: str, kind: str = "string", extra: str = "") -> str:
+        value = {"string": "", "float": f' office:value="{text}"',
+                 "date": f' office:date-value="{text}"'}[kind]
+        return (f'<table:table-cell office:value-type="{kind}"{value}{extra}>'
+                f'<text:p>{text}</text:p></table:table-cell>')
+
+    body = ('<office:spreadsheet><table:table table:name="Vendite">'
+            f'<table:table-row>{cell("Città")}{cell("Vendite")}{cell("Data")}</table:table-row>'
+            f'<table:table-row>{cell("Milano")}{cell("1200", "float")}'
+            f'{cell("2025-03-01", "date")}</table:table-row>'
+            '<table:table-row><table:table-cell table:formula="of:=IF([.B2]&gt;1000;&quot;alto'
+            '&quot;;&quot;basso&quot;)" office:value-type="string" office:string-value="alto">'
+            '<text:p>alto</text:p></table:table-cell>'
+            + cell("Totale delle vendite", extra=' table:number-columns-spanned="2"') +
+            '<table:covered-table-cell/></table:table-row></table:table>'
+            '<table:table table:name="Note"><table:table-row>'
+            f'{cell("Il bilancio è stato approvato il 12 aprile.")}</table:table-row>'
+            '</table:table></office:spreadsheet>')
+    return _odf("application/vnd.oasis.opendocument.spreadsheet", body)
+
+
+def build_odp() -> bytes:
+    """A presentation: two slides with a title and a bold word, speaker notes, a master."""
+    def page(number: int, title: str, text: str) -> str:
+        return (f'<draw:page draw:name="page{number}" draw:master-page-name="Default">'
+                '<draw:frame presentation:class="title" svg:width="20cm" svg:height="3cm">'
+                f'<draw:text-box><text:p>{title}</text:p></draw:text-box></draw:frame>'
+                '<draw:frame presentation:class="outline" svg:width="20cm" svg:height="9cm">'
+                f'<draw:text-box><text:p>{text}</text:p></draw:text-box></draw:frame>'
+                '<presentation:notes><draw:frame presentation:class="notes"><draw:text-box>'
+                f'<text:p>Appunti per la diapositiva {number}.</text:p></draw:text-box>'
+                '</draw:frame></presentation:notes></draw:page>')
+
+    body = ('<office:presentation>'
+            + page(1, "Relazione trimestrale",
+                   'Il fatturato è <text:span text:style-name="T1">cresciuto</text:span> a Roma.')
+            + page(2, "Conclusioni", "Grazie per l'attenzione.")
+            + '</office:presentation>')
+    master = ('<style:master-page style:name="Default" style:page-layout-name="PM1">'
+              '<draw:frame presentation:class="title"><draw:text-box><text:p>Titolo del modello'
+              '</text:p></draw:text-box></draw:frame></style:master-page>')
+    return _odf("application/vnd.oasis.opendocument.presentation", body, master)

@@ -102,7 +102,7 @@ def test_pptx_moved_bold_words_follow_the_translation() -> None:
     index = parsed.segments.index("Il fatturato <x1>è cresciuto</x1> del 12% a Milano.")
     outputs = list(parsed.segments)
     outputs[index] = "<x1>Growth</x1> of 12% in Milan for the turnover."
-    slide = list(_deck(PPTX.write(parsed, outputs, "en").data).slides)[0]
+    slide = _deck(PPTX.write(parsed, outputs, "en").data).slides[0]
     runs = slide.placeholders[1].text_frame.paragraphs[0].runs
     assert [(r.text, r.font.bold) for r in runs] == [
         ("Growth", True), (" of 12% in Milan for the turnover.", None)]
