@@ -269,3 +269,48 @@ def build_odp() -> bytes:
               '<draw:frame presentation:class="title"><draw:text-box><text:p>Titolo del modello'
               '</text:p></draw:text-box></draw:frame></style:master-page>')
     return _odf("application/vnd.oasis.opendocument.presentation", body, master)
+
+
+CHAPTERS = [
+    ("Capitolo primo", "<p>Il treno partì da <b>Milano</b> alle 8:15.</p>"
+                       '<p>Maria guardava il lago.<img src="lago.png" alt="Il lago di Como"/></p>'),
+    ("Capitolo secondo", "<p>A Roma pioveva da tre giorni.</p><pre>codice 42</pre>"
+                         '<p>Vedi <a href="chap_3.xhtml">il capitolo seguente</a>.</p>'),
+    ("Capitolo terzo", "<p>La lettera arrivò il <i>12 aprile</i>.</p>"
+                       "<ul><li>Primo ricordo.</li><li>Secondo ricordo.</li></ul>"),
+]
+
+
+def build_epub() -> bytes:
+    """Three chapters, a nav document and an NCX, a title, an image and a style sheet."""
+    import os
+    import tempfile
+
+    from ebooklib import epub
+
+    book = epub.EpubBook()
+    book.set_identifier("id-libro-1")
+    book.set_title("Il viaggio")
+    book.set_language("it")
+    book.add_author("Anna Bianchi")
+    style = epub.EpubItem(uid="style", file_name="style.css", media_type="text/css",
+                          content=b"p { margin: 0 }")
+    book.add_item(style)
+    book.add_item(epub.EpubItem(uid="img", file_name="lago.png", media_type="image/png",
+                                content=b"\x89PNG\r\n\x1a\n" + bytes(32)))
+    chapters = []
+    for number, (title, html) in enumerate(CHAPTERS, start=1):
+        chapter = epub.EpubHtml(title=title, file_name=f"chap_{number}.xhtml", lang="it")
+        chapter.content = f"<h1>{title}</h1>{html}"
+        chapter.add_item(style)
+        book.add_item(chapter)
+        chapters.append(chapter)
+    book.toc = chapters
+    book.add_item(epub.EpubNcx())
+    book.add_item(epub.EpubNav())
+    book.spine = ["nav", *chapters]
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "libro.epub")
+        epub.write_epub(path, book)
+        with open(path, "rb") as handle:
+            return handle.read()

@@ -56,8 +56,9 @@ def serialize(root: Any) -> bytes:
 
     tree = root.getroottree()
     info = tree.docinfo
+    # lxml reads a missing standalone as False; write it only when it was "yes"
     return bytes(etree.tostring(tree, xml_declaration=True, encoding=info.encoding or "UTF-8",
-                                standalone=info.standalone))
+                                standalone=True if info.standalone else None))
 
 
 @dataclass(eq=False)

@@ -161,9 +161,11 @@ def write_tree(walker: Walker, outputs: Sequence[str], damaged: set[int]) -> Non
     units = walker.splitter.units
     filled = [fill(slot.layout if isinstance(slot, _Run) else slot[2], units, outputs, damaged)
               for slot in walker.slots]
-    for slot, pieces in reversed(list(zip(walker.slots, filled, strict=True))):
-        if isinstance(slot, _Run):
-            _apply(slot, pieces)
-        else:
+    slots = list(zip(walker.slots, filled, strict=True))
+    for slot, pieces in slots:  # attributes first: the runs' rebuilding copies elements
+        if not isinstance(slot, _Run):
             element, name, _ = slot
             element.set(name, xml_text("".join(p for p in pieces if isinstance(p, str))))
+    for slot, pieces in reversed(slots):
+        if isinstance(slot, _Run):
+            _apply(slot, pieces)
