@@ -314,3 +314,78 @@ def build_epub() -> bytes:
         epub.write_epub(path, book)
         with open(path, "rb") as handle:
             return handle.read()
+
+
+PDF_PARAGRAPHS = [
+    "Il progetto di ricerca è stato avviato a Milano nel marzo 2024 con un finanziamento "
+    "di 250.000 euro e ha coinvolto dodici ricercatori di tre università italiane.",
+    "La prima fase ha riguardato la raccolta dei dati storici sulle precipitazioni "
+    "nella pianura padana, con particolare attenzione agli eventi estremi.",
+    "I risultati mostrano un aumento significativo della frequenza delle piogge intense "
+    "negli ultimi trent'anni, soprattutto nei mesi autunnali.",
+    "Le simulazioni numeriche confermano che l'efficienza delle reti di drenaggio urbano "
+    "diminuisce sensibilmente quando le precipitazioni superano i cinquanta millimetri.",
+    "Il gruppo di lavoro raccomanda di aggiornare i piani comunali entro il 2026.",
+    "Maria Rossi ha coordinato le attività sul campo nella provincia di Cremona.",
+]
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """Lines of at most ``width`` characters, a long word cut with a hyphen at a line's end."""
+    lines, line = [], ""
+    for word in text.split(" "):
+        if len(line) + 1 + len(word) <= width:
+            line = f"{line} {word}".strip()
+            continue
+        room = width - len(line) - 2
+        if room >= 4 and len(word) >= 9:  # hyphenate: "effi-" / "cienza"
+            lines.append(f"{line} {word[:room]}-")
+            line = word[room:]
+        else:
+            lines.append(line)
+            line = word
+    return [*lines, line] if line else lines
+
+
+def build_pdf(pages: int = 5, columns_from: int = 2, columns_to: int = 4) -> bytes:
+    """A report: a running header and a numbered footer on every page, one-column pages
+    and two-column pages, hyphenated words at line ends."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    out = io.BytesIO()
+    pdf = canvas.Canvas(out, pagesize=A4, invariant=1)
+    width, height = A4
+    for number in range(1, pages + 1):
+        pdf.setFont("Helvetica", 9)
+        pdf.drawString(50, height - 40, "Relazione sul clima 2025 - Istituto di Idrologia")
+        pdf.drawString(width / 2 - 30, 30, f"Pagina {number} di {pages}")
+        pdf.setFont("Helvetica-Bold", 14)
+        pdf.drawString(50, height - 90, f"Sezione {number}: analisi delle piogge")
+        pdf.setFont("Helvetica", 10)
+        two = columns_from <= number <= columns_to
+        frames = [(50, 38), (width / 2 + 10, 38)] if two else [(50, 90)]
+        texts = PDF_PARAGRAPHS[number % 2::2] if two else PDF_PARAGRAPHS[:3]
+        for column, (x, chars) in enumerate(frames):
+            y = height - 130
+            for paragraph in (texts[column::2] if two else texts):
+                for line in _wrap(paragraph, chars):
+                    pdf.drawString(x, y, line)
+                    y -= 13
+                y -= 18
+        pdf.showPage()
+    pdf.save()
+    return out.getvalue()
+
+
+def build_scan_pdf() -> bytes:
+    """A scanned document: pages with pictures and no text layer."""
+    from reportlab.pdfgen import canvas
+
+    out = io.BytesIO()
+    pdf = canvas.Canvas(out, invariant=1)
+    for _ in range(2):
+        pdf.rect(50, 50, 400, 600, fill=1)
+        pdf.showPage()
+    pdf.save()
+    return out.getvalue()

@@ -26,22 +26,32 @@ def test_format_by_suffix(name, expected) -> None:
 
 
 def test_every_format_module_registers_itself() -> None:
-    assert {f.name for f in formats().values()} == {"text", "markdown", "html", "docx",
-                                                     "subtitles"}
+    assert {f.name for f in formats().values()} == {
+        "text", "markdown", "html", "docx", "subtitles", "pptx", "xlsx", "opendocument",
+        "epub", "pdf"}
 
 
-def test_pdf_is_refused_with_what_to_do() -> None:
+def test_pdf_has_a_format_now_and_an_unsupported_suffix_would_still_be_refused(
+        monkeypatch) -> None:
+    assert format_for(Path("scan.PDF")).name == "pdf"
+    from translate.formats import base
+
+    monkeypatch.setitem(base.UNSUPPORTED, ".xps", "convert it to PDF first")
     with pytest.raises(InputError) as caught:
-        format_for(Path("scan.PDF"))
+        format_for(Path("doc.xps"))
     assert "not supported" in caught.value.message and "convert" in (caught.value.hint or "")
 
 
-@pytest.mark.parametrize(("module", "name"), [("lxml.etree", "a.html"), ("docx", "a.docx")])
-def test_missing_optional_dependency_names_the_extra(monkeypatch, module, name) -> None:
+@pytest.mark.parametrize(("module", "name", "extra"), [
+    ("lxml.etree", "a.html", "formats"), ("docx", "a.docx", "formats"),
+    ("lxml.etree", "a.pptx", "office"), ("lxml.etree", "a.xlsx", "office"),
+    ("lxml.etree", "a.odt", "office"), ("lxml.etree", "a.epub", "office"),
+    ("pdfminer", "a.pdf", "pdf")])
+def test_missing_optional_dependency_names_the_extra(monkeypatch, module, name, extra) -> None:
     monkeypatch.setitem(sys.modules, module, None)  # import now raises ImportError
     with pytest.raises(UsageError) as caught:
         format_for(Path(name)).read(b"<p>x</p>" if name.endswith("html") else b"PK", name)
-    assert "[formats]" in (caught.value.hint or "")
+    assert f"[{extra}]" in (caught.value.hint or "")
     assert need("json", "formats") is sys.modules["json"]
 
 

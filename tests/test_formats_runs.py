@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 
 from tests.fakes import LOG, FakeEngine
 from tests.formats_corpus import build_docx
+from tests.office_corpus import build_scan_pdf
 from tests.report_schema import validate_report
 from translate.cli.app import app
 from translate.formats.base import format_for
@@ -94,7 +95,7 @@ def _folder(root: Path) -> Path:
     (folder / "film.srt").write_text(SRT, "utf-8")
     (folder / "lezione.vtt").write_text(VTT, "utf-8")
     (folder / "testo.txt").write_text(TEXT, "utf-8")
-    (folder / "scansione.pdf").write_bytes(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n")
+    (folder / "scansione.pdf").write_bytes(build_scan_pdf())  # no text layer: skipped
     return folder
 
 
@@ -159,8 +160,8 @@ def test_every_format_comes_back_unchanged_through_the_identity_engine(
     assert set(files) == {"nota.md", "pagina.html", "rapporto.docx", "film.srt",
                           "lezione.vtt", "testo.txt", "scansione.pdf"}  # all accounted for
     pdf = files.pop("scansione.pdf")
-    assert pdf["status"] == "skipped" and "PDF files are not supported" in pdf["reason"]
-    assert "convert" in pdf["reason"]
+    assert pdf["status"] == "skipped" and "no text layer: run OCR first" in pdf["reason"]
+    assert "ocrmypdf" in pdf["reason"]
     assert {f["status"] for f in files.values()} == {"translated"}
     assert {f["language"] for f in files.values()} == {"it"}  # detected in the words
     assert files["rapporto.docx"]["details"]["format"] == "docx"

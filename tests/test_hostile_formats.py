@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from tests.office_corpus import build_scan_pdf
 from translate.cli.app import app
 from translate.errors import InputError
 from translate.formats.base import format_for
@@ -95,7 +96,7 @@ def _run(*args: str):  # type: ignore[no-untyped-def]
 
 
 def test_a_pdf_named_twice_is_listed_once(tmp_path: Path, registry_file: Path) -> None:
-    (tmp_path / "scan.pdf").write_bytes(b"%PDF-1.4\n")
+    (tmp_path / "scan.pdf").write_bytes(build_scan_pdf())  # skipped: no text layer
     (tmp_path / "a.md").write_text("# Il titolo del documento\n", "utf-8")
     report = tmp_path / "r.json"
     result = _run(str(tmp_path), str(tmp_path / "scan.pdf"), str(tmp_path / "a.md"),

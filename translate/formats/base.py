@@ -18,11 +18,14 @@ from translate.errors import InputError, UsageError
 from translate.formats import restore
 
 _NOT_FORMATS = frozenset({"base", "content", "inline", "restore", "md_inline", "md_html",
-                          "zipped"})  # helpers
-UNSUPPORTED = {
-    ".pdf": "convert it to text, Markdown or DOCX first (for example with pdftotext or "
-            "LibreOffice) and translate that",
-}
+                          "zipped", "package", "ooxml", "opc", "xmltree", "pdf_text"})
+# Suffixes no format reads, each with what to do (none today; a folder's such files are
+# listed as skipped with that advice).
+UNSUPPORTED: dict[str, str] = {}
+
+
+class NothingToRead(InputError):
+    """A file with nothing a reader could translate (a scanned PDF): skipped, not failed."""
 
 
 @dataclass(frozen=True)

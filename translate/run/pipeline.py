@@ -17,7 +17,7 @@ from translate.cache.caches import CacheSet
 from translate.cache.outputs import OutputPlan, plan_output
 from translate.cache.store import Cache
 from translate.errors import InputError, ModelUnavailableError, TranslateError
-from translate.formats.base import Format, Parsed, Written, run_format
+from translate.formats.base import Format, NothingToRead, Parsed, Written, run_format
 from translate.models.routing import Route, Router
 from translate.models.translator import Translator
 from translate.run.cached import Runner
@@ -205,6 +205,11 @@ class Pipeline:
             signature = self.routes.signatures(langs)
         except ModelUnavailableError:
             raise  # the same for every file: stop the run with one clear message
+        except NothingToRead as exc:  # a scanned PDF: skipped, with what to do
+            result.status = Status.SKIPPED
+            result.reason = f"{exc.message.removeprefix(f'{path}: ')} (hint: {exc.hint})"
+            self._finish(result)
+            return None
         except TranslateError as exc:
             self._fail(result, exc.message.removeprefix(f"{path}: "), exc.hint)
             return None

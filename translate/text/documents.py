@@ -115,10 +115,15 @@ def _umask() -> int:
     return mask
 
 
+# Formats written in another format: a PDF's text layer becomes Markdown.
+OUTPUT_SUFFIXES = {".pdf": ".md"}
+
+
 def output_path(source: Path, target_lang: str, tag: str | None = None) -> Path:
     """Where the output for ``source`` goes: ``X.txt`` -> ``X.en.txt`` (``X.en.summary.txt``)."""
     suffix = source.suffix
     parts = [source.stem if suffix else source.name, target_lang]
+    suffix = OUTPUT_SUFFIXES.get(suffix.lower(), suffix)  # X.pdf -> X.en.md
     if tag:
         parts.append(tag)
     return source.with_name(".".join(parts) + suffix)
