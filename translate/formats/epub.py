@@ -39,7 +39,7 @@ _XHTML_TYPES = ("application/xhtml+xml", "text/html")
 class XhtmlRules:
     """HTML's rules (``formats.html``) over an XHTML tree."""
 
-    attributes = ATTRIBUTES
+    attributes: tuple[str, ...] = ATTRIBUTES
 
     def kind(self, element: Any) -> str:
         """What ``element`` is (``xmltree.Rules``)."""

@@ -114,7 +114,7 @@ class Walker:
 
     def _pieces(self, slot: _Slot) -> list[Piece]:
         ns = slot.ns
-        items: list[_Group | Any] = []
+        items: list[Any] = []  # groups of runs, and the elements between them
         keys: list[bytes | None] = []
         for child in slot.element:
             if child.tag in (f"{ns}pPr", f"{ns}endParaRPr", f"{ns}rPh", f"{ns}phoneticPr"):
@@ -130,13 +130,14 @@ class Walker:
                 items.append(child)
                 keys.append(None)
         weight: dict[bytes, int] = {}
-        for item, key in zip(items, keys, strict=True):
-            if key is not None:
-                weight[key] = weight.get(key, 0) + sum(len(_run_text(r, ns)) for r in item.runs)
+        for item, props in zip(items, keys, strict=True):
+            if props is not None:
+                weight[props] = weight.get(props, 0) + sum(len(_run_text(r, ns))
+                                                           for r in item.runs)
         base = max(weight, key=lambda k: weight[k]) if weight else None
         pieces: list[Piece] = []
-        for item, key in zip(items, keys, strict=True):
-            if key is None:
+        for item, props in zip(items, keys, strict=True):
+            if props is None:
                 kind = "break" if item.tag == f"{ns}br" else "atom"
                 pieces.append(Tag(kind, item))
                 continue
@@ -145,7 +146,7 @@ class Walker:
                 text = _run_text(run, ns)
                 inner += protect(text)
                 item.sizes.append(len(text))
-            if key == base:
+            if props == base:
                 slot.base.append(item)
                 pieces += inner
             else:
