@@ -115,3 +115,28 @@ def test_a_2000_page_pdf_is_refused_before_its_pages_are_read() -> None:
     with pytest.raises(InputError, match="2,000 pages, more than 1,000"):
         FORMAT.read(data, "lungo.pdf")
     assert time.monotonic() - started < 30  # the page count only, not 2,000 layouts
+
+
+def test_a_pdf_next_to_its_markdown_namesake_never_overwrites_its_translation(
+        tmp_path, registry_file) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from translate.cli.app import app
+
+    (tmp_path / "r.pdf").write_bytes(build_pdf(pages=1))
+    (tmp_path / "r.md").write_text("# Il titolo del documento\n", "utf-8")
+    (tmp_path / "s.pdf").write_bytes(build_pdf(pages=2))
+    report = tmp_path / "report.json"
+    for _ in range(2):
+        CliRunner().invoke(app, [str(tmp_path), "--models", str(registry_file), "--engine",
+                                 "fake", "--from", "it", "--report", str(report)],
+                           catch_exceptions=False)
+        files = {f["path"].rsplit("/", 1)[-1]: f for f in json.loads(report.read_text())["files"]}
+        assert files["r.pdf"]["status"] == "failed"
+        assert "r.en.md is also the translation of r.md" in files["r.pdf"]["reason"]
+        assert files["r.md"]["status"] in ("translated", "up-to-date")
+        assert files["s.pdf"]["status"] in ("translated", "up-to-date")
+        assert (tmp_path / "r.en.md").read_text("utf-8").startswith("# ")
+        assert "<!-- page 2 -->" in (tmp_path / "s.en.md").read_text("utf-8")

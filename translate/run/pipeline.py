@@ -32,7 +32,14 @@ from translate.run.report import FileResult, NoProgress, Progress, RunReport, St
 from translate.run.roundtrip import RoundTrip
 from translate.run.routes import RouteRunner, Segments, estimate_tokens, outputs_of
 from translate.run.writing import OnOutput, Work, settle_translation, tidy, write_translation
-from translate.text.documents import Document, decode_bytes, output_path, read_regular, sha256
+from translate.text.documents import (
+    Document,
+    decode_bytes,
+    output_path,
+    output_twin,
+    read_regular,
+    sha256,
+)
 from translate.text.segment import Segmented
 
 __all__ = ["JobOptions", "Pipeline", "estimate_tokens"]
@@ -186,6 +193,11 @@ class Pipeline:
             self._finish(result)
             return None
         out = output_path(path, self.options.target)
+        twin = output_twin(path)
+        if twin is not None:  # X.pdf and X.md: both would write X.en.md
+            self._fail(result, f"{out.name} is also the translation of {twin.name}: not "
+                       "written", f"rename one of them (for example {path.stem}-pdf{path.suffix})")
+            return None
         if not self.options.dry_run and not os.access(out.parent, os.W_OK | os.X_OK):
             self._fail(result, f"cannot write in {out.parent}: permission denied",
                        "make the folder writable, or copy the files somewhere writable")

@@ -129,6 +129,15 @@ def output_path(source: Path, target_lang: str, tag: str | None = None) -> Path:
     return source.with_name(".".join(parts) + suffix)
 
 
+def output_twin(source: Path) -> Path | None:
+    """Another input whose output is ``source``'s too (``X.md`` for ``X.pdf``), if one exists."""
+    suffix = OUTPUT_SUFFIXES.get(source.suffix.lower())
+    if suffix is None:
+        return None
+    twin = source.with_suffix(suffix)
+    return twin if twin.is_file() else None
+
+
 def summary_path(source: Path, lang: str) -> Path:
     """Where the summary of ``source`` in ``lang`` goes; always plain text.
 
