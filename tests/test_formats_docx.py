@@ -89,11 +89,71 @@ def test_reordered_run_changes_follow_the_words() -> None:
     assert runs[0] == ("Done", True) and runs[1][0].startswith(" early was the project.")
 
 
-def test_unreached_parts_are_counted_in_notes() -> None:
-    parsed = FORMAT.read(build_docx(footnotes=True, text_box=True), "r.docx")
-    assert set(parsed.notes) == {"footnotes not translated: 2", "text boxes not translated: 1"}
-    assert not any("Testo in una" in s or "Una nota" in s for s in parsed.segments)
-    FORMAT.write(parsed, parsed.segments, "en")
+def test_footnotes_and_text_boxes_are_translated_too() -> None:
+    data = build_docx(footnotes=True, text_box=True)
+    parsed = FORMAT.read(data, "r.docx")
+    assert parsed.notes == ()
+    assert {"Una nota a piè di pagina.", "Un'altra nota.", "Testo in una casella"} <= \
+        set(parsed.segments)
+    written = FORMAT.write(parsed, [s.upper() for s in parsed.segments], "en")
+    with zipfile.ZipFile(io.BytesIO(written.data)) as z:
+        notes, body = z.read("word/footnotes.xml").decode(), z.read("word/document.xml").decode()
+    assert "UNA NOTA A PIÈ DI PAGINA." in notes and "<w:separator/>" in notes
+    assert "TESTO IN UNA CASELLA" in body and "Testo in una casella" not in body
+    assert _xml(_identity(data)) == _xml(data)
+    with zipfile.ZipFile(io.BytesIO(_identity(data))) as z:
+        assert z.read("word/footnotes.xml") == zipfile.ZipFile(io.BytesIO(data)).read(
+            "word/footnotes.xml")
+
+
+def test_comments_insertions_and_inline_content_controls_are_translated() -> None:
+    from docx.oxml import parse_xml
+
+    document = docx.Document()
+    p = document.add_paragraph("Il testo ")
+    p._p.append(parse_xml(f'<w:ins xmlns:w="{W}" w:id="1" w:author="Anna" w:date="2025-01-01T00:00:00Z">'
+                          "<w:r><w:t>aggiunto dopo</w:t></w:r></w:ins>"))
+    p.add_run(" resta qui.")
+    q = document.add_paragraph("Scegli ")
+    q._p.append(parse_xml(f'<w:sdt xmlns:w="{W}"><w:sdtPr><w:alias w:val="Scelta"/></w:sdtPr>'
+                          "<w:sdtContent><w:r><w:t>una opzione</w:t></w:r></w:sdtContent></w:sdt>"))
+    q.add_run(" dal menu.")
+    commented = document.add_paragraph("Frase commentata.")
+    document.add_comment(commented.runs, text="Un commento del revisore.", author="Mario Bianchi")
+    out = io.BytesIO()
+    document.save(out)
+    data = out.getvalue()
+    parsed = FORMAT.read(data, "c.docx")
+    assert parsed.notes == ()
+    assert "Il testo <x1>aggiunto dopo</x1> resta qui." in parsed.segments
+    assert "Scegli <x1>una opzione</x1> dal menu." in parsed.segments
+    assert any(s.endswith("Un commento del revisore.") for s in parsed.segments)
+    written = FORMAT.write(parsed, [re.sub(r"(?<![<x/])\b([^\W\d_]+)",
+                                           lambda m: m.group(1).upper(), s)
+                                    for s in parsed.segments], "en")
+    assert written.damaged == ()
+    result = docx.Document(io.BytesIO(written.data))
+    body = etree.tostring(result.element.body).decode()
+    assert re.search(r'<w:ins w:id="1" w:author="Anna"[^>]*><w:r><w:t>AGGIUNTO DOPO</w:t>', body)
+    assert re.search(r'<w:sdt><w:sdtPr><w:alias w:val="Scelta"/></w:sdtPr><w:sdtContent><w:r>'
+                     r"<w:t>UNA OPZIONE</w:t></w:r></w:sdtContent></w:sdt>", body)
+    comment = next(iter(result.comments))
+    assert comment.text == "UN COMMENTO DEL REVISORE." and comment.author == "Mario Bianchi"
+    assert _xml(_identity(data)) == _xml(data)
+
+
+def test_deleted_text_is_counted_not_translated() -> None:
+    from docx.oxml import parse_xml
+
+    document = docx.Document()
+    p = document.add_paragraph("Resta ")
+    p._p.append(parse_xml(f'<w:fldSimple xmlns:w="{W}" w:instr="AUTHOR"><w:r><w:t>Anna</w:t></w:r>'
+                          "</w:fldSimple>"))
+    out = io.BytesIO()
+    document.save(out)
+    parsed = FORMAT.read(out.getvalue(), "d.docx")
+    assert parsed.notes == ("deleted text, fields or content controls in paragraphs not "
+                            "translated: 1",)
 
 
 def _zip_without_word() -> bytes:

@@ -250,6 +250,9 @@ def test_notes_and_damaged_placeholders_reach_the_report(
     folder.mkdir()
     (folder / "nota.md").write_text("Il governo ha approvato la **legge** di bilancio.\n")
     (folder / "rapporto.docx").write_bytes(build_docx(footnotes=True))
+    from tests.test_formats_odf import _tracked
+
+    (folder / "bozza.odt").write_bytes(_tracked())  # deleted text: counted
     report = tmp_path / "report.json"
     result = _translate(folder, registry_file, "fake", "--from", "it", report=report)
     assert result.exit_code == 0, result.output
@@ -261,15 +264,16 @@ def test_notes_and_damaged_placeholders_reach_the_report(
     assert (folder / "nota.en.md").read_text() == (
         "Il governo ha approvato la legge di bilancio.\n")  # text kept, markup removed
     assert files["rapporto.docx"]["details"]["placeholders_damaged"] > 0
-    assert files["rapporto.docx"]["details"]["not_translated"] == [
-        "footnotes not translated: 2"]
+    assert "not_translated" not in files["rapporto.docx"]["details"]  # footnotes translated
+    assert files["bozza.odt"]["details"]["not_translated"] == [
+        "tracked deletions not translated: 1"]
     warnings = data["warnings"]
     assert any(w.startswith("docs/nota.md: 1 segments lost their inline formatting")
                or w.endswith("nota.md: 1 segments lost their inline formatting (the model "
                              "damaged its placeholders); all their text is kept")
                for w in warnings), warnings
-    assert any("rapporto.docx: footnotes not translated: 2" in w for w in warnings)
-    assert "footnotes not translated: 2" in result.output  # on the console too
+    assert any("bozza.odt: tracked deletions not translated: 1" in w for w in warnings)
+    assert "tracked deletions not translated: 1" in result.output  # on the console too
 
 
 def test_a_corrupt_docx_fails_only_itself(tmp_path: Path, registry_file: Path) -> None:

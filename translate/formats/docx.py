@@ -6,9 +6,13 @@ other group a placeholder pair, so bold words or a link move with their translat
 Tabs, line breaks, drawings and fields inside runs, and bookmarks or tracked changes
 between them, are atoms. Writing rebuilds each paragraph's runs in the translation's
 order; a group's text is cut over its original runs at the same relative places
-(exactly the same with an unchanged text). Text python-docx does not reach
-(footnotes, endnotes, comments, text boxes, text inside tracked changes or content
-controls) is counted in the notes, never silently left.
+(exactly the same with an unchanged text). Footnotes, endnotes and comments (their
+own parts) and text boxes (paragraphs inside a drawing, written before the paragraph
+that holds them, so its copy of the drawing carries their translation) are read too.
+Runs inside a hyperlink, a tracked insertion, a smart tag, custom XML or an inline
+content control are a placeholder pair around their text, the wrapper kept. Text
+still out of reach (deleted text, a simple field's result, a wrapper holding more
+than runs) is counted in the notes, never silently left.
 """
 
 from __future__ import annotations
@@ -25,13 +29,13 @@ from translate.formats.base import Parsed, Written, check_lengths, need
 from translate.formats.docx_runs import Group, Paragraph, W, Writer
 from translate.formats.inline import Piece, Splitter, Tag, protect
 from translate.formats.restore import fill
+from translate.formats.ooxml import serialize
 from translate.formats.zipped import restamp
 
-_MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
-_PARTS = re.compile(r"/word/(header|footer)\d*\.xml")
-_UNREACHED = {"/word/footnotes.xml": ("footnotes", "footnote"),
-              "/word/endnotes.xml": ("endnotes", "endnote"),
-              "/word/comments.xml": ("comments", "comment")}
+_PARTS = re.compile(r"/word/(header\d*|footer\d*|footnotes|endnotes|comments)\.xml")
+# Elements of a paragraph that wrap runs: their runs are read, the wrapper kept.
+_WRAPPERS = frozenset(f"{W}{name}" for name in ("hyperlink", "ins", "smartTag", "customXml",
+                                                 "sdt"))
 _OLE = b"\xd0\xcf\x11\xe0"
 # Atoms that must keep their order: the parts of a field.
 _ORDERED = frozenset({"fldChar", "instrText", "fldSimple"})
@@ -96,18 +100,18 @@ class _Walker:
         self.untouched = 0  # elements between runs that hold text we do not translate
 
     def part(self, root: Any) -> None:
-        for p in root.iter(f"{W}p"):
-            if not any(a.tag == f"{W}txbxContent" for a in p.iterancestors()):
-                self.paragraph(p)
+        for p in root.iter(f"{W}p"):  # text boxes' paragraphs after the one holding them
+            self.paragraph(p)
 
     def paragraph(self, p: Any) -> None:
-        items: list[tuple[Any, Any]] = []  # (run or other element, its hyperlink)
+        items: list[tuple[Any, Any]] = []  # (run or other element, its wrapper)
         for child in p:
             if child.tag == f"{W}pPr":
                 continue
-            runs = [c for c in child if c.tag == f"{W}r"]
-            marks = [c for c in child if _atom(c).kind == "mark"]
-            if child.tag == f"{W}hyperlink" and len(runs) + len(marks) == len(child):
+            holder = content_of(child)
+            runs = [c for c in holder if c.tag == f"{W}r"] if holder is not None else []
+            marks = [c for c in holder if _atom(c).kind == "mark"] if runs else []
+            if child.tag in _WRAPPERS and runs and len(runs) + len(marks) == len(holder):
                 # Marks inside a link (spelling, bookmarks) move just before it, so the
                 # link stays one piece of markup around its text.
                 items += [(mark, None) for mark in marks] + [(run, child) for run in runs]
@@ -156,35 +160,45 @@ class _Walker:
         self.paragraphs.append(paragraph)
 
 
-def _unreached(document: Any, walker: _Walker) -> tuple[str, ...]:
+def content_of(element: Any) -> Any:
+    """Where a wrapper's runs are: an inline content control's ``w:sdtContent``, else itself."""
+    return element.find(f"{W}sdtContent") if element.tag == f"{W}sdt" else element
+
+
+def _unreached(walker: _Walker) -> tuple[str, ...]:
+    if not walker.untouched:
+        return ()
+    return ("deleted text, fields or content controls in paragraphs not translated: "
+            f"{walker.untouched}",)
+
+
+def _root(part: Any) -> Any:
+    """A part's live XML: python-docx's element, or a tree parsed from a plain part's bytes."""
+    element = getattr(part, "element", None)
+    return element if element is not None else _root_of(part.blob)
+
+
+def _changed(blob: bytes, root: Any) -> bool:
     from lxml import etree
 
-    counts: dict[str, int] = {}
-    for part in document.part.package.iter_parts():
-        name = str(part.partname)
-        if name in _UNREACHED:
-            kind, tag = _UNREACHED[name]
-            root = etree.fromstring(part.blob)
-            found = sum(1 for e in root.iter(f"{W}{tag}")
-                        if "".join(t.text or "" for t in e.iter(f"{W}t")).strip())
-            counts[kind] = counts.get(kind, 0) + found
-        elif _PARTS.fullmatch(name) or name == "/word/document.xml":
-            root = part.element
-            counts["text boxes"] = counts.get("text boxes", 0) + sum(
-                1 for box in root.iter(f"{W}txbxContent")
-                if not any(a.tag == _MC_FALLBACK for a in box.iterancestors())
-                and "".join(t.text or "" for t in box.iter(f"{W}t")).strip())
-    counts["tracked changes, fields or content controls in paragraphs"] = walker.untouched
-    return tuple(f"{kind} not translated: {n}" for kind, n in counts.items() if n)
+    before = etree.tostring(_root_of(blob), method="c14n")
+    return bool(before != etree.tostring(root, method="c14n"))
 
 
-def _walk(document: Any, splitter: Splitter) -> _Walker:
+def _root_of(blob: bytes) -> Any:
+    from translate.formats.ooxml import parse_xml
+
+    return parse_xml(blob, "<docx>", "part")
+
+
+def _walk(document: Any, splitter: Splitter) -> tuple[_Walker, list[tuple[Any, Any]]]:
     walker = _Walker(splitter)
     walker.part(document.element.body)
     parts = [p for p in document.part.package.iter_parts() if _PARTS.fullmatch(str(p.partname))]
-    for part in sorted(parts, key=lambda p: str(p.partname)):
-        walker.part(part.element)
-    return walker
+    roots = [(part, _root(part)) for part in sorted(parts, key=lambda p: str(p.partname))]
+    for _, root in roots:
+        walker.part(root)
+    return walker, roots
 
 
 class DocxFormat:
@@ -204,21 +218,25 @@ class DocxFormat:
         """
         document = _open(data, where)
         splitter = Splitter(lang)
-        walker = _walk(document, splitter)
+        walker, _ = _walk(document, splitter)
         return Parsed(tuple(splitter.segments), tuple(splitter.paragraphs),
-                      _Skeleton(data, tuple(splitter.spans)), _unreached(document, walker))
+                      _Skeleton(data, tuple(splitter.spans)), _unreached(walker))
 
     def write(self, parsed: Parsed, outputs: Sequence[str], target: str) -> Written:
         """The document with each paragraph's runs rebuilt around its translation."""
         check_lengths(parsed, outputs)
         skeleton: _Skeleton = parsed.skeleton
         document = _open(skeleton.data, "<source>")
-        walker = _walk(document, Splitter("", skeleton.spans))
+        walker, roots = _walk(document, Splitter("", skeleton.spans))
         units = walker.splitter.units
         damaged: set[int] = set()
-        for paragraph in walker.paragraphs:
-            if any(isinstance(item, int) for item in paragraph.layout):
-                Writer(paragraph).emit(fill(paragraph.layout, units, outputs, damaged))
+        filled = [(p, fill(p.layout, units, outputs, damaged)) for p in walker.paragraphs
+                  if any(isinstance(item, int) for item in p.layout)]
+        for paragraph, pieces in reversed(filled):  # a text box before its paragraph
+            Writer(paragraph).emit(pieces)
+        for part, root in roots:
+            if getattr(part, "element", None) is None and _changed(part.blob, root):
+                part._blob = serialize(root)  # a plain part (footnotes): its bytes replaced
         out = io.BytesIO()
         document.save(out)
         return Written(restamp(out.getvalue(), skeleton.data), tuple(sorted(damaged)))

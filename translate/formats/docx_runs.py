@@ -29,7 +29,8 @@ class Group:
     Attributes:
         runs: The original ``w:r`` elements.
         sizes: Each run's length: characters, and 1 per tab, break or drawing.
-        hyperlink: The ``w:hyperlink`` element around the runs, or ``None``.
+        hyperlink: The element around the runs (``w:hyperlink``, ``w:ins``, an inline
+            ``w:sdt``...), or ``None``.
     """
 
     runs: list[Any]
@@ -70,7 +71,9 @@ class Writer:
         self.base = list(paragraph.base)
         self.buffer: list[str | Any] = []  # characters and atoms inside runs
         self.group: Group | None = None
-        self.link: tuple[Any, Any] | None = None  # (source hyperlink, its copy in the output)
+        # (source wrapper: a hyperlink, an insertion..., its copy in the output, where its
+        # runs go in the copy)
+        self.link: tuple[Any, Any, Any] | None = None
         self.deferred: list[Any] = []  # bookmarks and the like met inside a group
 
     def emit(self, pieces: Sequence[Piece]) -> None:
@@ -113,10 +116,11 @@ class Writer:
             last = self.p[-1] if len(self.p) else None
             if self.link is None or self.link[0] is not group.hyperlink or last is not self.link[1]:
                 shell = copy.deepcopy(group.hyperlink)
-                shell[:] = []
+                inner = shell.find(f"{W}sdtContent") if shell.tag == f"{W}sdt" else shell
+                inner[:] = []  # a content control keeps its properties, loses its runs
                 self.p.append(shell)
-                self.link = (group.hyperlink, shell)
-            target = self.link[1]
+                self.link = (group.hyperlink, shell, inner)
+            target = self.link[2]
         for run, units in zip(group.runs, _cut(self.buffer, group.sizes), strict=True):
             target.append(_build_run(run, units))
         self.buffer = []
