@@ -28,8 +28,8 @@ from translate.errors import InputError
 from translate.formats.base import Parsed, Written, check_lengths, need
 from translate.formats.docx_runs import Group, Paragraph, W, Writer
 from translate.formats.inline import Piece, Splitter, Tag, protect
-from translate.formats.restore import fill
 from translate.formats.ooxml import serialize
+from translate.formats.restore import fill
 from translate.formats.zipped import restamp
 
 _PARTS = re.compile(r"/word/(header\d*|footer\d*|footnotes|endnotes|comments)\.xml")
