@@ -11,8 +11,10 @@ back byte for byte, and an OpenDocument or EPUB ``mimetype`` stays first and sto
 
 from __future__ import annotations
 
+import functools
 import io
 import zipfile
+import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -33,10 +35,10 @@ class Package:
     data: bytes
     names: tuple[str, ...]
 
-    def read(self, name: str) -> bytes:
-        """One entry's inflated bytes."""
-        with zipfile.ZipFile(io.BytesIO(self.data)) as archive:
-            return archive.read(name)
+    @functools.cached_property
+    def archive(self) -> zipfile.ZipFile:
+        """The zip, opened once: its directory is read once, not once a part."""
+        return zipfile.ZipFile(io.BytesIO(self.data))
 
 
 def open_package(data: bytes, where: str, kind: str, fix: str) -> Package:
@@ -83,16 +85,16 @@ def read_part(package: Package, name: str, where: str, fix: str) -> bytes:
     Raises:
         InputError: the entry is damaged (a bad CRC or a lying directory).
     """
-    with zipfile.ZipFile(io.BytesIO(package.data)) as archive:
-        info = archive.getinfo(name)
-        if info.file_size > MAX_PART:
-            raise InputError(f"{where}: {name} is {info.file_size:,} bytes, more than "
-                             f"{MAX_PART:,}; not read", fix)
-        try:
-            with archive.open(info) as stream:
-                data = stream.read(MAX_PART + 1)
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
-            raise InputError(f"{where}: {name} is damaged ({exc})", fix) from exc
+    archive = package.archive
+    info = archive.getinfo(name)
+    if info.file_size > MAX_PART:
+        raise InputError(f"{where}: {name} is {info.file_size:,} bytes, more than "
+                         f"{MAX_PART:,}; not read", fix)
+    try:
+        with archive.open(info) as stream:
+            data = stream.read(MAX_PART + 1)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error) as exc:
+        raise InputError(f"{where}: {name} is damaged ({exc})", fix) from exc
     if len(data) > MAX_PART:
         raise InputError(f"{where}: {name} inflates past {MAX_PART:,} bytes; not read", fix)
     return data
@@ -103,13 +105,13 @@ def replace_parts(package: Package, parts: Mapping[str, bytes]) -> bytes:
     if not parts:
         return package.data
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(package.data)) as source, \
-            zipfile.ZipFile(out, "w") as target:
+    source = package.archive
+    with zipfile.ZipFile(out, "w") as target:
         for item in source.infolist():
             info = zipfile.ZipInfo(item.filename, item.date_time)
             info.compress_type = item.compress_type
             info.external_attr = item.external_attr
             info.create_system = item.create_system
             data = parts.get(item.filename)
-            target.writestr(info, source.read(item.filename) if data is None else data)
+            target.writestr(info, source.read(item) if data is None else data)
     return out.getvalue()
