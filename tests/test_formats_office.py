@@ -210,3 +210,44 @@ def test_bad_packages_are_clear_errors(fmt, make, words) -> None:
     with pytest.raises(InputError) as caught:
         fmt.read(make(), "rotto.x")
     assert caught.value.message.startswith("rotto.x: ") and words in caught.value.message
+
+
+def test_hostile_files_fail_alone_and_the_others_go_on(tmp_path, registry_file) -> None:
+    import json
+    import time
+
+    import psutil
+    from typer.testing import CliRunner
+
+    from tests.office_corpus import build_odt, build_pdf
+    from tests.test_formats_pdf import _canvas_pdf, _many, _symbols
+    from translate.cli.app import app
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "bomba.pptx").write_bytes(_bomb())
+    (folder / "macro.pptx").write_bytes(_macro_pptx())
+    (folder / "rotto.xlsx").write_bytes(build_xlsx()[:3000])
+    (folder / "lungo.pdf").write_bytes(_canvas_pdf(_many))
+    (folder / "simboli.pdf").write_bytes(_canvas_pdf(_symbols))
+    (folder / "buono.odt").write_bytes(build_odt())
+    (folder / "buono.pdf").write_bytes(build_pdf(pages=2))
+    report = tmp_path / "report.json"
+    before = psutil.Process().memory_info().rss
+    started = time.monotonic()
+    result = CliRunner().invoke(app, [str(folder), "--models", str(registry_file), "--engine",
+                                      "fake", "--from", "it", "--report", str(report)],
+                                catch_exceptions=False)
+    elapsed = time.monotonic() - started
+    assert result.exit_code == 1, result.output  # some files failed
+    assert "Traceback" not in result.output
+    files = {f["path"].rsplit("/", 1)[-1]: f for f in json.loads(report.read_text())["files"]}
+    assert files["buono.odt"]["status"] == files["buono.pdf"]["status"] == "translated"
+    reasons = {name: files[name]["reason"] for name in files if name.split(".")[0] != "buono"}
+    assert all(files[name]["status"] == "failed" for name in reasons)
+    assert "inflates" in reasons["bomba.pptx"] and "zip bomb" in reasons["bomba.pptx"]
+    assert "macro-enabled" in reasons["macro.pptx"]
+    assert "not a .xlsx" in reasons["rotto.xlsx"]
+    assert "2,000 pages" in reasons["lungo.pdf"]
+    assert "not readable text" in reasons["simboli.pdf"]
+    assert elapsed < 120 and psutil.Process().memory_info().rss - before < 400 << 20
