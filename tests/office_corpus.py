@@ -61,6 +61,17 @@ def build_pptx() -> bytes:
             for i, text in enumerate(["Prima casella del gruppo", "Seconda casella del gruppo"]):
                 box = group.shapes.add_textbox(Inches(1 + 3 * i), Inches(2), Inches(2), Inches(1))
                 box.text_frame.text = text
+        if number == 8:
+            from pptx.chart.data import CategoryChartData
+            from pptx.enum.chart import XL_CHART_TYPE
+
+            data = CategoryChartData()
+            data.categories = ["Personale", "Affitti"]
+            data.add_series("Spese", (1.5, 0.7))
+            chart = slide.shapes.add_chart(XL_CHART_TYPE.COLUMN_CLUSTERED, Inches(1), Inches(3),
+                                           Inches(6), Inches(3), data).chart
+            chart.has_title = True
+            chart.chart_title.text_frame.text = "Spese previste"
         notes = slide.notes_slide.notes_text_frame
         notes.text = f"Appunti del relatore per la diapositiva {number + 1}: parlare lentamente."
     out = io.BytesIO()

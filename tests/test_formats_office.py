@@ -65,7 +65,8 @@ def test_pptx_reads_every_slide_table_group_and_note_in_order() -> None:
                  "Appunti del relatore per la diapositiva 10: parlare lentamente.",
                  "Il fatturato <x1>è cresciuto</x1> del 12% a Milano."):
         assert kept in segments
-    assert parsed.notes == ()
+    assert parsed.notes == ("charts' embedded data workbooks not translated (the charts show "
+                            "the translation; editing their data shows the source's labels): 1",)
 
 
 def test_pptx_translation_keeps_shapes_runs_links_and_masters() -> None:
@@ -93,6 +94,10 @@ def test_pptx_translation_keeps_shapes_runs_links_and_masters() -> None:
     group = next(s for s in slides[4].shapes if s.shape_type == 6)
     assert [s.text_frame.text for s in group.shapes] == ["PRIMA CASELLA DEL GRUPPO",
                                                          "SECONDA CASELLA DEL GRUPPO"]
+    chart = next(s for s in slides[8].shapes if s.has_chart).chart
+    assert chart.chart_title.text_frame.text == "SPESE PREVISTE"
+    assert list(chart.plots[0].categories) == ["PERSONALE", "AFFITTI"]
+    assert chart.plots[0].series[0].name == "SPESE" and chart.plots[0].series[0].values == (1.5, 0.7)
     assert slides[9].notes_slide.notes_text_frame.text == \
         "APPUNTI DEL RELATORE PER LA DIAPOSITIVA 10: PARLARE LENTAMENTE."
 

@@ -62,6 +62,15 @@ def _open(data: bytes, where: str) -> tuple[Package, tuple[str, ...]]:
     return package, tuple(parts)
 
 
+def _embedded(package: Package, parts: tuple[str, ...], where: str) -> tuple[str, ...]:
+    """A note for the charts' data workbooks, which keep the source's labels."""
+    count = sum(len(related(package, p, where, _FIX, "package")) for p in parts
+                if p.startswith("ppt/charts/"))
+    return (f"charts' embedded data workbooks not translated (the charts show the "
+            f"translation; editing their data shows the source's labels): {count}",) \
+        if count else ()
+
+
 class PptxFormat:
     """PowerPoint presentations (``.pptx``)."""
 
@@ -82,7 +91,8 @@ class PptxFormat:
         splitter = Splitter(lang)
         walk_parts(package, parts, collect, splitter, where, _FIX)
         return Parsed(tuple(splitter.segments), tuple(splitter.paragraphs),
-                      _Skeleton(package, parts, tuple(splitter.spans)))
+                      _Skeleton(package, parts, tuple(splitter.spans)),
+                      _embedded(package, parts, where))
 
     def write(self, parsed: Parsed, outputs: Sequence[str], target: str) -> Written:
         """The presentation with each paragraph's runs rebuilt around its translation."""
