@@ -92,3 +92,14 @@ def test_bad_books_are_clear_errors(make, words) -> None:
     with pytest.raises(InputError) as caught:
         FORMAT.read(make(), "rotto.epub")
     assert caught.value.message.startswith("rotto.epub: ") and words in caught.value.message
+
+
+def test_html_named_entities_without_a_dtd_are_read_as_their_characters() -> None:
+    chapter = (b'<?xml version="1.0"?><html xmlns="http://www.w3.org/1999/xhtml"><head><title>T'
+               b"</title></head><body><p>Ciao&nbsp;mondo &amp; amici&hellip;</p></body></html>")
+    parsed = FORMAT.read(_with("EPUB/chap_1.xhtml", chapter), "b.epub")
+    assert "Ciao\u00a0mondo &amp; amici\u2026" in parsed.segments or \
+        "Ciao\u00a0mondo & amici\u2026" in parsed.segments
+    written = FORMAT.write(parsed, parsed.segments, "en").data
+    out = dict((n, d) for n, _, d in _entries(written))["EPUB/chap_1.xhtml"].decode()
+    assert "<p>Ciao\u00a0mondo &amp; amici\u2026</p>" in out

@@ -154,3 +154,13 @@ def test_entities_are_not_expanded() -> None:
     assert parsed.segments[0] == "Ciao <x1/> mondo"  # the reference is kept, unexpanded
     written = FORMAT.write(parsed, ["Hello <x1/> world", *parsed.segments[1:]], "en").data
     assert b"<text:p>Hello &b; world</text:p>" in _part(written, "content.xml")
+
+
+def test_a_document_nested_too_deep_is_a_clear_error() -> None:
+    body = ('<?xml version="1.0"?><office:document-content xmlns:office="urn:oasis:names:tc:'
+            'opendocument:xmlns:office:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:'
+            'text:1.0"><office:body><office:text><text:p>' + "<text:span>a" * 5000 + "Ciao"
+            + "</text:span>" * 5000 + "</text:p></office:text></office:body>"
+            "</office:document-content>")
+    with pytest.raises(InputError, match="content.xml has elements nested more than 256 deep"):
+        FORMAT.read(_with("content.xml", body.encode()), "r.odt")

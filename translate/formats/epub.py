@@ -14,6 +14,7 @@ CSS) is copied as it is, ``mimetype`` first and stored, so the package stays val
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -34,6 +35,7 @@ _CONTAINER = "{urn:oasis:names:tc:opendocument:xmlns:container}"
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _FIX = "open and save it again in an EPUB editor (Sigil, Calibre)"
 _XHTML_TYPES = ("application/xhtml+xml", "text/html")
+_ENTITY = re.compile(rb"&([A-Za-z][A-Za-z0-9]{1,31});")
 
 
 class XhtmlRules:
@@ -124,7 +126,7 @@ def _walk(package: Package, book: _Book, splitter: Splitter, where: str,
     roots: dict[str, Any] = {}
     walkers: list[Walker] = []
     for name in book.parts:
-        root = parse_xml(read_part(package, name, where, _FIX), where, name)
+        root = _parse(read_part(package, name, where, _FIX), where, name)
         roots[name] = root
         walker = Walker(splitter, XhtmlRules() if root.tag == f"{XHTML}html" else _LabelRules())
         if root.tag == f"{_OPF}package":
@@ -134,6 +136,23 @@ def _walk(package: Package, book: _Book, splitter: Splitter, where: str,
             walker.walk(root)
         walkers.append(walker)
     return roots, walkers
+
+
+def _parse(data: bytes, where: str, name: str) -> Any:
+    """A part, parsed; HTML's named entities (``&nbsp;``), which XML does not define
+    without a DTD, read as the characters they name."""
+    try:
+        return parse_xml(data, where, name)
+    except InputError as exc:
+        if "Entity '" not in exc.message:
+            raise
+    import html.entities
+
+    def character(match: re.Match[bytes]) -> bytes:
+        code = html.entities.name2codepoint.get(match.group(1).decode("ascii"))
+        return match.group(0) if code is None else f"&#{code};".encode("ascii")
+
+    return parse_xml(_ENTITY.sub(character, data), where, name)
 
 
 def _set_language(root: Any, target: str) -> None:

@@ -46,6 +46,10 @@ def parse_xml(data: bytes, where: str, name: str) -> Any:
     try:
         return etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
+        if "Excessive depth" in str(exc):
+            raise InputError(f"{where}: {name} has elements nested more than 256 deep; "
+                             "not read", "simplify the document (nested lists, sections "
+                             "or spans) and save it again") from exc
         raise InputError(f"{where}: {name} is not well-formed XML ({exc})",
                          "open and save the file again in its application") from exc
 
