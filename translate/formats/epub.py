@@ -139,8 +139,11 @@ def _walk(package: Package, book: _Book, splitter: Splitter, where: str,
 
 
 def _parse(data: bytes, where: str, name: str) -> Any:
-    """A part, parsed; HTML's named entities (``&nbsp;``), which XML does not define
-    without a DTD, read as the characters they name."""
+    """A part, parsed.
+
+    HTML's named entities (``&nbsp;``), which XML does not define without a DTD, are
+    read as the characters they name.
+    """
     try:
         return parse_xml(data, where, name)
     except InputError as exc:
