@@ -256,3 +256,20 @@ def test_hostile_files_fail_alone_and_the_others_go_on(tmp_path, registry_file) 
     assert "2,000 pages" in reasons["lungo.pdf"]
     assert "not readable text" in reasons["simboli.pdf"]
     assert elapsed < 120 and psutil.Process().memory_info().rss - before < 400 << 20
+
+
+def test_what_no_format_translates_is_counted() -> None:
+    entries = _entries(build_pptx())
+    slide = entries["ppt/slides/slide1.xml"].decode()
+    entries["ppt/slides/slide1.xml"] = re.sub(r'<p:cNvPr id="2" name="([^"]+)"',
+                                              r'<p:cNvPr id="2" name="\1" descr="Un grafico"',
+                                              slide, count=1).encode()
+    parsed = PPTX.read(_zip(entries), "d.pptx")
+    assert "alternative texts of pictures and shapes not translated: 1" in parsed.notes
+    book = _entries(build_xlsx())
+    sheet = book["xl/worksheets/sheet2.xml"].decode()
+    book["xl/worksheets/sheet2.xml"] = sheet.replace(
+        "</worksheet>", "<headerFooter><oddHeader>&amp;CRelazione &amp;P</oddHeader>"
+        "<oddFooter>&amp;P / &amp;N</oddFooter></headerFooter></worksheet>").encode()
+    assert XLSX.read(_zip(book), "b.xlsx").notes == (
+        "printed page headers and footers not translated: 1",)

@@ -62,13 +62,20 @@ def _open(data: bytes, where: str) -> tuple[Package, tuple[str, ...]]:
     return package, tuple(parts)
 
 
-def _embedded(package: Package, parts: tuple[str, ...], where: str) -> tuple[str, ...]:
-    """A note for the charts' data workbooks, which keep the source's labels."""
+def _unreached(package: Package, parts: tuple[str, ...], roots: dict[str, Any],
+               where: str) -> tuple[str, ...]:
+    """Notes for the charts' data workbooks (they keep the source's labels) and alt texts."""
+    notes: list[str] = []
     count = sum(len(related(package, p, where, _FIX, "package")) for p in parts
                 if p.startswith("ppt/charts/"))
-    return (f"charts' embedded data workbooks not translated (the charts show the "
-            f"translation; editing their data shows the source's labels): {count}",) \
-        if count else ()
+    if count:
+        notes.append("charts' embedded data workbooks not translated (the charts show the "
+                     f"translation; editing their data shows the source's labels): {count}")
+    described = sum(1 for root in roots.values() for e in root.iter(f"{_P}cNvPr")
+                    if any(ch.isalpha() for ch in e.get("descr", "")))
+    if described:
+        notes.append(f"alternative texts of pictures and shapes not translated: {described}")
+    return tuple(notes)
 
 
 class PptxFormat:
@@ -89,10 +96,10 @@ class PptxFormat:
         """
         package, parts = _open(data, where)
         splitter = Splitter(lang)
-        walk_parts(package, parts, collect, splitter, where, _FIX)
+        _, roots, _ = walk_parts(package, parts, collect, splitter, where, _FIX)
         return Parsed(tuple(splitter.segments), tuple(splitter.paragraphs),
                       _Skeleton(package, parts, tuple(splitter.spans)),
-                      _embedded(package, parts, where))
+                      _unreached(package, parts, roots, where))
 
     def write(self, parsed: Parsed, outputs: Sequence[str], target: str) -> Written:
         """The presentation with each paragraph's runs rebuilt around its translation."""

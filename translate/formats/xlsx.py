@@ -4,13 +4,15 @@ Text cells are shared strings (``xl/sharedStrings.xml``) or inline strings; each
 string is one block, a rich one with its runs kept (``formats.ooxml``). Nothing else
 of a sheet is touched: numbers, dates, booleans, formulas and their cached results
 (a formula's text result ``t="str"`` is never replaced), styles, merged cells, column
-widths, sheet names, defined names. Comments are translated, their authors kept;
+widths, sheet names, defined names (printed page headers and footers are counted,
+not translated). Comments are translated, their authors kept;
 charts' titles and cached category labels are translated as in PPTX. The workbook is
 edited as XML inside the zip (openpyxl would drop charts and images on saving it).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -26,6 +28,7 @@ S = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _TC = "{http://schemas.microsoft.com/office/spreadsheetml/2018/threadedcomments}"
 _FIX = "open and save it again in Excel or LibreOffice Calc"
 _MAIN = ("spreadsheetml.sheet.main+xml", "spreadsheetml.template.main+xml")
+_HEADER_CODES = re.compile(r'&(?:"[^"]*"|[LCRPNDTZFAGBIUSEXYKH]|\d+)')  # &P, &"Arial,Bold"
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,16 @@ def collect(root: Any) -> Iterable[tuple[str, Any]]:
             yield "text", text
     else:
         yield from pptx.collect(root)
+
+
+def _unreached(roots: dict[str, Any]) -> tuple[str, ...]:
+    """Counts of the text a reader sees that is not translated: print headers, names."""
+    headers = sum(1 for root in roots.values() if root.tag == f"{S}worksheet"
+                  for element in root.iter(f"{S}oddHeader", f"{S}oddFooter", f"{S}evenHeader",
+                                           f"{S}evenFooter", f"{S}firstHeader",
+                                           f"{S}firstFooter")
+                  if any(ch.isalpha() for ch in _HEADER_CODES.sub("", element.text or "")))
+    return (f"printed page headers and footers not translated: {headers}",) if headers else ()
 
 
 def _parts(package: Package, where: str) -> tuple[str, ...]:
@@ -96,9 +109,9 @@ class XlsxFormat:
         package, _ = open_office(data, where, ".xlsx", "Excel", _MAIN)
         parts = _parts(package, where)
         splitter = Splitter(lang)
-        walk_parts(package, parts, collect, splitter, where, _FIX)
+        _, roots, _ = walk_parts(package, parts, collect, splitter, where, _FIX)
         return Parsed(tuple(splitter.segments), tuple(splitter.paragraphs),
-                      _Skeleton(package, parts, tuple(splitter.spans)))
+                      _Skeleton(package, parts, tuple(splitter.spans)), _unreached(roots))
 
     def write(self, parsed: Parsed, outputs: Sequence[str], target: str) -> Written:
         """The workbook with its strings translated; everything else as it was."""
