@@ -225,7 +225,7 @@ def build_odt() -> bytes:
         '</table:table>'
         '<text:p>Un riquadro:<draw:frame draw:name="Riquadro1" text:anchor-type="as-char" '
         'svg:width="4cm" svg:height="2cm"><draw:text-box><text:p>Testo nel riquadro.</text:p>'
-        '</draw:text-box></draw:frame></text:p>'
+        '</draw:text-box><svg:title>Il riquadro grigio</svg:title></draw:frame></text:p>'
         '<text:p>Seconda nota qui.<text:note text:id="ftn2" text:note-class="footnote">'
         '<text:note-citation>2</text:note-citation><text:note-body><text:p>Altra nota del '
         'documento.</text:p></text:note-body></text:note></text:p>'

@@ -65,7 +65,8 @@ def test_odt_notes_frames_headers_and_spans_are_translated() -> None:
                  '<text:p>UNA NOTA <text:span text:style-name="T1">IMPORTANTE</text:span> A PIÈ DI '
                  "PAGINA.</text:p>", "<text:p>TESTO NEL RIQUADRO.</text:p>",
                  'xlink:href="https://example.com/r">RAPPORTO COMPLETO</text:a>',
-                 '<text:s text:c="2"/>SPAZI.', "<text:p>ALTRA NOTA DEL DOCUMENTO.</text:p>"):
+                 '<text:s text:c="2"/>SPAZI.', "<text:p>ALTRA NOTA DEL DOCUMENTO.</text:p>",
+                 "<svg:title>IL RIQUADRO GRIGIO</svg:title>"):
         assert kept in content
     styles = _part(written, "styles.xml").decode()
     assert "RELAZIONE ANNUALE RISERVATA" in styles and "<text:page-number" in styles

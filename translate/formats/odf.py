@@ -6,7 +6,8 @@ The text of ``content.xml``'s body and of the page headers and footers in
 notes) is one block; spans and links are placeholder pairs; spaces, tabs, line
 breaks and fields are atoms; bookmarks are marks. A footnote, an endnote, a frame or
 a comment is an atom of its paragraph whose own paragraphs are translated too (a
-comment's author and date are not). Spreadsheet cells are translated only when they
+comment's author and date are not), and so are a frame's or shape's alternative text
+(``svg:title``, ``svg:desc``). Spreadsheet cells are translated only when they
 hold a string that is not a formula's result; numbers, dates, formulas, styles, sheet
 names and master pages (slide masters) are never touched. Text inside tracked
 changes (deleted text) is left as it is and counted.
@@ -46,6 +47,8 @@ _MARKS = frozenset(f"{TEXT}{name}" for name in (
 _SKIPS = frozenset({f"{TEXT}tracked-changes", f"{TEXT}note-citation", f"{_NS['dc']}creator",
                     f"{_NS['dc']}date", f"{OFFICE}forms", f"{TEXT}sequence-decls",
                     f"{TEXT}variable-decls", f"{TEXT}user-field-decls", f"{OFFICE}scripts"})
+_SVG = "{urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0}"
+_ALT_TEXTS = frozenset({f"{_SVG}title", f"{_SVG}desc"})
 _HEADERS = frozenset(f"{STYLE}{side}{which}" for side in ("header", "footer")
                      for which in ("", "-left", "-first"))
 
@@ -72,8 +75,8 @@ class OdfRules:
         return "block"
 
     def holds_text(self, element: Any) -> bool:
-        """Only paragraphs and headings hold text."""
-        return element.tag in _PARAGRAPHS
+        """Paragraphs, headings, and the alternative texts of frames and shapes."""
+        return element.tag in _PARAGRAPHS or element.tag in _ALT_TEXTS
 
 
 def _not_text_cell(cell: Any) -> bool:
