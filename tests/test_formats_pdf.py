@@ -140,3 +140,11 @@ def test_a_pdf_next_to_its_markdown_namesake_never_overwrites_its_translation(
         assert files["s.pdf"]["status"] in ("translated", "up-to-date")
         assert (tmp_path / "r.en.md").read_text("utf-8").startswith("# ")
         assert "<!-- page 2 -->" in (tmp_path / "s.en.md").read_text("utf-8")
+
+
+def test_glyph_numbers_and_symbols_are_not_text() -> None:
+    from translate.formats.pdf_text import garbage
+
+    assert "no character map" in (garbage("(cid:12)(cid:7)(cid:44) (cid:3)(cid:9) ab") or "")
+    assert "no character map" in (garbage("\ue001\ue002\ue003 \ue004\ue005 ok") or "")
+    assert garbage("Il progetto è stato avviato a Milano nel 2024.") is None
