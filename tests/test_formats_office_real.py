@@ -15,6 +15,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from lxml import etree
 from typer.testing import CliRunner
 
 from tests import office_corpus as corpus
@@ -26,6 +27,8 @@ FILES = {"deck.pptx": corpus.build_pptx, "book.xlsx": corpus.build_xlsx,
          "rapporto.odt": corpus.build_odt, "foglio.ods": corpus.build_ods,
          "slides.odp": corpus.build_odp, "libro.epub": corpus.build_epub,
          "relazione.pdf": corpus.build_pdf}
+ODF_P = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}h", \
+    "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}p"
 OFFICE = ("deck.en.pptx", "book.en.xlsx", "rapporto.en.odt", "foglio.en.ods", "slides.en.odp")
 
 
@@ -131,4 +134,8 @@ def test_libreoffice_opens_every_office_output_and_shows_the_translation(
                          ("foglio.en.ods", "Totale delle vendite"),
                          ("slides.en.odp", "Grazie per l'attenzione.")):
         assert texts[name].strip() and source not in texts[name], name
+        content = etree.fromstring(zipfile.ZipFile(translated / name).read("content.xml"))
+        first = next(" ".join("".join(p.itertext()).split()) for p in content.iter(*ODF_P)
+                     if "".join(p.itertext()).strip())
+        assert first in texts[name], (name, first)
     assert "Milan" in texts["foglio.en.ods"]
