@@ -18,7 +18,7 @@ from translate.errors import InputError, UsageError
 from translate.formats import restore
 
 _NOT_FORMATS = frozenset({"base", "content", "inline", "restore", "md_inline", "md_html",
-                          "zipped", "package", "ooxml", "opc", "xmltree", "pdf_text"})
+                          "zipped", "package", "ooxml", "opc", "xmltree", "pdf_text"})  # helpers
 # Suffixes no format reads, each with what to do (none today; a folder's such files are
 # listed as skipped with that advice).
 UNSUPPORTED: dict[str, str] = {}
@@ -108,7 +108,7 @@ def format_for(path: Path) -> Format:
     """The format for ``path``, by its suffix; unknown suffixes are plain text.
 
     Raises:
-        InputError: the format is not supported (PDF).
+        InputError: the format is not supported (a suffix in ``UNSUPPORTED``).
     """
     problem = unsupported(path)
     if problem is not None:
@@ -121,7 +121,7 @@ def run_format(path: Path) -> Format:
     """The format a translation run reads ``path`` with (``format_for``).
 
     Raises:
-        InputError: the format is not supported (PDF).
+        InputError: the format is not supported (a suffix in ``UNSUPPORTED``).
     """
     return format_for(path)
 
@@ -135,7 +135,7 @@ def unsupported(path: Path) -> tuple[str, str] | None:
 
 
 def default_suffixes() -> frozenset[str]:
-    """What a folder contributes without ``--glob``: every format, and PDFs (to say why not)."""
+    """What a folder contributes without ``--glob``: every format, and unsupported ones."""
     return frozenset(formats()) | frozenset(UNSUPPORTED)
 
 
