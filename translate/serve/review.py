@@ -107,7 +107,7 @@ def resolve_input(root: Path, relative: str) -> Path:
 
 def _reviewable(root: Path, target: str) -> list[str]:
     found = []
-    for path in collect_inputs([root]).files:
+    for path in collect_inputs([root], None).files:
         record = read_record(output_path(path, target))
         if record is not None and record.get("kind", "translation") == "translation":
             found.append(path.resolve().relative_to(root.resolve()).as_posix())
