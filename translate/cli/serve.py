@@ -47,6 +47,9 @@ def serve_command(
     no_cache: Annotated[bool, typer.Option(
         "--no-cache", help="Serve without the folder's cache (every request runs the model).")
     ] = False,
+    no_retry: Annotated[bool, typer.Option(
+        "--no-retry", help="Do not generate a segment that fails a quality check a second "
+                           "time; only flag it (as translate --no-retry).")] = False,
     to: ToOpt = "en",
     workers: Annotated[int, typer.Option(
         "--workers", min=1, help="Server processes (each loads its own model).")] = 1,
@@ -80,6 +83,7 @@ def serve_command(
                         file_limit_mb=file_limit_mb, timeout_s=timeout,
                         max_concurrent=max_concurrent, batch_wait_ms=batch_wait_ms)
         options = {"engine": engine, "models": models, "device": device, "target": to,
-                   "compute_type": compute_type, "offline": offline, "use_cache": not no_cache}
+                   "compute_type": compute_type, "offline": offline, "use_cache": not no_cache,
+                   "retry": not no_retry}
         serve(ServeConfig(root=folder, host=host, port=port, api_keys=keys, cors=cors,
                           workers=workers, target=to, options=options, limits=limits))

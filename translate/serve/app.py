@@ -222,16 +222,28 @@ def _texts(params: dict[str, Any], is_json: bool, char_limit: int,
     return texts, batch
 
 
+# Reading and writing a text this short takes about a millisecond: done on the event
+# loop, since a thread for it would compete with the model thread for the GIL (many
+# threads make the model thread wait at every release); longer ones go to a thread.
+INLINE_BYTES = 4096
+
+
+async def _cpu(size: int, function: Callable[..., Any], *args: Any) -> Any:
+    if size <= INLINE_BYTES:
+        return function(*args)
+    return await run_in_threadpool(function, *args)
+
+
 async def _translate_data(state: State, data: bytes, name: str, source: str, target: str,
                           encoding: str | None) -> tuple[bytes, dict[str, Any]]:
-    prepared = await run_in_threadpool(prepare, data, name, source, encoding)
+    prepared = await _cpu(len(data), prepare, data, name, source, encoding)
     detected = {"confidence": round(prepared.confidence * 100, 1),
                 "language": prepared.document_language}
     if prepared.blank:
         return data, detected
     outputs = await state.on_model_thread(state.worker.translate(
         list(prepared.parsed.segments), prepared.languages, target))
-    return await run_in_threadpool(finish, prepared, outputs, target), detected
+    return await _cpu(len(data), finish, prepared, outputs, target), detected
 
 
 async def translate(request: Request) -> Response:
@@ -350,6 +362,7 @@ async def health(request: Request) -> Response:
         "languages": len(state.languages), "in_flight": state.active,
         "requests": counters.requests, "segments": counters.segments,
         "batches": counters.batches, "largest_batch": counters.largest_batch,
+        "model_s": round(counters.model_s, 3),
         "model_segments": state.worker.model_segments(), "pid": os.getpid()})
 
 

@@ -55,6 +55,7 @@ class Counters:
     segments: int = 0
     batches: int = 0
     largest_batch: int = 0
+    model_s: float = 0.0  # seconds the model thread spent translating batches
 
 
 class ModelWorker:
@@ -164,12 +165,15 @@ class ModelWorker:
                 continue
             texts = [t for job in jobs for t in job.segments]
             langs = [lang for job in jobs for lang in job.languages]
+            started = time.perf_counter()
             try:
                 outputs = self.pipeline(target).translate_segments(texts, langs, self.cache)
             except Exception as exc:  # every request of the batch hears why
                 for job in jobs:
                     job.future.set_exception(exc)
                 continue
+            finally:
+                self.counters.model_s += time.perf_counter() - started
             self._count(jobs, len(texts))
             start = 0
             for job in jobs:
