@@ -68,7 +68,7 @@ class State:
         self.session = Session(config.library_options())
         self.worker = ModelWorker(self.session, config.root,
                                   config.limits.batch_wait_ms / 1000,
-                                  config.limits.batch_segments)
+                                  config.limits.batch_segments, lambda: self.active)
         self.downloads = Downloads(config.limits.download_ttl_s)
         self.languages: list[Language] = []
         self.active = 0

@@ -30,6 +30,8 @@ from translate.errors import TranslateError
 from translate.run.pipeline import Pipeline
 
 log = logging.getLogger("translate.serve")
+# A batch waits for requests still being read at most this many times the usual wait.
+ARRIVING_WAITS = 10
 
 
 @dataclass
@@ -66,11 +68,16 @@ class ModelWorker:
         root: The served folder; its cache serves every request (``None``: no cache).
         wait_s: The longest wait for more requests before running a batch.
         max_segments: The most segments in one batch.
+        in_flight: How many requests the server is handling; those not yet handed to
+            the worker are still being read, and the batch waits for them too, up to
+            ``ARRIVING_WAITS`` times ``wait_s``: under load a batch then takes every
+            client's request instead of splitting them into cohorts.
     """
 
     def __init__(self, session: Session, root: Path | None, wait_s: float = 0.01,
-                 max_segments: int = 256) -> None:
+                 max_segments: int = 256, in_flight: Callable[[], int] | None = None) -> None:
         self.session = session
+        self.in_flight = in_flight or (lambda: 0)
         self.root = root
         self.wait_s = wait_s
         self.max_segments = max_segments
@@ -141,9 +148,14 @@ class ModelWorker:
     def _collect(self, first: _Segments) -> tuple[list[_Segments], _Segments | _Call | None]:
         """``first`` and the requests that arrive within ``wait_s`` (a bounded wait)."""
         batch, count = [first], len(first.segments)
-        deadline = time.monotonic() + self.wait_s
+        start = time.monotonic()
+        deadline, longest = start + self.wait_s, start + self.wait_s * ARRIVING_WAITS
         while count < self.max_segments:
-            left = deadline - time.monotonic()
+            now = time.monotonic()
+            arriving = self.in_flight() - len(batch) - self._queue.qsize()
+            if now >= deadline and arriving > 0:
+                deadline = min(now + self.wait_s, longest)
+            left = deadline - now
             try:
                 job = self._queue.get(timeout=left) if left > 0 else self._queue.get_nowait()
             except queue.Empty:

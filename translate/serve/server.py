@@ -7,6 +7,7 @@ import logging
 import os
 import socket
 import sys
+from typing import Any
 
 from translate.api import Session
 from translate.errors import UsageError
@@ -73,7 +74,7 @@ def serve(config: ServeConfig) -> None:
         print(f"translate serve: warning: {config.host} is reachable from other machines"
               + ("" if config.api_keys else " and no API key is required"),
               file=sys.stderr, flush=True)
-    common = {"log_level": "warning", "access_log": False, "timeout_graceful_shutdown": 10,
+    common: dict[str, Any] = {"log_level": "warning", "access_log": False, "timeout_graceful_shutdown": 10,
               "proxy_headers": False, "server_header": False}
     if config.workers == 1:
         from translate.serve.app import create_app
@@ -85,4 +86,4 @@ def serve(config: ServeConfig) -> None:
     os.environ[CONFIG_ENV] = config.to_json()
     settings = uvicorn.Config("translate.serve.app:app_from_environment", factory=True,
                               workers=config.workers, **common)
-    Multiprocess(settings, target=uvicorn.Server(settings).run, sockets=[sock]).run()
+    Multiprocess(settings, sockets=[sock]).run()

@@ -25,7 +25,7 @@ from translate.models.hub import cached_convention_models
 from translate.run.planning import unavailable
 from translate.run.reading import decode_input, is_blank, read_parsed
 from translate.serve.batcher import ModelWorker
-from translate.text.detect import DEFAULT_LANGUAGES, detect, document_language
+from translate.text.detect import DEFAULT_LANGUAGES, detect, document_language, probability
 
 NAMES = {
     "ar": "Arabic", "ca": "Catalan", "cs": "Czech", "da": "Danish", "de": "German",
@@ -134,7 +134,7 @@ def prepare(data: bytes, name: str, source: str, encoding: str | None = "utf-8")
     confidence = 1.0
     if source == "auto":
         text = doc.text if doc.text else " ".join(parsed.segments)
-        confidence = document_language(text).confidence if text.strip() else 0.0
+        confidence = probability(text, languages.document) if text.strip() else 0.0
     return Prepared(fmt, parsed, langs, languages.document, confidence)
 
 
