@@ -289,3 +289,14 @@ def test_the_cli_never_imports_the_server() -> None:
     helped = subprocess.run([sys.executable, "-m", "translate", "serve", "--help"],
                             capture_output=True, text=True, timeout=60, cwd=ROOT)
     assert helped.returncode == 0 and "--api-keys" in helped.stdout
+
+
+def test_workers_are_processes_sharing_the_port_and_the_review_secret(tmp_path: Path) -> None:
+    require_program("apertium", "apertium apertium-cat-ita apertium-eng-cat")
+    with serving(tmp_path, "--engine", "apertium", "--workers", "2") as server:
+        pids = {httpx.get(server.url + "/health").json()["pid"] for _ in range(40)}
+        assert len(pids) == 2 and server.proc.pid not in pids
+        got = post(server.url, "/translate", data={"q": "Buongiorno a tutti.", "source": "it",
+                                                   "target": "en"})
+        assert got.status_code == 200 and "morning" in got.json()["translatedText"].lower()
+    assert "Traceback" not in server.output

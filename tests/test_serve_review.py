@@ -151,3 +151,22 @@ def test_save_checks_origin_token_host_and_ownership(served: tuple[Server, Path]
     assert refused.status_code == 409 and "edited" in refused.text
     assert output.read_text(encoding="utf-8") == "my own edit\n"
     assert httpx.get(url + "/review/../../etc/passwd").status_code in (403, 404)
+
+
+def test_store_correction_hands_the_output_to_the_memory_when_there_is_one(
+        tmp_path: Path) -> None:
+    pytest.importorskip("starlette")
+    from translate.serve.review import store_correction
+
+    class WithMemory:
+        def __init__(self) -> None:
+            self.learned: list[list[Path]] = []
+
+        def learn(self, paths: list[Path]) -> None:
+            self.learned.append(list(paths))
+
+    output = tmp_path / "notizie.en.txt"
+    session = WithMemory()
+    assert store_correction(session, output) is True  # type: ignore[arg-type]
+    assert session.learned == [[output]]
+    assert store_correction(object(), output) is False  # type: ignore[arg-type]
