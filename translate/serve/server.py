@@ -74,8 +74,9 @@ def serve(config: ServeConfig) -> None:
         print(f"translate serve: warning: {config.host} is reachable from other machines"
               + ("" if config.api_keys else " and no API key is required"),
               file=sys.stderr, flush=True)
-    common: dict[str, Any] = {"log_level": "warning", "access_log": False, "timeout_graceful_shutdown": 10,
-              "proxy_headers": False, "server_header": False}
+    common: dict[str, Any] = {"log_level": "warning", "access_log": False,
+                              "timeout_graceful_shutdown": 10, "proxy_headers": False,
+                              "server_header": False}
     if config.workers == 1:
         from translate.serve.app import create_app
 
