@@ -313,7 +313,10 @@ async def translate_file(request: Request) -> Response:
     if not upload.filename:
         raise ApiError(400, "Invalid request: empty file")
     suffix = upload_suffix(upload.filename)
-    data = await upload.read()
+    try:
+        data = await upload.read()
+    finally:
+        await upload.close()  # a large upload spooled to a temporary file: removed now
     if len(data) > limits.file_limit_bytes:
         raise ApiError(400, f"Invalid request: file of {len(data)} bytes exceeds the limit "
                        f"({limits.file_limit_bytes})")

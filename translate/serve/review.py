@@ -119,7 +119,11 @@ async def index(request: Request) -> Response:
     if _allowed_host(request) is None:
         return _page("<p>Unknown host.</p>", 403)
     state = _state(request)
-    names = await run_in_threadpool(_reviewable, state.config.root, state.config.target)
+    try:
+        names = await run_in_threadpool(_reviewable, state.config.root, state.config.target)
+    except (TranslateError, OSError) as exc:
+        text = exc.message if isinstance(exc, TranslateError) else exc.strerror or str(exc)
+        return _page(f"<p>Cannot list the folder: {html.escape(text)}</p>", 500)
     items = "".join(f'<li><a href="/review/{quote(n)}">{html.escape(n)}</a></li>'
                     for n in names)
     return _page(f"<h1>Review pages of {html.escape(str(state.config.root))}</h1>"
@@ -166,6 +170,8 @@ async def show(request: Request) -> Response:
                                        request.query_params.get("saved"))
     except TranslateError as exc:
         return _page(f"<p>{html.escape(exc.message)}</p>", 404)
+    except OSError as exc:
+        return _page(f"<p>Cannot read it: {html.escape(exc.strerror or str(exc))}</p>", 500)
     return HTMLResponse(body, headers=_HEADERS)
 
 
