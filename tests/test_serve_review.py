@@ -170,3 +170,27 @@ def test_store_correction_hands_the_output_to_the_memory_when_there_is_one(
     assert store_correction(session, output) is True  # type: ignore[arg-type]
     assert session.learned == [[output]]
     assert store_correction(object(), output) is False  # type: ignore[arg-type]
+
+
+def test_a_correction_keeps_inline_markup(tmp_path: Path) -> None:
+    require_program("apertium", "apertium apertium-cat-ita apertium-eng-cat")
+    folder = tmp_path / "site"
+    folder.mkdir()
+    (folder / "pagina.html").write_text(
+        "<html><body><p>Il governo ha <b>approvato</b> la legge di bilancio.</p></body></html>",
+        encoding="utf-8")
+    assert translate_folder(folder).returncode == 0
+    output = folder / "pagina.en.html"
+    with serving(folder, "--engine", "apertium") as server:
+        page = httpx.get(server.url + "/review/pagina.html").text
+        token = re.search(r'name="token" value="([0-9a-f]+)"', page)
+        assert token and "&lt;x1&gt;" in page  # the box shows the markup's placeholders
+        form = {"path": "pagina.html", "segment": "1", "token": token.group(1)}
+        own = {"Origin": server.url}
+        dropped = httpx.post(server.url + "/review/save", headers=own, data={
+            **form, "text": "The government passed the budget law."})
+        assert dropped.status_code == 400 and "placeholders" in dropped.text
+        kept = httpx.post(server.url + "/review/save", headers=own, data={
+            **form, "text": "The government <x1>passed</x1> the budget law."})
+        assert kept.status_code == 303
+    assert "The government <b>passed</b> the budget law." in output.read_text(encoding="utf-8")

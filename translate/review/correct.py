@@ -95,12 +95,17 @@ def _check_owned(document: Document) -> None:
                             "reload the page after fixing that")
 
 
+def _placeholders(text: str) -> Counter[str]:
+    """The markup placeholders of ``text``, spelt alike (``< x1 >`` is ``<x1>``)."""
+    return Counter(f"<{a}x{n}{b}>" for a, n, b in TOKEN.findall(text))
+
+
 def _check_markup(old: str, new: str) -> None:
-    before, after = Counter(TOKEN.findall(old)), Counter(TOKEN.findall(new))
+    before, after = _placeholders(old), _placeholders(new)
     if before != after:
         raise InputError("the correction must keep the markup placeholders of the "
-                         f"translation ({' '.join(sorted(before)) or 'none'}); "
-                         f"it has {' '.join(sorted(after)) or 'none'}",
+                         f"translation ({' '.join(sorted(before.elements())) or 'none'}); "
+                         f"it has {' '.join(sorted(after.elements())) or 'none'}",
                          "keep each <xN>...</xN> around the words it marks")
 
 

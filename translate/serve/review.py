@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import html
+import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
     from translate.api import Session
     from translate.serve.app import State
 
+log = logging.getLogger("translate.serve")
 _HEADERS = {"Cache-Control": "no-store", "X-Frame-Options": "DENY",
             "Content-Security-Policy": "frame-ancestors 'none'; form-action 'self'",
             "Referrer-Policy": "same-origin"}
@@ -218,6 +220,10 @@ async def save(request: Request) -> Response:
         return _page(f"<p>Not saved: {html.escape(exc.message)}</p>{back}", 400)
     except OSError as exc:
         return _page(f"<p>Not saved: {html.escape(exc.strerror or str(exc))}</p>{back}", 500)
+    except Exception as exc:  # a bug: one line in the log, no document text, no traceback
+        log.error("translate serve: internal error saving a correction: %s",
+                  type(exc).__name__)
+        return _page(f"<p>Not saved: internal error ({type(exc).__name__}).</p>{back}", 500)
     return RedirectResponse(f"/review/{quote(relative)}?saved={segment}#s{segment}",
                             status_code=303, headers=_HEADERS)
 
