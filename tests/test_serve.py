@@ -207,6 +207,10 @@ def test_errors_are_libretranslate_json(url: str) -> None:
          "exceeds the limit"),
         ({"json": {"q": "Ciao.", "source": "auto", "target": "en"}}, "/translate",
          "language"),  # too short to tell: refused, never guessed
+        ({"content": b"--xx\r\nbroken", "headers": {
+            "content-type": "multipart/form-data; boundary=xx"}}, "/translate",
+         "Invalid request"),
+        ({"data": {f"f{n}": "v" for n in range(70)}}, "/translate", "Invalid request"),
     ]
     for kwargs, path, message in cases:
         got = post(url, path, **kwargs)

@@ -119,6 +119,8 @@ def api(handler: Handler, limited: bool = True) -> Handler:
             response = await asyncio.wait_for(handler(request), limits.timeout_s)
         except ApiError as exc:
             response = error(exc.status, exc.message)
+        except HTTPException as exc:  # Starlette's: a malformed form body, too many fields
+            response = error(exc.status_code, f"Invalid request: {exc.detail}")
         except TimeoutError:
             response = error(500, f"Cannot translate text: the request took more than "
                              f"{limits.timeout_s:g} s (what was translated is cached: "

@@ -228,9 +228,24 @@ async def save(request: Request) -> Response:
                             status_code=303, headers=_HEADERS)
 
 
+def _guarded(handler: Any) -> Any:
+    """``handler``, answering an unexpected error with a page (no traceback, one log line)."""
+
+    async def endpoint(request: Request) -> Response:
+        try:
+            response: Response = await handler(request)
+        except Exception as exc:
+            log.error("translate serve: internal error in %s: %s", request.url.path,
+                      type(exc).__name__)
+            return _page(f"<p>Internal error ({type(exc).__name__}).</p>", 500)
+        return response
+
+    return endpoint
+
+
 def routes() -> list[Route]:
     """The review routes (the save first: the page route takes any path)."""
-    return [Route("/review/save", save, methods=["POST"]),
-            Route("/review/", index, methods=["GET"]),
-            Route("/review", index, methods=["GET"]),
-            Route("/review/{path:path}", show, methods=["GET"])]
+    return [Route("/review/save", _guarded(save), methods=["POST"]),
+            Route("/review/", _guarded(index), methods=["GET"]),
+            Route("/review", _guarded(index), methods=["GET"]),
+            Route("/review/{path:path}", _guarded(show), methods=["GET"])]
