@@ -103,6 +103,10 @@ class Browser:
 
     def open(self, path: Path, width: int, height: int) -> None:
         """Open ``path`` in a fresh page of ``width`` x ``height`` CSS pixels."""
+        self.open_url(path.resolve().as_uri(), width, height)
+
+    def open_url(self, url: str, width: int = 1280, height: int = 900) -> None:
+        """Open ``url`` (a served page) in a fresh page of ``width`` x ``height``."""
         if self.session:
             self.send("Target.closeTarget", session=False, targetId=self._target)
         self._target = self.send("Target.createTarget", session=False,
@@ -113,7 +117,7 @@ class Browser:
                   deviceScaleFactor=1, mobile=width < 700)
         self.send("Page.enable")
         self._events.clear()
-        self.send("Page.navigate", url=path.resolve().as_uri())
+        self.send("Page.navigate", url=url)
         self.wait_event("Page.loadEventFired")
 
     def evaluate(self, expression: str) -> Any:

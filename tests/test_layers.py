@@ -17,6 +17,7 @@ LAYERS = [
     ("run", {"translate.run"}),
     ("review", {"translate.review"}),
     ("api", {"translate.api", "translate.jobs"}),
+    ("serve", {"translate.serve"}),  # the HTTP server: over the library, beside the CLI
     ("cli", {"translate.cli", "translate.__main__"}),
 ]
 

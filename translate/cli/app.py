@@ -16,6 +16,7 @@ from typer.core import TyperGroup
 
 from translate import __version__
 from translate.cli import admin as cli_admin
+from translate.cli import serve as cli_serve
 from translate.cli.common import (
     ActorsOpt,
     ClusterOpt,
@@ -301,3 +302,4 @@ def _run(entry: Any) -> None:
 
 # The housekeeping subcommands live in their own module; it imports helpers from here.
 cli_admin.register(app)
+cli_serve.register(app)

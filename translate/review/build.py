@@ -69,7 +69,8 @@ def build_review(path: Path, target: str = "en") -> ReviewPage:
     seg, planned = read_parsed(fmt, data, str(path), doc,
                                languages[0] if len(languages) == 1 else "auto", encoding)
     langs = [planned.paragraphs.get(p, planned.document) for p in seg.paragraphs]
-    entries = _cached_entries(path, record, seg.segments, langs, target)
+    entries = apply_corrections(_cached_entries(path, record, seg.segments, langs, target),
+                                record, seg.segments)
     translations = [e.output if e is not None else None for e in entries]
     recorded = _recorded_flags(record) if record.get("input_sha256") == sha256(data) else {}
     # inline markup travels as <x1>...</x1> placeholders: a reader wants the words
@@ -146,6 +147,23 @@ def _cached_entries(path: Path, record: dict[str, Any], segments: tuple[str, ...
             out.update({(lang, src): combine(current[src][1:]) if src in current and legs
                         else current.get(src, [None])[-1] for src in texts})
     return [out.get((lg, s)) for s, lg in zip(segments, langs, strict=True)]
+
+
+def apply_corrections(entries: list[Entry | None], record: dict[str, Any],
+                      segments: tuple[str, ...]) -> list[Entry | None]:
+    """``entries`` with the corrections a person saved (``translate serve``) in their place.
+
+    A correction names its segment by number and source text: one whose segment changed
+    since (the input was edited) no longer applies.
+    """
+    fixed = list(entries)
+    for item in record.get("corrections") or ():
+        number = item.get("segment") if isinstance(item, dict) else None
+        if (isinstance(number, int) and 1 <= number <= len(segments)
+                and segments[number - 1] == item.get("source")
+                and isinstance(item.get("translation"), str)):
+            fixed[number - 1] = Entry(item["translation"])
+    return fixed
 
 
 def _recorded_flags(record: dict[str, Any]) -> dict[int, tuple[str, ...]]:

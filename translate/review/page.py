@@ -9,7 +9,7 @@ of document text is escaped: a document about ``<script>`` shows the word, never
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import groupby
 from pathlib import Path
@@ -96,6 +96,10 @@ def is_review_page(path: Path) -> bool:
 
 
 
+# What a served page puts in a row's translation cell instead of the text (an editor).
+Cell = Callable[[int, "ReviewRow"], str]
+
+
 def _e(text: str) -> str:
     return html.escape(text, quote=True)
 
@@ -152,7 +156,7 @@ def _reasons(row: ReviewRow) -> str:
 
 
 def _row(number: int, row: ReviewRow, header: ReviewHeader, source_label: str,
-         target_label: str) -> str:
+         target_label: str, cell: Cell | None = None) -> str:
     classes = "seg flagged" if row.flags else "seg"
     score = (f'<div class="score">score {row.score:.2f}</div>'
              if row.score is not None else "")
@@ -161,11 +165,11 @@ def _row(number: int, row: ReviewRow, header: ReviewHeader, source_label: str,
             f'<div class="src" lang="{_e(header.source_lang)}" data-label="{_e(source_label)}">'
             f"{_e(row.source)}</div>"
             f'<div class="tgt" lang="{_e(header.target_lang)}" data-label="{_e(target_label)}">'
-            f"{_e(row.translation)}</div>"
+            f"{cell(number, row) if cell else _e(row.translation)}</div>"
             f"{_reasons(row)}</div>")
 
 
-def _rows(page: ReviewPage) -> str:
+def _rows(page: ReviewPage, cell: Cell | None = None) -> str:
     h = page.header
     source_label = f"Source ({h.source_lang})"
     target_label = (f"Translation as written ({h.target_lang})" if page.edited_output is not None
@@ -174,13 +178,20 @@ def _rows(page: ReviewPage) -> str:
              f"<div>{_e(target_label)}</div></div>"]
     numbered: Iterable[tuple[int, ReviewRow]] = enumerate(page.rows, 1)
     for _, group in groupby(numbered, key=lambda item: item[1].paragraph):
-        rows = "".join(_row(n, row, h, source_label, target_label) for n, row in group)
+        rows = "".join(_row(n, row, h, source_label, target_label, cell) for n, row in group)
         parts.append(f'<section class="para">{rows}</section>')
     return f"<main>{''.join(parts)}</main>"
 
 
-def render_review(page: ReviewPage) -> str:
-    """The review page as one self-contained HTML document."""
+def render_review(page: ReviewPage, cell: Cell | None = None, top: str = "") -> str:
+    """The review page as one self-contained HTML document.
+
+    Args:
+        page: What the page shows.
+        cell: Renders a row's translation cell (HTML) instead of its escaped text: the
+            served page's editor (``translate serve``).
+        top: HTML put before the header (the served page's notices).
+    """
     flagged = any(r.flags for r in page.rows)
     toggle = ('<input type="checkbox" id="only-flagged">'
               '<label class="controls" for="only-flagged">Show only flagged segments</label>'
@@ -191,7 +202,8 @@ def render_review(page: ReviewPage) -> str:
         f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">'
         f"<title>Review: {_e(page.header.input_name)}</title>"
         f"<style>{CSS}</style></head><body>"
-        f"{_header(page)}{_summary(page.summary)}{_edited(page)}{toggle}{_rows(page)}"
+        f"{top}{_header(page)}{_summary(page.summary)}{_edited(page)}{toggle}"
+        f"{_rows(page, cell)}"
         "</body></html>\n")
 
 

@@ -1,0 +1,149 @@
+"""A person's correction of one segment, written into the output the tool wrote.
+
+The served review page (``translate serve DIR``) saves corrections here. The output is
+rewritten from its input with the format's own writer, every other segment's
+translation taken from the cache as the review page shows it, so markup and layout
+are the tool's. The same ownership rules as a run: only an output the tool wrote
+(or one whose last change was a saved correction), untouched since, made from
+today's input, is rewritten; its record is updated, so the corrected file counts as
+the tool's own and a later plain run finds it up to date.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from translate.cache.outputs import Decision, file_sha256, plan_output, read_record, write_record
+from translate.errors import InputError
+from translate.formats.base import Format, Parsed, format_for
+from translate.formats.inline import TOKEN
+from translate.review.build import _cached_entries, apply_corrections
+from translate.run.reading import decode_input, read_parsed
+from translate.text.documents import output_path, read_regular, sha256, write_atomic
+
+__all__ = ["CorrectionRefused", "Document", "read_document", "save_correction"]
+
+
+class CorrectionRefused(InputError):
+    """The correction cannot be saved now (the output is not the tool's, or changed)."""
+
+
+@dataclass(frozen=True)
+class Document:
+    """An input as its review page shows it, with the raw translations (placeholders kept).
+
+    Attributes:
+        path: The input.
+        output: Its translation.
+        fmt: Its format.
+        parsed: Its segments.
+        translations: Each segment's translation (``None``: not in the cache).
+        record: The output's record.
+        input_sha256: The hash of the input's bytes now.
+    """
+
+    path: Path
+    output: Path
+    fmt: Format
+    parsed: Parsed
+    translations: list[str | None]
+    record: dict[str, Any]
+    input_sha256: str
+
+
+def read_document(path: Path, target: str = "en") -> Document:
+    """The segments of ``path`` and their translations, corrections applied.
+
+    Raises:
+        InputError: ``path`` has no translation that translate wrote.
+    """
+    output = output_path(path, target)
+    record = read_record(output)
+    if record is None or record.get("kind", "translation") != "translation":
+        raise InputError(f"{path.name}: no translation written by translate ({output.name})",
+                         "translate it first")
+    data = read_regular(path)
+    fmt = format_for(path)
+    encoding = record.get("encoding")
+    doc = decode_input(fmt, data, str(path), encoding)
+    languages = record.get("languages") or ["auto"]
+    parsed, planned = read_parsed(fmt, data, str(path), doc,
+                                  languages[0] if len(languages) == 1 else "auto", encoding)
+    langs = [planned.paragraphs.get(p, planned.document) for p in parsed.paragraphs]
+    entries = apply_corrections(_cached_entries(path, record, parsed.segments, langs, target),
+                                record, parsed.segments)
+    return Document(path, output, fmt, parsed, [e.output if e else None for e in entries],
+                    record, sha256(data))
+
+
+def _check_owned(document: Document) -> None:
+    plan = plan_output(document.output, document.input_sha256)
+    if plan.decision == Decision.UP_TO_DATE:
+        return
+    reasons = {
+        Decision.KEEP_EDITED: "it was edited since translate wrote it; that edit is kept "
+                              "(save corrections only into an output the tool wrote)",
+        Decision.WRITE: "its input changed since it was translated; run translate on it "
+                        "again, then correct the new translation",
+    }
+    raise CorrectionRefused(f"{document.output.name} is not rewritten: "
+                            f"{reasons.get(plan.decision, plan.reason or 'not ours')}",
+                            "reload the page after fixing that")
+
+
+def _placeholders(text: str) -> Counter[str]:
+    """The markup placeholders of ``text``, spelt alike (``< x1 >`` is ``<x1>``)."""
+    return Counter(f"<{a}x{n}{b}>" for a, n, b in TOKEN.findall(text))
+
+
+def _check_markup(old: str, new: str) -> None:
+    before, after = _placeholders(old), _placeholders(new)
+    if before != after:
+        raise InputError("the correction must keep the markup placeholders of the "
+                         f"translation ({' '.join(sorted(before.elements())) or 'none'}); "
+                         f"it has {' '.join(sorted(after.elements())) or 'none'}",
+                         "keep each <xN>...</xN> around the words it marks")
+
+
+def save_correction(path: Path, number: int, text: str, target: str = "en") -> Path:
+    """Write ``text`` as the translation of segment ``number`` (1-based) of input ``path``.
+
+    Returns:
+        The output rewritten.
+
+    Raises:
+        InputError: no such segment, a correction that drops markup, or an empty one.
+        CorrectionRefused: the output is not the tool's as written, or its input changed.
+    """
+    document = read_document(path, target)
+    _check_owned(document)
+    count = len(document.parsed.segments)
+    if not 1 <= number <= count:
+        raise InputError(f"{path.name} has no segment {number} (it has {count})")
+    text = text.strip()
+    if not text:
+        raise InputError("an empty correction", "write the translation, or leave the row")
+    missing = sum(t is None for t in document.translations)
+    if missing:
+        raise CorrectionRefused(f"{missing} segments of {path.name} have no translation in "
+                                "the cache, so the output cannot be rewritten",
+                                f"run translate on {path.name} again first")
+    translations = [t for t in document.translations if t is not None]
+    _check_markup(translations[number - 1], text)
+    translations[number - 1] = text
+    data = document.fmt.write(document.parsed, translations, target).data
+    output, record = document.output, document.record
+    if file_sha256(output) != record.get("output_sha256"):  # changed while we worked
+        raise CorrectionRefused(f"{output.name} changed meanwhile; not rewritten")
+    write_atomic(output, data)
+    corrections = [c for c in record.get("corrections") or ()
+                   if isinstance(c, dict) and c.get("segment") != number]
+    corrections.append({"segment": number, "source": document.parsed.segments[number - 1],
+                        "translation": text, "saved": time.time()})
+    write_record(output, {**record, "output_sha256": sha256(data),
+                          "corrections": sorted(corrections, key=lambda c: c["segment"])})
+    return output
