@@ -172,8 +172,8 @@ class Memory:
               ) -> dict[str, list[tuple[float, MemoryEntry]]]:
         """Entries whose source is similar to each of ``texts`` (score >= ``threshold``).
 
-        Exact matches are left out (they are answers, not suggestions). Scores are
-        rapidfuzz's ``fuzz.ratio`` (0-100), best first.
+        An exact match counts too (score 100: an entry stored after the text was
+        translated). Scores are rapidfuzz's ``fuzz.ratio`` (0-100), best first.
         """
         from rapidfuzz import fuzz, process
 
@@ -189,9 +189,8 @@ class Memory:
         found: dict[str, list[tuple[float, MemoryEntry]]] = {}
         for text in dict.fromkeys(texts):
             matches = process.extract(text, sources, scorer=fuzz.ratio,
-                                      score_cutoff=threshold, limit=limit + 1)
-            near = [(round(float(score), 1), latest[src]) for src, score, _ in matches
-                    if src != text][:limit]
+                                      score_cutoff=threshold, limit=limit)
+            near = [(round(float(score), 1), latest[src]) for src, score, _ in matches]
             if near:
                 found[text] = near
         return found
