@@ -1,0 +1,175 @@
+"""Learning hand edits and using them: ``translate learn``, ``--learn``, ``Session.learn``,
+memory answers before any model, with real English from Apertium."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from tests.system_tools import require_program
+from translate import Options, Session
+from translate.cache.store import Cache
+from translate.cli.app import app
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+FIRST = "Le tensioni nella politica mondiale aumentano!"
+FIXED_FIRST = "Tensions in world politics are rising!"
+SECOND = ("Kim Jong Un incontra il ministro della Russia Kizlov della Corea del Nord, "
+          "mentre le relazioni tra la Corea del Nord e la Russia stanno crescendo.")
+FIXED_SECOND = "Kim Jong Un meets Russia's minister Kozlov in North Korea."
+
+
+def _cli(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(app, list(args), catch_exceptions=False)
+    return result.exit_code, result.output
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> Path:
+    require_program("apertium", "apertium apertium-cat-ita apertium-eng-cat")
+    folder = tmp_path / "docs"
+    shutil.copytree(SEEDS, folder)
+    code, out = _cli("translate", str(folder), "--engine", "apertium", "--from", "it")
+    assert code == 0, out
+    return folder
+
+
+def _output(tree: Path) -> Path:
+    return next(tree.glob("*.en.txt"))
+
+
+def _replace_sentence(path: Path, source: str, new: str) -> None:
+    """Replace the translation of Italian ``source`` in ``path`` by ``new``."""
+    with Cache.open(path.parent) as cache:
+        written = cache.memory.written(cache.output_key(path))
+    assert written is not None
+    old = next(out for _, src, out, _ in written.segments if src == source)
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) >= 1
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_end_to_end_a_correction_reaches_the_next_document(tree: Path) -> None:
+    output = _output(tree)
+    _replace_sentence(output, FIRST, FIXED_FIRST)
+    _replace_sentence(output, SECOND, FIXED_SECOND)
+    code, out = _cli("learn", str(tree))
+    assert code == 0, out
+    assert "2 corrections (stored, 2 new)" in out
+    second = tree / "secondo.txt"
+    second.write_text(f"{FIRST} Il gatto dorme sul divano.\n\nIl cane abbaia.\n",
+                      encoding="utf-8")
+    report = tree.parent / "report.json"
+    code, out = _cli("translate", str(tree), "--engine", "apertium", "--from", "it",
+                     "--report", str(report))
+    assert code == 0, out
+    assert "1 segment from memory (human): no model for them" in out
+    english = (tree / "secondo.en.txt").read_text(encoding="utf-8")
+    assert english.startswith(FIXED_FIRST + " ")
+    assert "cat" in english and "dog" in english  # the rest went to the model
+    files = {Path(f["path"]).name: f for f in json.loads(report.read_text())["files"]}
+    assert files["secondo.txt"]["details"]["memory"] == {"human": 1}
+    assert files["secondo.txt"]["segments"] == 3
+    assert files["secondo.txt"]["model_segments"] == 2  # 0 model calls for the memory's
+    # the edited output itself is kept as the person left it
+    assert FIXED_SECOND in output.read_text(encoding="utf-8")
+
+
+def test_learning_twice_stores_nothing_new_and_a_dry_run_stores_nothing(tree: Path) -> None:
+    output = _output(tree)
+    _replace_sentence(output, FIRST, FIXED_FIRST)
+    code, out = _cli("learn", str(output), "--dry-run")
+    assert code == 0 and "1 corrections (would store)" in out and FIXED_FIRST in out
+    with Cache.open(tree) as cache:
+        assert list(cache.memory.entries()) == []
+    assert "1 new" in _cli("learn", str(tree))[1]
+    assert "0 new" in _cli("learn", str(tree))[1]
+
+
+def test_merged_paragraphs_are_skipped_and_reported_never_guessed(tree: Path) -> None:
+    output = _output(tree)
+    _replace_sentence(output, FIRST, FIXED_FIRST)
+    lines = output.read_text(encoding="utf-8").split("\n")
+    merged = [lines[0] + " " + lines[1], *lines[2:]]  # the first two lines joined
+    output.write_text("\n".join(merged), encoding="utf-8")
+    code, out = _cli("learn", str(tree))
+    assert code == 0, out
+    assert "not learned: segment 1:" in out and "not learned: segment 2:" in out
+    assert "1 corrections (stored, 1 new)" in out  # the edit elsewhere is still learned
+    with Cache.open(tree) as cache:
+        assert [e.target for e in cache.memory.entries()] == [FIXED_FIRST]
+
+
+def test_a_split_sentence_is_skipped(tree: Path) -> None:
+    output = _output(tree)
+    with Cache.open(tree) as cache:
+        written = cache.memory.written(cache.output_key(output))
+    assert written is not None
+    old = next(out for _, src, out, _ in written.segments if src == SECOND)
+    words = old.split(" ")
+    text = output.read_text(encoding="utf-8")
+    output.write_text(text.replace(old, " ".join(words[:4]) + "\n" + " ".join(words[4:])),
+                      encoding="utf-8")
+    code, out = _cli("learn", str(tree))
+    assert "not learned: segment 2: a line break was added" in out
+    assert "0 corrections" in out
+
+
+def test_an_output_whose_input_changed_is_skipped_with_the_reason(tree: Path) -> None:
+    output = _output(tree)
+    _replace_sentence(output, FIRST, FIXED_FIRST)
+    source = next(p for p in tree.glob("*.txt") if not p.name.endswith(".en.txt"))
+    source.write_text(source.read_text(encoding="utf-8") + "\nUna riga nuova.\n",
+                      encoding="utf-8")
+    code, out = _cli("learn", str(tree))
+    assert code == 1
+    assert "its input changed since the output was written" in out
+
+
+def test_translate_learn_learns_first_and_no_memory_turns_it_off(tree: Path) -> None:
+    _replace_sentence(_output(tree), FIRST, FIXED_FIRST)
+    (tree / "b.txt").write_text(f"{FIRST}\n", encoding="utf-8")
+    code, out = _cli("translate", str(tree), "--engine", "apertium", "--from", "it",
+                     "--no-memory", "--learn")
+    assert code == 0, out
+    assert "1 corrections (stored, 1 new)" in out
+    assert (tree / "b.en.txt").read_text(encoding="utf-8").strip() != FIXED_FIRST
+    (tree / "c.txt").write_text(f"{FIRST}\n", encoding="utf-8")
+    code, out = _cli("translate", str(tree), "--engine", "apertium", "--from", "it")
+    assert (tree / "c.en.txt").read_text(encoding="utf-8").strip() == FIXED_FIRST
+
+
+def test_session_learn_and_the_memory_option(tree: Path) -> None:
+    output = _output(tree)
+    _replace_sentence(output, FIRST, FIXED_FIRST)
+    with Session(Options(engine="apertium", source="it")) as session:
+        report = session.learn([output])
+        assert report.learned == 1 and report.files[0].stored == 1
+        (tree / "d.txt").write_text(f"{FIRST}\n", encoding="utf-8")
+        off = session.translate_files([tree / "d.txt"], options=Options(
+            engine="apertium", source="it", memory=False))
+        assert off.files[0].cache_hits == 1 and "memory" not in off.files[0].details
+        assert (tree / "d.en.txt").read_text(encoding="utf-8").strip() != FIXED_FIRST
+        (tree / "e.txt").write_text(f"{FIRST}\n", encoding="utf-8")
+        on = session.translate_files([tree / "e.txt"])
+        assert on.files[0].details["memory"] == {"human": 1}
+        assert on.files[0].model_segments == 0
+    assert (tree / "e.en.txt").read_text(encoding="utf-8").strip() == FIXED_FIRST
+
+
+def test_the_review_page_shows_the_origin_and_suggestions(tree: Path) -> None:
+    _replace_sentence(_output(tree), FIRST, FIXED_FIRST)
+    _cli("learn", str(tree))
+    (tree / "f.txt").write_text(f"{FIRST}\n\nLe tensioni nella politica mondiale aumentano "
+                                "molto!\n", encoding="utf-8")
+    code, out = _cli("translate", str(tree), "--engine", "apertium", "--from", "it",
+                     "--review")
+    assert code == 0, out
+    page = (tree / "f.txt.review.html").read_text(encoding="utf-8")
+    assert "from memory (human)" in page
+    assert f"% (human): {FIXED_FIRST}</li>" in page  # the near one: a suggestion only
+    assert (tree / "f.en.txt").read_text(encoding="utf-8").count(FIXED_FIRST) == 1
