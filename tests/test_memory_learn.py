@@ -114,7 +114,7 @@ def test_a_split_sentence_is_skipped(tree: Path) -> None:
     text = output.read_text(encoding="utf-8")
     output.write_text(text.replace(old, " ".join(words[:4]) + "\n" + " ".join(words[4:])),
                       encoding="utf-8")
-    code, out = _cli("learn", str(tree))
+    _, out = _cli("learn", str(tree))
     assert "not learned: segment 2: a line break was added" in out
     assert "0 corrections" in out
 

@@ -331,7 +331,7 @@ def clear_keeping_memory(root: Path) -> tuple[int, int] | None:
             kept = conn.execute("SELECT count(*) FROM memory").fetchone()[0]
             removed = conn.execute("SELECT count(*) FROM segments").fetchone()[0]
             for table in ("segments", "signatures", "manifests", "runs"):
-                conn.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed names
+                conn.execute(f"DELETE FROM {table}")
         conn.execute("VACUUM")
     except sqlite3.Error:
         return None

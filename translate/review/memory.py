@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from translate.cache.memory import FUZZY_THRESHOLD, ANSWERING
+from translate.cache.memory import ANSWERING, FUZZY_THRESHOLD
 from translate.cache.store import CACHE_DIR, Cache, find_cache_root
 from translate.errors import CacheError
 

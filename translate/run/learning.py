@@ -267,7 +267,7 @@ def _verbatim(fmt: Format, parsed: object, outputs: list[str], marked: set[int],
 def _corrections(aligned: tuple[str, Pieces], written: Written, edited: str, target: str,
                  ) -> tuple[list[MemoryEntry], list[tuple[int, str]]]:
     """The segments whose text the edit changed, and those it changed uncertainly."""
-    text, pieces = aligned
+    _, pieces = aligned
     old_tokens: list[str] = []
     owner: list[int] = []  # per old token: its segment index, -1 for skeleton
     spans: dict[int, tuple[int, int]] = {}  # segment -> (first token, end token)
