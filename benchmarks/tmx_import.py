@@ -48,7 +48,8 @@ def write_tmx(path: Path, units: int) -> None:
                   '<header creationtool="bench" creationtoolversion="1" segtype="sentence" '
                   'o-tmf="bench" adminlang="en" srclang="it" datatype="plaintext"/>\n<body>\n')
         for i in range(units):
-            mark = f'<bpt i="1">&lt;x1&gt;</bpt>{i}<ept i="1">&lt;/x1&gt;</ept>' if i % 7 == 0 else str(i)
+            mark = (f'<bpt i="1">&lt;x1&gt;</bpt>{i}<ept i="1">&lt;/x1&gt;</ept>'
+                    if i % 7 == 0 else str(i))
             out.write(f'<tu creationdate="20240101T000000Z"><tuv xml:lang="it"><seg>Il '
                       f'documento numero {mark} parla della città di Milano e dei suoi '
                       f'abitanti.</seg></tuv><tuv xml:lang="en"><seg>Document number {mark} '
@@ -71,10 +72,12 @@ def main() -> None:
                                  capture_output=True, text=True, check=True, cwd=ROOT)
             got = json.loads(run.stdout)
             size = tmx.stat().st_size / 2**20
-            print(f"{units:>8} units ({size:6.1f} MiB TMX): {got['units'] / got['seconds']:8.0f} "
-                  f"units/s, {got['seconds']:6.2f} s; peak RSS (VmHWM) {got['peak_mib']:.1f} "
-                  f"MiB, baseline {got['baseline_mib']:.1f} MiB (+{got['peak_mib'] - got['baseline_mib']:.1f})"
-                  f"; {got['stored']} stored")
+            rate = got["units"] / got["seconds"]
+            above = got["peak_mib"] - got["baseline_mib"]
+            print(f"{units:>8} units ({size:6.1f} MiB TMX): {rate:8.0f} units/s, "
+                  f"{got['seconds']:6.2f} s; peak RSS (VmHWM) {got['peak_mib']:.1f} MiB, "
+                  f"baseline {got['baseline_mib']:.1f} MiB (+{above:.1f}); "
+                  f"{got['stored']} stored")
 
 
 if __name__ == "__main__":

@@ -201,10 +201,14 @@ class Memory:
         """Every entry (filtered), oldest first; read in pages, so memory stays bounded."""
         where, args = _filters(source_lang, target_lang, origin, contains)
         last = 0
-        while True:
-            rows = self._run(lambda conn, after=last: conn.execute(
+
+        def page(conn: sqlite3.Connection) -> list[Any]:
+            return conn.execute(
                 f"SELECT {_COLUMNS} FROM memory WHERE id > ?{where} ORDER BY id LIMIT 1000",
-                (after, *args)).fetchall())
+                (last, *args)).fetchall()
+
+        while True:
+            rows = self._run(page)
             if not rows:
                 return
             for row in rows:

@@ -13,25 +13,19 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 
 from translate.cache.memory import MemoryEntry, Written
 from translate.errors import CacheError
 from translate.models.routing import Route
 from translate.run.report import FileResult
+from translate.run.routes import Segments
 from translate.run.writing import Work
 from translate.text.documents import sha256
+from translate.text.segment import Segmented
 
 __all__ = ["MemoryLayer", "memory_counts"]
 
 Hits = dict[int, MemoryEntry]  # segment index -> the entry answering it
-
-
-@dataclass(frozen=True)
-class Remaining:
-    """The segments of a document that the memory did not answer (for the routes)."""
-
-    segments: tuple[str, ...]
 
 
 class MemoryLayer:
@@ -78,10 +72,12 @@ class MemoryLayer:
         return found
 
     @staticmethod
-    def remaining(work: Work, hits: Hits) -> tuple[Remaining, list[Route]]:
+    def remaining(work: Work, hits: Hits) -> tuple[Segments, list[Route]]:
         """``work``'s segments and routes without those the memory answered."""
+        if not hits:
+            return work.seg, work.routes
         keep = [i for i in range(len(work.seg.segments)) if i not in hits]
-        return (Remaining(tuple(work.seg.segments[i] for i in keep)),
+        return (Segmented(tuple(keep), tuple(work.seg.segments[i] for i in keep), tuple(keep)),
                 [work.routes[i] for i in keep])
 
     @staticmethod
