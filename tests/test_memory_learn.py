@@ -173,3 +173,48 @@ def test_the_review_page_shows_the_origin_and_suggestions(tree: Path) -> None:
     assert "from memory (human)" in page
     assert f"% (human): {FIXED_FIRST}</li>" in page  # the near one: a suggestion only
     assert (tree / "f.en.txt").read_text(encoding="utf-8").count(FIXED_FIRST) == 1
+
+
+def test_markdown_plain_segments_are_learned_and_markup_edits_reported(tmp_path: Path) -> None:
+    require_program("apertium", "apertium apertium-cat-ita apertium-eng-cat")
+    doc = tmp_path / "a.md"
+    doc.write_text("# Il titolo\n\nIl gatto dorme sul divano. Il cane è **molto** felice."
+                   "\n\n- Una lista & altro\n- Seconda voce\n", encoding="utf-8")
+    assert _cli("translate", str(tmp_path), "--engine", "apertium", "--from", "it")[0] == 0
+    output = tmp_path / "a.en.md"
+    with Cache.open(tmp_path) as cache:
+        written = cache.memory.written(cache.output_key(output))
+    assert written is not None
+    outs = {src: out for _, src, out, _ in written.segments}
+    text = output.read_text(encoding="utf-8")
+    bold = text.index("**")  # the segment with inline markup: edited, not learnable
+    text = text[:bold + 2] + "X" + text[bold + 2:]
+    text = text.replace(outs["Il gatto dorme sul divano."], "The cat is asleep on the couch.")
+    output.write_text(text.replace(outs["Seconda voce"], "Second item"), encoding="utf-8")
+    code, out = _cli("learn", str(tmp_path))
+    assert code == 0, out
+    assert "2 corrections (stored, 2 new)" in out
+    assert "not learned: 1 edits outside the segments that can be learned" in out
+    with Cache.open(tmp_path) as cache:
+        assert sorted(e.target for e in cache.memory.entries()) == [
+            "Second item", "The cat is asleep on the couch."]
+
+
+def test_an_output_written_before_the_memory_is_aligned_from_the_cache(tree: Path) -> None:
+    import sqlite3
+
+    output = _output(tree)
+    _replace_sentence(output, FIRST, FIXED_FIRST)
+    conn = sqlite3.connect(tree / ".translate-cache" / "cache.sqlite3")
+    conn.execute("DELETE FROM written")  # as an output written by an older translate
+    conn.commit()
+    conn.close()
+    code, out = _cli("learn", str(tree))
+    assert code == 0 and "1 corrections (stored, 1 new)" in out, out
+    assert _cli("cache", "clear", str(tree))[0] == 0  # keeps the memory, not the cache
+    # another edit now: neither the memory nor the cache knows the segments as written
+    output.write_text(output.read_text(encoding="utf-8") + "x", encoding="utf-8")
+    code, out = _cli("learn", str(tree))
+    assert code == 1 and "no longer" in out
+    with Cache.open(tree) as cache:
+        assert [e.target for e in cache.memory.entries()] == [FIXED_FIRST]

@@ -19,10 +19,12 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from translate.cache.caches import CacheSet
 from translate.cache.memory import MemoryEntry, Written
 from translate.cache.outputs import file_sha256, read_record
+from translate.cache.store import Cache
 from translate.errors import InputError, TranslateError
 from translate.formats.base import Format, run_format
 from translate.formats.inline import TOKEN
@@ -49,6 +51,8 @@ class LearnedFile:
         entries: The corrections found (stored unless a dry run).
         uncertain: Segment numbers (1-based) whose edit could not be aligned, and why.
         stored: How many entries were new in the memory.
+        outside: Edits outside every learnable segment (the layout, or a segment with
+            inline markup): reported, not learned.
     """
 
     output: str
@@ -57,6 +61,7 @@ class LearnedFile:
     entries: list[MemoryEntry] = field(default_factory=list)
     uncertain: list[tuple[int, str]] = field(default_factory=list)
     stored: int = 0
+    outside: int = 0
 
 
 @dataclass
@@ -90,9 +95,13 @@ class LearnReport:
                        + ("" if self.dry_run else f", {f.stored} new") + ")")
             out.extend(f"  segment: {e.source!r} -> {e.target!r}" for e in f.entries)
             out.extend(f"  not learned: segment {n}: {why}" for n, why in f.uncertain)
+            if f.outside:
+                out.append(f"  not learned: {f.outside} edits outside the segments that can "
+                           "be learned (layout, or segments with inline markup)")
         out.append(f"learn: {self.learned} corrections from "
                    f"{sum(1 for f in self.files if f.status == 'learned')} edited outputs, "
                    f"{self.uncertain} edited segments not aligned (skipped), "
+                   f"{sum(f.outside for f in self.files)} edits outside learnable segments, "
                    f"{sum(1 for f in self.files if f.status == 'skipped')} outputs skipped")
         return out
 
@@ -147,29 +156,28 @@ def _learn_one(source: Path, target: str, caches: CacheSet, dry_run: bool) -> Le
                             "cannot be aligned to the old segments")
             return found
         cache = caches.for_path(source)
-        written = cache.memory.written(cache.output_key(output)) if cache else None
-        if written is None or written.output_sha256 != record.get("output_sha256"):
-            found.reason = ("the segments it was written from are not known (written "
-                            "before translate kept them, or by another run since); "
-                            "translate it again with --force, then edit")
+        if cache is None:
+            found.reason = "no cache here: the segments it was written from are not known"
             return found
-        pieces = _aligned(source, data, record, written, target)
+        pieces, written = _aligned(source, data, record, cache, output, target)
         edited = _decode(output.read_bytes(), record)
-        entries, found.uncertain = _corrections(pieces, written, edited, target)
+        entries, found.uncertain, found.outside = _corrections(pieces, written, edited,
+                                                               target)
     except (OSError, TranslateError) as exc:
         found.reason = exc.message if isinstance(exc, TranslateError) else str(exc)
         return found
     mtime = output.stat().st_mtime
-    place = cache.output_key(output) if cache else output.name
+    place = cache.output_key(output)
     found.entries = [MemoryEntry(e.source_lang, e.target_lang, e.source, e.target, "human",
                                  mtime, place) for e in entries]
-    found.status = "learned" if found.entries or found.uncertain else "unchanged"
-    if found.entries and not dry_run and cache is not None:
+    found.status = ("learned" if found.entries or found.uncertain or found.outside
+                    else "unchanged")
+    if found.entries and not dry_run:
         found.stored = cache.memory.add(found.entries)
     return found
 
 
-def _decode(data: bytes, record: dict[str, object]) -> str:
+def _decode(data: bytes, record: dict[str, Any]) -> str:
     """An output's text, read as it was written (its input's encoding)."""
     encoding = record.get("encoding")
     try:
@@ -183,44 +191,81 @@ def _decode(data: bytes, record: dict[str, object]) -> str:
 Pieces = list[str | int]
 
 
-def _aligned(source: Path, data: bytes, record: dict[str, object], written: Written,
-             target: str) -> tuple[str, Pieces]:
-    """The written output's text and where each learnable segment lies in it.
+def _aligned(source: Path, data: bytes, record: dict[str, Any], cache: Cache, output: Path,
+             target: str) -> tuple[Pieces, Written]:
+    """Where each learnable segment lies in the output as written, and the segments.
+
+    The segments as written come from the memory (kept when the output was written) or,
+    for an output written before that, from the cache under the record's signatures;
+    either way they must write the very bytes the record hashed.
 
     Raises:
-        InputError: the segments as written no longer give the output's bytes.
+        InputError: the segments as written are not known, or no longer give the
+            output's bytes.
     """
     fmt = run_format(source)
-    encoding = record.get("encoding")
-    enc = str(encoding) if encoding else None
+    enc = str(record["encoding"]) if record.get("encoding") else None
     doc = decode_input(fmt, data, str(source), enc)
-    langs = sorted({lang for lang, *_ in written.segments})
-    parsed, _ = read_parsed(fmt, data, str(source), doc,
-                            langs[0] if len(langs) == 1 else "auto", enc)
+    recorded = record.get("languages") or ["auto"]
+    parsed, planned = read_parsed(fmt, data, str(source), doc,
+                                  recorded[0] if len(recorded) == 1 else "auto", enc)
+    written = cache.memory.written(cache.output_key(output))
+    if written is None or written.output_sha256 != record.get("output_sha256") or tuple(
+            src for _, src, _, _ in written.segments) != tuple(parsed.segments):
+        langs = [planned.paragraphs.get(p, planned.document) for p in parsed.paragraphs]
+        written = _from_cache(cache, record, parsed.segments, langs, target)
     outputs = [out for _, _, out, _ in written.segments]
-    if tuple(parsed.segments) != tuple(src for _, src, _, _ in written.segments) or sha256(
-            fmt.write(parsed, outputs, target).data) != record.get("output_sha256"):
-        raise InputError("its segments no longer give the output as it was written; "
-                         "translate it again with --force, then edit")
+    if sha256(fmt.write(parsed, outputs, target).data) != record.get("output_sha256"):
+        raise InputError("the segments it was written from are no longer known (the cache "
+                         "was cleared, or the output was written by an older translate): "
+                         "the edit cannot be aligned; translate it again with --force, "
+                         "then edit")
     text = _decode(fmt.write(parsed, outputs, target).data, record)
     # segments with inline markup, or that the format escapes, stay in the skeleton
     candidates = {i for i, out in enumerate(outputs) if not TOKEN.search(out) and out}
     for _ in range(2):
         pieces = _walk(fmt, parsed, outputs, candidates, target, record, text)
         if pieces is not None:
-            return text, pieces
+            return pieces, written
         candidates = _verbatim(fmt, parsed, outputs, candidates, target, record, text)
-    return text, [text]  # nothing learnable: every edit is reported as not aligned
+    return [text], written  # nothing learnable: every edit is reported as not aligned
+
+
+def _from_cache(cache: Cache, record: dict[str, Any], segments: Sequence[str],
+                langs: list[str], target: str) -> Written:
+    """The segments as written, from the cache entries of the record's signatures."""
+    signatures: dict[str, str] = record.get("signatures") or {}
+    rows: list[tuple[str, str, str, str]] = []
+    by_lang: dict[str, dict[str, str]] = {}
+    for lang in set(langs) - {target}:
+        current = {s: s for s, lg in zip(segments, langs, strict=True) if lg == lang}
+        here = lang
+        while here != target and current:
+            key = next((k for k in signatures if k.startswith(f"{here}-")), None)
+            if key is None:
+                current = {}
+                break
+            found = cache.get_many(signatures[key], set(current.values()))
+            current = {s: found[m] for s, m in current.items() if m in found}
+            here = key.split("-", 1)[1]
+        by_lang[lang] = current
+    for src, lang in zip(segments, langs, strict=True):
+        out = src if lang == target else by_lang.get(lang, {}).get(src)
+        if out is None:
+            raise InputError("the segments it was written from are no longer in the cache; "
+                             "translate it again with --force, then edit")
+        rows.append((lang, src, out, "same" if lang == target else "model"))
+    return Written(str(record.get("output_sha256")), target, tuple(rows))
 
 
 def _template(fmt: Format, parsed: object, outputs: list[str], marked: set[int],
-              target: str, record: dict[str, object]) -> str:
+              target: str, record: dict[str, Any]) -> str:
     texts = [_MARK.format(i) if i in marked else out for i, out in enumerate(outputs)]
     return _decode(fmt.write(parsed, texts, target).data, record)  # type: ignore[arg-type]
 
 
 def _walk(fmt: Format, parsed: object, outputs: list[str], marked: set[int], target: str,
-          record: dict[str, object], text: str) -> Pieces | None:
+          record: dict[str, Any], text: str) -> Pieces | None:
     """The output as skeleton and segments, or ``None`` when a marked one is not verbatim."""
     try:
         template = _template(fmt, parsed, outputs, marked, target, record)
@@ -239,7 +284,7 @@ def _walk(fmt: Format, parsed: object, outputs: list[str], marked: set[int], tar
 
 
 def _verbatim(fmt: Format, parsed: object, outputs: list[str], marked: set[int],
-              target: str, record: dict[str, object], text: str) -> set[int]:
+              target: str, record: dict[str, Any], text: str) -> set[int]:
     """The marked segments that the output holds exactly as translated (not escaped)."""
     try:
         template = _template(fmt, parsed, outputs, marked, target, record)
@@ -264,10 +309,9 @@ def _verbatim(fmt: Format, parsed: object, outputs: list[str], marked: set[int],
     return keep
 
 
-def _corrections(aligned: tuple[str, Pieces], written: Written, edited: str, target: str,
-                 ) -> tuple[list[MemoryEntry], list[tuple[int, str]]]:
+def _corrections(pieces: Pieces, written: Written, edited: str, target: str,
+                 ) -> tuple[list[MemoryEntry], list[tuple[int, str]], int]:
     """The segments whose text the edit changed, and those it changed uncertainly."""
-    _, pieces = aligned
     old_tokens: list[str] = []
     owner: list[int] = []  # per old token: its segment index, -1 for skeleton
     spans: dict[int, tuple[int, int]] = {}  # segment -> (first token, end token)
@@ -281,6 +325,7 @@ def _corrections(aligned: tuple[str, Pieces], written: Written, edited: str, tar
     new_tokens = _WORDS.findall(edited)
     changes: dict[int, list[tuple[int, int, list[str]]]] = {}
     uncertain: dict[int, str] = {}
+    outside = 0
     matcher = difflib.SequenceMatcher(None, old_tokens, new_tokens, autojunk=False)
     for tag, a, b, c, d in matcher.get_opcodes():
         if tag == "equal":
@@ -290,6 +335,7 @@ def _corrections(aligned: tuple[str, Pieces], written: Written, edited: str, tar
             changes.setdefault(inside, []).append((a, b, new_tokens[c:d]))
             continue
         touched = {owner[k] for k in range(max(a - 1, 0), min(b + 1, len(owner)))} - {-1}
+        outside += not touched
         for index in touched:
             uncertain.setdefault(index, "the edit crosses its boundary (paragraphs or "
                                         "sentences merged or split, or layout changed)")
@@ -309,7 +355,7 @@ def _corrections(aligned: tuple[str, Pieces], written: Written, edited: str, tar
             uncertain[index] = "a line break was added or removed (split or merged)"
         elif fixed != out and lang != target:
             entries.append(MemoryEntry(lang, target, source, fixed, "human"))
-    return entries, sorted((i + 1, why) for i, why in uncertain.items())
+    return entries, sorted((i + 1, why) for i, why in uncertain.items()), outside
 
 
 def _inside(spans: dict[int, tuple[int, int]], owner: list[int], a: int, b: int,
