@@ -218,3 +218,31 @@ def test_an_output_written_before_the_memory_is_aligned_from_the_cache(tree: Pat
     assert code == 1 and "no longer" in out
     with Cache.open(tree) as cache:
         assert [e.target for e in cache.memory.entries()] == [FIXED_FIRST]
+
+
+def test_learn_and_a_run_on_the_same_tree_at_once_lose_nothing(tree: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    _replace_sentence(_output(tree), FIRST, FIXED_FIRST)
+    _replace_sentence(_output(tree), SECOND, FIXED_SECOND)
+    new = tree / "new"
+    new.mkdir()
+    for i in range(30):
+        (new / f"n{i}.txt").write_text(f"Il documento numero {i} parla di Milano.\n",
+                                       encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    run = subprocess.Popen([sys.executable, "-m", "translate", str(new), "--engine",
+                            "apertium", "--from", "it", "-q"], env=env)
+    learn = subprocess.Popen([sys.executable, "-m", "translate", "learn", str(tree)], env=env,
+                             stdout=subprocess.PIPE, text=True)
+    assert run.wait(timeout=300) == 0
+    out, _ = learn.communicate(timeout=300)
+    assert learn.returncode == 0, out
+    with Cache.open(tree) as cache:
+        assert sorted(e.target for e in cache.memory.entries()) == sorted(
+            [FIXED_FIRST, FIXED_SECOND])
+        assert all(cache.memory.written(cache.output_key(new / f"n{i}.en.txt"))
+                   for i in range(30))
+    assert len(list(new.glob("*.en.txt"))) == 30

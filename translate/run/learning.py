@@ -46,7 +46,8 @@ class LearnedFile:
 
     Attributes:
         output: The output (relative to the working directory).
-        status: ``learned``, ``unchanged`` (not edited) or ``skipped`` (cannot align).
+        status: ``learned``, ``unchanged`` (not edited, or no output), ``foreign`` (a
+            file translate did not write) or ``skipped`` (edited, but cannot be aligned).
         reason: Why it was skipped.
         entries: The corrections found (stored unless a dry run).
         uncertain: Segment numbers (1-based) whose edit could not be aligned, and why.
@@ -86,7 +87,7 @@ class LearnReport:
         out: list[str] = []
         verb = "would store" if self.dry_run else "stored"
         for f in self.files:
-            if f.status == "skipped":
+            if f.status in ("skipped", "foreign"):
                 out.append(f"skipped: {f.output}: {f.reason}")
                 continue
             if f.status == "unchanged":
@@ -144,7 +145,8 @@ def _learn_one(source: Path, target: str, caches: CacheSet, dry_run: bool) -> Le
     try:
         record = read_record(output)
         if record is None or record.get("kind", "translation") != "translation":
-            found.reason = "no translation written by translate"
+            found.status = "unchanged" if not output.exists() else "foreign"
+            found.reason = "not written by translate: nothing to learn from"
             return found
         seen = file_sha256(output)
         if seen is None or seen == record.get("output_sha256"):
