@@ -39,7 +39,9 @@ def tree(tmp_path: Path) -> Path:
 
 
 def _output(tree: Path) -> Path:
-    return next(tree.glob("*.en.txt"))
+    """The translation of the seed article."""
+    seed = next(SEEDS.glob("*.txt"))
+    return tree / f"{seed.stem}.en.txt"
 
 
 def _replace_sentence(path: Path, source: str, new: str) -> None:
@@ -246,3 +248,19 @@ def test_learn_and_a_run_on_the_same_tree_at_once_lose_nothing(tree: Path) -> No
         assert all(cache.memory.written(cache.output_key(new / f"n{i}.en.txt"))
                    for i in range(30))
     assert len(list(new.glob("*.en.txt"))) == 30
+
+
+def test_an_up_to_date_output_gets_a_correction_learnt_later(tree: Path) -> None:
+    other = tree / "other.txt"
+    other.write_text(f"{FIRST}\n\nIl cane abbaia.\n", encoding="utf-8")
+    assert _cli("translate", str(tree), "--engine", "apertium", "--from", "it")[0] == 0
+    assert FIXED_FIRST not in (tree / "other.en.txt").read_text(encoding="utf-8")
+    code, out = _cli("translate", str(tree), "--engine", "apertium", "--from", "it")
+    assert "0 translated, 2 up to date" in out  # nothing learnt: nothing made again
+    _replace_sentence(_output(tree), FIRST, FIXED_FIRST)
+    assert _cli("learn", str(tree))[0] == 0
+    code, out = _cli("translate", str(tree), "--engine", "apertium", "--from", "it")
+    assert code == 0 and "1 translated" in out and "0 to the model" in out, out
+    assert (tree / "other.en.txt").read_text(encoding="utf-8").startswith(FIXED_FIRST)
+    code, out = _cli("translate", str(tree), "--engine", "apertium", "--from", "it")
+    assert "0 translated, 2 up to date" in out, out  # then up to date again (and kept)

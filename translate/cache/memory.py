@@ -251,6 +251,17 @@ class Memory:
 
         return int(self._run(write))
 
+    def generation(self) -> str:
+        """Changes whenever an answering (human or import) entry is added or removed.
+
+        Ids are never reused, so (count, largest id) differs after any addition (a
+        larger id) or removal alone (a smaller count).
+        """
+        count, top = self._run(lambda conn: conn.execute(
+            "SELECT count(*), max(id) FROM memory WHERE origin IN ('human', 'import')"
+        ).fetchone())
+        return f"{count}:{top}" if count else "none"
+
     def stats(self) -> dict[str, Any]:
         """Entries by origin and by language pair, and the conflicts' count."""
         def read(conn: sqlite3.Connection) -> tuple[list[Any], list[Any], int]:

@@ -18,12 +18,13 @@ from translate.errors import CacheError
 APP_ID = 0x7472_6E73  # "trns": marks the file as ours
 SCHEMA_VERSION = 4
 # The translation memory (translate.cache.memory): human work, kept by `cache clear`.
-# `memory`: one row per (languages, source, origin, target, where from); `written`: each
+# `memory`: one row per (languages, source, origin, target, where from), ids never
+# reused (AUTOINCREMENT: `Memory.generation` tells any change); `written`: each
 # output's segments as written, so `translate learn` can align a hand edit to them.
 MEMORY_SCHEMA = """
 CREATE TABLE IF NOT EXISTS memory (
-    id INTEGER PRIMARY KEY, source_lang TEXT NOT NULL, target_lang TEXT NOT NULL,
-    source_key TEXT NOT NULL, source TEXT NOT NULL, target_key TEXT NOT NULL,
+    id INTEGER PRIMARY KEY AUTOINCREMENT, source_lang TEXT NOT NULL,
+    target_lang TEXT NOT NULL, source_key TEXT NOT NULL, source TEXT NOT NULL, target_key TEXT NOT NULL,
     target TEXT NOT NULL, origin TEXT NOT NULL, created REAL NOT NULL,
     place TEXT NOT NULL DEFAULT '',
     UNIQUE (source_lang, target_lang, source_key, origin, target_key, place));

@@ -11,10 +11,13 @@ to them. Fuzzy matches are never used here: the review page shows them as sugges
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
 from translate.cache.memory import MemoryEntry, Written
+from translate.cache.outputs import Decision, OutputPlan
+from translate.cache.store import Cache
 from translate.errors import CacheError
 from translate.models.routing import Route
 from translate.run.report import FileResult
@@ -42,6 +45,7 @@ class MemoryLayer:
         self.enabled = enabled
         self.dry_run = dry_run
         self.warnings: list[str] = []
+        self._generations: dict[int, str] = {}  # id(cache) -> generation, once per run
 
     def answer(self, works: Sequence[Work]) -> dict[int, Hits]:
         """The memory's answers for each work (by ``id(work)``); counts them per file."""
@@ -94,6 +98,33 @@ class MemoryLayer:
             else:
                 missing += 1
         return missing if missing else texts
+
+    def generation(self, cache: Cache | None) -> str:
+        """The memory's state as an output's record keeps it (``off``: not used)."""
+        if not self.enabled or cache is None:
+            return "off"
+        if id(cache) not in self._generations:
+            try:
+                self._generations[id(cache)] = cache.memory.generation()
+            except CacheError as exc:
+                self._warn(f"translation memory not used: {exc.message}")
+                self._generations[id(cache)] = "off"
+        return self._generations[id(cache)]
+
+    def settle(self, plan: OutputPlan, cache: Cache | None) -> OutputPlan:
+        """``plan``, made a rewrite when its output is up to date but the memory changed.
+
+        An output written before a correction was learnt (or with another memory) is
+        made again (from the cache, mostly) so that the correction reaches it too.
+        """
+        if (plan.decision != Decision.UP_TO_DATE or plan.record is None or not self.enabled
+                or cache is None):
+            return plan
+        current = self.generation(cache)
+        recorded = plan.record.get("memory", "none")  # older records: no memory then
+        if recorded == current or (current in ("none", "off") and recorded in ("none", "off")):
+            return plan
+        return dataclasses.replace(plan, decision=Decision.WRITE)
 
     def remember(self, work: Work, texts: Sequence[str], hits: Hits, data: bytes) -> None:
         """Keep ``work``'s segments as written (for ``translate learn``)."""

@@ -197,7 +197,8 @@ class Pipeline:
         try:
             cache = self.caches.for_path(path)
             legacy = cache.manifest(out) if cache is not None else None
-            plan = plan_output(out, input_sha, self.options.force, legacy)
+            plan = self.memory.settle(plan_output(out, input_sha, self.options.force, legacy),
+                                      cache)  # a changed memory: made again
             if self._settled(plan, path, out, result, doc.encoding):
                 return None
             detected = self._planned.detected.pop(path, None)
@@ -259,6 +260,7 @@ class Pipeline:
                 self._fail(work.result, f"the model returned no output for {texts} segments")
                 continue
             record = file_flags(work, self.report, self.routes.signals, self.checking)
+            record["memory"] = self.memory.generation(work.cache)
             data = self._write(work, work.fmt.write(work.seg, texts, self.options.target),
                                record)
             if data is not None:
