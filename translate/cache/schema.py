@@ -24,8 +24,8 @@ SCHEMA_VERSION = 4
 MEMORY_SCHEMA = """
 CREATE TABLE IF NOT EXISTS memory (
     id INTEGER PRIMARY KEY AUTOINCREMENT, source_lang TEXT NOT NULL,
-    target_lang TEXT NOT NULL, source_key TEXT NOT NULL, source TEXT NOT NULL, target_key TEXT NOT NULL,
-    target TEXT NOT NULL, origin TEXT NOT NULL, created REAL NOT NULL,
+    target_lang TEXT NOT NULL, source_key TEXT NOT NULL, source TEXT NOT NULL,
+    target_key TEXT NOT NULL, target TEXT NOT NULL, origin TEXT NOT NULL, created REAL NOT NULL,
     place TEXT NOT NULL DEFAULT '',
     UNIQUE (source_lang, target_lang, source_key, origin, target_key, place));
 CREATE INDEX IF NOT EXISTS memory_lookup ON memory (source_lang, target_lang, source_key);
