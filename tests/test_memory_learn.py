@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from tests.report_schema import validate_report
 from tests.system_tools import require_program
 from translate import Options, Session
 from translate.cache.store import Cache
@@ -73,7 +74,9 @@ def test_end_to_end_a_correction_reaches_the_next_document(tree: Path) -> None:
     english = (tree / "secondo.en.txt").read_text(encoding="utf-8")
     assert english.startswith(FIXED_FIRST + " ")
     assert "cat" in english and "dog" in english  # the rest went to the model
-    files = {Path(f["path"]).name: f for f in json.loads(report.read_text())["files"]}
+    data = json.loads(report.read_text())
+    validate_report(data)
+    files = {Path(f["path"]).name: f for f in data["files"]}
     assert files["secondo.txt"]["details"]["memory"] == {"human": 1}
     assert files["secondo.txt"]["segments"] == 3
     assert files["secondo.txt"]["model_segments"] == 2  # 0 model calls for the memory's
