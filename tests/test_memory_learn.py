@@ -267,3 +267,13 @@ def test_an_up_to_date_output_gets_a_correction_learnt_later(tree: Path) -> None
     assert (tree / "other.en.txt").read_text(encoding="utf-8").startswith(FIXED_FIRST)
     code, out = _cli("translate", str(tree), "--engine", "apertium", "--from", "it")
     assert "0 translated, 2 up to date" in out, out  # then up to date again (and kept)
+
+
+def test_learn_accounts_for_every_path(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("Ciao.\n", encoding="utf-8")  # not translated yet
+    (tmp_path / "b.en.txt").write_text("Mine.\n", encoding="utf-8")  # a person's file
+    code, out = _cli("learn", str(tmp_path / "a.txt"), str(tmp_path / "b.en.txt"))
+    assert code == 0, out
+    assert "0 corrections" in out and "b.en.txt" not in out  # an input, with no output
+    code, out = _cli("learn", str(tmp_path / "missing"))
+    assert code == 1 and "missing: no such file or folder" in out

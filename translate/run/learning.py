@@ -28,7 +28,7 @@ from translate.cache.store import Cache
 from translate.errors import InputError, TranslateError
 from translate.formats.base import Format, run_format
 from translate.formats.inline import TOKEN
-from translate.run.inputs import collect_inputs
+from translate.run.inputs import Inputs, collect_inputs
 from translate.run.reading import decode_input, read_parsed
 from translate.run.report import relative
 from translate.text.documents import decode_bytes, output_path, read_regular, sha256
@@ -119,15 +119,17 @@ def learn(paths: Sequence[str | Path], target: str = "en", glob: str | None = No
     """
     report = LearnReport(dry_run=dry_run)
     caches = CacheSet(use_cache=True, dry_run=dry_run)
+    inputs = _sources(paths, glob)
+    report.files += [LearnedFile(r.path, "skipped", r.reason) for r in inputs.skipped]
     try:
-        for source in _sources(paths, glob):
+        for source in inputs.files:
             report.files.append(_learn_one(source, target, caches, dry_run))
     finally:
         caches.close()
     return report
 
 
-def _sources(paths: Sequence[str | Path], glob: str | None) -> list[Path]:
+def _sources(paths: Sequence[str | Path], glob: str | None) -> Inputs:
     """The inputs of ``paths``; an output named is taken for its input."""
     named: list[str | Path] = []
     for raw in paths:
@@ -136,7 +138,7 @@ def _sources(paths: Sequence[str | Path], glob: str | None) -> list[Path]:
         named.append(path.parent / str(record["source"])
                      if record and record.get("kind", "translation") == "translation"
                      and record.get("source") else path)
-    return collect_inputs(named, glob).files
+    return collect_inputs(named, glob)
 
 
 def _learn_one(source: Path, target: str, caches: CacheSet, dry_run: bool) -> LearnedFile:
