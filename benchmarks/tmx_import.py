@@ -1,4 +1,4 @@
-"""TMX import benchmark: units per second and peak memory (VmHWM) for growing files.
+"""TMX import (and export) benchmark: units/s and peak memory (VmHWM), growing files.
 
 Writes TMX files of 10,000 and 100,000 units (or ``--units``), imports each into an
 empty tree in a fresh process, and prints units/s and that process's peak resident
@@ -36,8 +36,14 @@ start = time.perf_counter()
 with Cache.open(Path(sys.argv[2])) as cache:
     found = import_tmx(cache.memory, Path(sys.argv[1]))
 elapsed = time.perf_counter() - start
+peak = hwm()
+from translate.cache.tmx import write_tmx_file
+start = time.perf_counter()
+with Cache.open(Path(sys.argv[2])) as cache:
+    exported = write_tmx_file(cache.memory, Path(sys.argv[2]) / "out.tmx")
 print(json.dumps({"units": found.units, "stored": found.stored, "seconds": elapsed,
-                  "baseline_mib": baseline, "peak_mib": hwm()}))
+                  "baseline_mib": baseline, "peak_mib": peak, "exported": exported,
+                  "export_seconds": time.perf_counter() - start, "export_peak_mib": hwm()}))
 """
 
 
@@ -78,6 +84,9 @@ def main() -> None:
                   f"{got['seconds']:6.2f} s; peak RSS (VmHWM) {got['peak_mib']:.1f} MiB, "
                   f"baseline {got['baseline_mib']:.1f} MiB (+{above:.1f}); "
                   f"{got['stored']} stored")
+            print(f"{'':>8} export of {got['exported']} units: "
+                  f"{got['exported'] / got['export_seconds']:8.0f} units/s; peak RSS after it "
+                  f"{got['export_peak_mib']:.1f} MiB")
 
 
 if __name__ == "__main__":
