@@ -205,6 +205,28 @@ def test_markdown_plain_segments_are_learned_and_markup_edits_reported(tmp_path:
             "Second item", "The cat is asleep on the couch."]
 
 
+def test_html_segments_the_format_escapes_are_reported_the_others_learned(
+        tmp_path: Path) -> None:
+    require_program("apertium", "apertium apertium-cat-ita apertium-eng-cat")
+    (tmp_path / "a.html").write_text(
+        "<html><body><p>Il gatto &amp; il cane dormono.</p>\n<p>Il sole splende oggi.</p>"
+        "\n<p>La casa è grande.</p></body></html>\n", encoding="utf-8")
+    assert _cli("translate", str(tmp_path), "--engine", "apertium", "--from", "it")[0] == 0
+    output = tmp_path / "a.en.html"
+    with Cache.open(tmp_path) as cache:
+        written = cache.memory.written(cache.output_key(output))
+    assert written is not None
+    outs = [out for _, _, out, _ in written.segments]
+    text = output.read_text(encoding="utf-8")
+    assert outs[0].replace("&", "&amp;") in text  # escaped as written
+    text = text.replace(outs[0].replace("&", "&amp;"), "Cat &amp; dog are asleep.")
+    text = text.replace(outs[1], "The sun is shining today.")
+    output.write_text(text.replace(outs[2], "The house is large."), encoding="utf-8")
+    code, out = _cli("learn", str(tmp_path))
+    assert code == 0 and "2 corrections (stored, 2 new)" in out, out
+    assert "edits outside the segments that can be learned" in out  # the escaped one
+
+
 def test_an_output_written_before_the_memory_is_aligned_from_the_cache(tree: Path) -> None:
     import sqlite3
 

@@ -98,7 +98,8 @@ class LearnReport:
             out.extend(f"  not learned: segment {n}: {why}" for n, why in f.uncertain)
             if f.outside:
                 out.append(f"  not learned: {f.outside} edits outside the segments that can "
-                           "be learned (layout, or segments with inline markup)")
+                           "be learned (layout, segments with inline markup, or text the "
+                           "format escapes)")
         out.append(f"learn: {self.learned} corrections from "
                    f"{sum(1 for f in self.files if f.status == 'learned')} edited outputs, "
                    f"{self.uncertain} edited segments not aligned (skipped), "
@@ -304,12 +305,16 @@ def _verbatim(fmt: Format, parsed: object, outputs: list[str], marked: set[int],
             pos += len(part)
             continue
         out = outputs[int(part)]
-        if text.startswith(out, pos) and parts[k + 1:k + 2] and text.startswith(
-                parts[k + 1], pos + len(out)):
+        if text.startswith(out, pos) and text.startswith(parts[k + 1], pos + len(out)):
             keep.add(int(part))
             pos += len(out)
-        else:
+            continue
+        # written otherwise (escaped): skip to the skeleton after it; a wrong guess here
+        # only costs learning, since _walk proves the next split against the text
+        after = text.find(parts[k + 1], pos) if parts[k + 1] else -1
+        if after < 0:
             return keep
+        pos = after
     return keep
 
 
