@@ -164,10 +164,19 @@ def cache_clear(path: PathArg = Path(".")) -> None:
 def _clear_keeping_memory(root: Path) -> tuple[int, int] | None:
     """Clear the cache in place when its memory holds entries (else ``None``)."""
     from translate.cache.memory import clear_keeping_memory, memory_size
+    from translate.cache.store import CACHE_DIR
 
-    if not memory_size(root):
+    kept = memory_size(root)
+    if not kept:
         return None
-    return clear_keeping_memory(root)
+    done = clear_keeping_memory(root)
+    if done is None:  # never delete human work along with the cache
+        raise TranslateError(
+            f"cannot clear the cache at {root / CACHE_DIR} in place, and deleting its files "
+            f"would lose its translation memory ({kept} entries)",
+            f"export it first (translate memory export {root} -o memory.tmx), or try again "
+            "when no other run is using the cache")
+    return done
 
 
 models_app = typer.Typer(help="List, download and check the models in the registry.",
