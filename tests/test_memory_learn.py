@@ -299,3 +299,25 @@ def test_learn_accounts_for_every_path(tmp_path: Path) -> None:
     assert "0 corrections" in out and "b.en.txt" not in out  # an input, with no output
     code, out = _cli("learn", str(tmp_path / "missing"))
     assert code == 1 and "missing: no such file or folder" in out
+
+
+def test_alignment_of_a_long_output_finds_each_edit_and_each_merge() -> None:
+    from translate.cache.memory import Written
+    from translate.run.learning import _corrections
+
+    count = 6000
+    rows = tuple(("it", f"Frase {i}.", f"This is sentence number {i} of the text.", "model")
+                 for i in range(count))
+    pieces: list[str | int] = []
+    for i in range(count):
+        pieces += [i, "\n\n" if i % 3 == 2 else " "]
+    text = "".join(rows[p][2] if isinstance(p, int) else p for p in pieces)
+    edited = (text.replace("sentence number 100 of", "line 100 in")
+              .replace("number 5990 of the text.", "number 5990 of this text.")
+              .replace("number 3002 of the text.\n\n", "number 3002 of the text. "))
+    entries, uncertain, outside = _corrections(pieces, Written("x", "en", rows), edited, "en")
+    assert [(e.source, e.target) for e in entries] == [
+        ("Frase 100.", "This is line 100 in the text."),
+        ("Frase 5990.", "This is sentence number 5990 of this text.")]
+    assert [n for n, _ in uncertain] == [3003, 3004]  # the paragraphs merged: not guessed
+    assert outside == 0

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +39,8 @@ __all__ = ["LearnReport", "LearnedFile", "learn"]
 _WORDS = re.compile(r"\w+|\s+|[^\w\s]", re.UNICODE)
 _MARK = "\ue000{}\ue001"  # private-use characters: no format changes or escapes them
 _MARKS = re.compile("\ue000(\\d+)\ue001")
+# The most tokens a changed run of lines may hold to be compared token by token.
+_MAX_BLOCK = 4000
 
 
 @dataclass
@@ -335,9 +338,12 @@ def _corrections(pieces: Pieces, written: Written, edited: str, target: str,
     changes: dict[int, list[tuple[int, int, list[str]]]] = {}
     uncertain: dict[int, str] = {}
     outside = 0
-    matcher = difflib.SequenceMatcher(None, old_tokens, new_tokens, autojunk=False)
-    for tag, a, b, c, d in matcher.get_opcodes():
-        if tag == "equal":
+    for a, b, c, d in _changed(old_tokens, new_tokens):
+        if b - a > _MAX_BLOCK or d - c > _MAX_BLOCK:
+            touched = {owner[k] for k in range(max(a - 1, 0), min(b + 1, len(owner)))}
+            for index in touched - {-1}:  # too large a change to align for certain
+                uncertain.setdefault(index, "rewritten too widely to align for certain")
+            outside += not touched - {-1}
             continue
         inside = _inside(spans, owner, a, b)
         if inside is not None:
@@ -365,6 +371,61 @@ def _corrections(pieces: Pieces, written: Written, edited: str, target: str,
         elif fixed != out and lang != target:
             entries.append(MemoryEntry(lang, target, source, fixed, "human"))
     return entries, sorted((i + 1, why) for i, why in uncertain.items()), outside
+
+
+def _changed(old: list[str], new: list[str]) -> list[tuple[int, int, int, int]]:
+    """The changed token ranges ``(a, b, c, d)``: ``old[a:b]`` became ``new[c:d]``.
+
+    Lines found once in both texts, in the same order, are anchors (as in a patience
+    diff: fast however long the file); the tokens between two anchors are compared
+    one by one. A stretch of more than ``_MAX_BLOCK`` tokens is given as one change,
+    not compared (the time stays linear in the file's size; such a change is not
+    learnt).
+    """
+    old_lines, new_lines = _lines(old), _lines(new)
+    out: list[tuple[int, int, int, int]] = []
+    i = j = 0
+    for next_i, next_j in [*_anchors(old_lines, new_lines), (len(old_lines), len(new_lines))]:
+        a = old_lines[i][1] if i < len(old_lines) else len(old)
+        b = old_lines[next_i - 1][2] if next_i > i else a
+        c = new_lines[j][1] if j < len(new_lines) else len(new)
+        d = new_lines[next_j - 1][2] if next_j > j else c
+        i, j = next_i + 1, next_j + 1
+        if old[a:b] == new[c:d]:
+            continue
+        if b - a > _MAX_BLOCK or d - c > _MAX_BLOCK:
+            out.append((a, b, c, d))
+            continue
+        tokens = difflib.SequenceMatcher(None, old[a:b], new[c:d], autojunk=False)
+        out += [(a + ta, a + tb, c + tc, c + td)
+                for tag, ta, tb, tc, td in tokens.get_opcodes() if tag != "equal"]
+    return out
+
+
+def _anchors(old_lines: list[tuple[str, int, int]], new_lines: list[tuple[str, int, int]],
+             ) -> list[tuple[int, int]]:
+    """Pairs of line numbers (old, new) of the lines unique in both, kept in order."""
+    in_old = Counter(text for text, _, _ in old_lines)
+    in_new = Counter(text for text, _, _ in new_lines)
+    olds = [n for n, (t, _, _) in enumerate(old_lines) if in_old[t] == 1 == in_new[t]]
+    news = [n for n, (t, _, _) in enumerate(new_lines) if in_old[t] == 1 == in_new[t]]
+    matcher = difflib.SequenceMatcher(None, [old_lines[n][0] for n in olds],
+                                      [new_lines[n][0] for n in news], autojunk=False)
+    return [(olds[block.a + k], news[block.b + k])
+            for block in matcher.get_matching_blocks() for k in range(block.size)]
+
+
+def _lines(tokens: list[str]) -> list[tuple[str, int, int]]:
+    """Tokens grouped into lines: (the line's text, first token, end token)."""
+    lines: list[tuple[str, int, int]] = []
+    start = 0
+    for index, token in enumerate(tokens):
+        if "\n" in token:
+            lines.append(("".join(tokens[start:index + 1]), start, index + 1))
+            start = index + 1
+    if start < len(tokens):
+        lines.append(("".join(tokens[start:]), start, len(tokens)))
+    return lines
 
 
 def _inside(spans: dict[int, tuple[int, int]], owner: list[int], a: int, b: int,
