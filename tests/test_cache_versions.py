@@ -90,7 +90,7 @@ def test_schema_1_is_migrated_in_place(tmp_path) -> None:
     assert stats["entries"] == 1 and stats["outputs"] == 1
     assert stats["by_signature"][0]["id"] == "sig"
     conn = sqlite3.connect(db)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
     assert conn.execute("SELECT output FROM segments").fetchall() == [("output",)]
     columns = [row[1] for row in conn.execute("PRAGMA table_info(signatures)")]
     assert columns == ["id", "body", "last_used"]

@@ -37,6 +37,7 @@ ALIASES: dict[tuple[str, str], str] = {
     ("translate", "from"): "source",
     ("translate", "no_cache"): "!use_cache",
     ("translate", "no_retry"): "!retry",
+    ("translate", "no_memory"): "!memory",
     ("summarize", "to"): "target",
     ("summarize", "from"): "source",
     ("summarize", "no_cache"): "!use_cache",
@@ -94,6 +95,10 @@ class Options:
         review: Also write each input's review page (``X.txt.review.html``).
         check_roundtrip: Translate each output back and flag those far from the source
             (needs the reverse pair; costs a second model pass).
+        memory: Answer segments from the tree's translation memory (hand corrections
+            and imported TMX) before any model (``--no-memory``: off).
+        learn: Before translating, store the hand edits of outputs in the translation
+            memory (``translate learn``).
     """
 
     target: str = "en"
@@ -129,6 +134,9 @@ class Options:
     strict: bool = False
     review: bool = False
     check_roundtrip: bool = False
+    # translation memory (issue 24): translate.run.memory, translate.run.learning
+    memory: bool = True
+    learn: bool = False
 
     def __post_init__(self) -> None:
         if isinstance(self.models, str):  # a str is as good as a Path here

@@ -23,6 +23,7 @@ from translate.review.build import write_reviews
 from translate.run.distributed import RayRunner
 from translate.run.extractive import ExtractiveSummaries
 from translate.run.inputs import plan_languages
+from translate.run.learning import LearnReport, learn
 from translate.run.pipeline import JobOptions, Pipeline
 from translate.run.report import Progress, RunReport
 from translate.run.summary import Summarizer, SummaryRun
@@ -45,7 +46,7 @@ def job_options(options: Options) -> JobOptions:
     return JobOptions(target=options.target, source=options.source, glob=options.glob,
                       use_cache=options.use_cache, force=options.force,
                       dry_run=options.dry_run, encoding=encoding, retry=options.retry,
-                      check_roundtrip=options.check_roundtrip)
+                      check_roundtrip=options.check_roundtrip, memory=options.memory)
 
 
 def summary_options(options: Options) -> SummaryOptions:
@@ -242,7 +243,10 @@ class Session:
         options = options or self.options
         router = self.router(options)
         before = len(router.loads)
+        learned = self.learn(paths, options=options) if options.learn else None
         reports = self._run(paths, options, progress, translate_first)
+        if learned is not None and reports[0] is not None:
+            reports[0].notices.extend(learned.lines())
         for report in reports:
             if report is not None:  # this run's loads, not the session's earlier ones
                 report.models_loaded = report.models_loaded[before:]
@@ -272,6 +276,25 @@ class Session:
             router, summary, options.summary_model, force=options.force, runner=runner))
         both = SummaryRun(router, jobs, summarizer, progress, runner).run(files)
         return _distributed(both[0], runner), _distributed(both[1], runner)
+
+    # -- translation memory --------------------------------------------------------------
+
+    def learn(self, paths: Sequence[str | Path], *, options: Options | None = None,
+              dry_run: bool | None = None) -> LearnReport:
+        """Store the hand edits of the outputs of ``paths`` in their tree's memory.
+
+        Each segment a person changed in ``X.en.txt`` since the tool wrote it becomes a
+        ``human`` entry, used before any model by every later run on that tree. An edit
+        that cannot be aligned to its segments for certain is skipped and reported.
+
+        Args:
+            paths: Inputs, outputs (``X.en.txt``) or folders.
+            options: ``target`` and ``glob`` are used (default: the session's).
+            dry_run: List what would be stored (default: ``options.dry_run``).
+        """
+        options = options or self.options
+        return learn([str(p) for p in paths], options.target, options.glob,
+                     options.dry_run if dry_run is None else dry_run)
 
     # -- standard input ------------------------------------------------------------------
 

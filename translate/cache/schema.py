@@ -16,7 +16,23 @@ from pathlib import Path
 from translate.errors import CacheError
 
 APP_ID = 0x7472_6E73  # "trns": marks the file as ours
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
+# The translation memory (translate.cache.memory): human work, kept by `cache clear`.
+# `memory`: one row per (languages, source, origin, target, where from), ids never
+# reused (AUTOINCREMENT: `Memory.generation` tells any change); `written`: each
+# output's segments as written, so `translate learn` can align a hand edit to them.
+MEMORY_SCHEMA = """
+CREATE TABLE IF NOT EXISTS memory (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, source_lang TEXT NOT NULL,
+    target_lang TEXT NOT NULL, source_key TEXT NOT NULL, source TEXT NOT NULL,
+    target_key TEXT NOT NULL, target TEXT NOT NULL, origin TEXT NOT NULL, created REAL NOT NULL,
+    place TEXT NOT NULL DEFAULT '',
+    UNIQUE (source_lang, target_lang, source_key, origin, target_key, place));
+CREATE INDEX IF NOT EXISTS memory_lookup ON memory (source_lang, target_lang, source_key);
+CREATE TABLE IF NOT EXISTS written (
+    output TEXT PRIMARY KEY, output_sha256 TEXT NOT NULL, target TEXT NOT NULL,
+    body TEXT NOT NULL);
+"""
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS signatures (
     id TEXT PRIMARY KEY, body TEXT NOT NULL, last_used REAL NOT NULL DEFAULT 0);
@@ -29,7 +45,7 @@ CREATE TABLE IF NOT EXISTS manifests (output TEXT PRIMARY KEY, body TEXT NOT NUL
 CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY, finished REAL NOT NULL, hits INTEGER NOT NULL,
     misses INTEGER NOT NULL);
-"""
+""" + MEMORY_SCHEMA
 # version -> statements that bring a database of that version to the next one
 MIGRATIONS: dict[int, tuple[str, ...]] = {
     # 2: when each signature was last used, so `cache stats` can tell old ones apart
@@ -41,6 +57,8 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         "ALTER TABLE segments ADD COLUMN flags TEXT NOT NULL DEFAULT ''",
         "ALTER TABLE segments ADD COLUMN retried INTEGER NOT NULL DEFAULT 0",
         "ALTER TABLE segments ADD COLUMN checked TEXT NOT NULL DEFAULT ''"),
+    # 4: the translation memory and the segments of each output as written
+    3: tuple(filter(str.strip, MEMORY_SCHEMA.split(";"))),
 }
 
 

@@ -34,6 +34,7 @@ from translate.cache.files import (
     own_files,
     refuse_links,
 )
+from translate.cache.memory import Memory
 from translate.cache.schema import Entry, SchemaTooOld
 from translate.errors import CacheError
 
@@ -114,6 +115,15 @@ class Cache:
         cache = cls(root, conn)
         cache.warnings = warnings
         return cache
+
+    @property
+    def memory(self) -> Memory:
+        """The translation memory kept in this cache's database (``cache.memory``)."""
+        return Memory(self._run)
+
+    def output_key(self, output: Path) -> str:
+        """How the memory names an output: its path below the tree's root."""
+        return self._key(output)
 
     def close(self) -> None:
         """Close the database connection."""

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
+from translate.cli import memory as memory_commands
 from translate.cli import quality as quality_commands
 from translate.cli.common import (
     ComputeOpt,
@@ -141,6 +142,12 @@ def cache_clear(path: PathArg = Path(".")) -> None:
         if not folder.is_dir():
             echo_err(f"no cache at {folder}")
             return
+        kept = _clear_keeping_memory(root)
+        if kept is not None:
+            typer.echo(f"removed {kept[0]} entries from {folder}; kept the translation "
+                       f"memory ({kept[1]} entries: human work is not a cache; `translate "
+                       "memory remove` prunes it)")
+            return
         count = count_entries(root)
         try:
             removed = remove_files(folder)
@@ -152,6 +159,24 @@ def cache_clear(path: PathArg = Path(".")) -> None:
         return
     what = "a cache that could not be read" if count is None else f"{count} entries"
     typer.echo(f"removed {what} from {folder} ({len(removed)} files)")
+
+
+def _clear_keeping_memory(root: Path) -> tuple[int, int] | None:
+    """Clear the cache in place when its memory holds entries (else ``None``)."""
+    from translate.cache.memory import clear_keeping_memory, memory_size
+    from translate.cache.store import CACHE_DIR
+
+    kept = memory_size(root)
+    if not kept:
+        return None
+    done = clear_keeping_memory(root)
+    if done is None:  # never delete human work along with the cache
+        raise TranslateError(
+            f"cannot clear the cache at {root / CACHE_DIR} in place, and deleting its files "
+            f"would lose its translation memory ({kept} entries)",
+            f"export it first (translate memory export {root} -o memory.tmx), or try again "
+            "when no other run is using the cache")
+    return done
 
 
 models_app = typer.Typer(help="List, download and check the models in the registry.",
@@ -166,6 +191,7 @@ def _register_more(app: typer.Typer) -> None:
     if not any(c.name == "detect" for c in app.registered_commands):
         app.command("detect")(detect_command)
     quality_commands.register(app, models_app)
+    memory_commands.register(app)
 
 
 @models_app.command("list")

@@ -160,6 +160,12 @@ def translate_command(
     check_roundtrip: Annotated[bool, typer.Option(
         "--check-roundtrip", help="Translate each output back (needs the reverse pair) "
                                   "and flag those far from the source.")] = False,
+    no_memory: Annotated[bool, typer.Option(
+        "--no-memory", help="Do not answer segments from the translation memory (hand "
+                            "corrections, imported TMX).")] = False,
+    learn: Annotated[bool, typer.Option(
+        "--learn", help="First store the hand edits of outputs in the translation memory "
+                        "(as `translate learn PATH`).")] = False,
 ) -> None:
     """Translate files and folders; write X.en.txt next to each X.txt."""
     flags = dict(locals())

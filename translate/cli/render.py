@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from translate.run.memory import memory_counts
 from translate.run.report import RunReport, Status
 
 
@@ -63,6 +64,11 @@ def _render_totals(report: RunReport) -> None:
             + (", estimated: no tokenizer here)" if report.tokens_estimated else ")")
             if t["planned"] else "")
          + f"; {t['resplit_segments']} re-split, {t['truncated_tokens']} tokens truncated")
+    memory = memory_counts(report.files)
+    if memory:
+        echo(f"{_plural(sum(memory.values()), 'segment')} from memory ("
+             + ", ".join(f"{n} {origin}" if len(memory) > 1 else origin
+                         for origin, n in memory.items()) + "): no model for them")
     if not t["planned"] and t["segments"]:
         echo(f"quality: {t['flagged_segments']} segments flagged, {t['retried_segments']} "
              "retried" + (" (--report lists them by file and line; --review shows them)"

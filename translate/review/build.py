@@ -29,6 +29,7 @@ from translate.formats.inline import TOKEN
 from translate.models.signature import parse_signature
 from translate.quality.checks import CODES, check_segment
 from translate.review.links import link_summary
+from translate.review.memory import memory_view
 from translate.review.page import (
     ReviewHeader,
     ReviewPage,
@@ -74,9 +75,14 @@ def build_review(path: Path, target: str = "en") -> ReviewPage:
     translations = [e.output if e is not None else None for e in entries]
     recorded = _recorded_flags(record) if record.get("input_sha256") == sha256(data) else {}
     # inline markup travels as <x1>...</x1> placeholders: a reader wants the words
+    memo = memory_view(path, output, record, seg.segments, langs, target)
+    for i, text in enumerate(memo.texts):  # from memory: no cache entry, no model signals
+        if text is not None:
+            entries[i] = Entry(text)
     rows = tuple(ReviewRow(_words(source), _words(entry.output) if entry else "", paragraph,
                            _flags(source, entry, lang, target, recorded.get(number, ())),
-                           entry.score if entry else None, bool(entry and entry.retried))
+                           entry.score if entry else None, bool(entry and entry.retried),
+                           memo.origins[number - 1], memo.suggestions[number - 1])
                  for number, (source, entry, paragraph, lang) in enumerate(
                      zip(seg.segments, entries, seg.paragraphs, langs, strict=True), 1))
     notes = _notes(record, data, translations)

@@ -31,6 +31,10 @@ class ReviewRow:
     flags: tuple[str, ...] = ()
     score: float | None = None
     retried: bool = False
+    # translation memory (translate.review.memory): where the translation came from
+    # ('' : a model; human, import), and fuzzy matches as (score, target, origin)
+    origin: str = ""
+    suggestions: tuple[tuple[float, str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -165,8 +169,18 @@ def _row(number: int, row: ReviewRow, header: ReviewHeader, source_label: str,
             f'<div class="src" lang="{_e(header.source_lang)}" data-label="{_e(source_label)}">'
             f"{_e(row.source)}</div>"
             f'<div class="tgt" lang="{_e(header.target_lang)}" data-label="{_e(target_label)}">'
-            f"{cell(number, row) if cell else _e(row.translation)}</div>"
+            f"{cell(number, row) if cell else _e(row.translation)}{_memory(row)}</div>"
             f"{_reasons(row)}</div>")
+
+
+def _memory(row: ReviewRow) -> str:
+    """The row's origin when the memory gave it, and the memory's suggestions."""
+    origin = (f'<div class="origin">from memory ({_e(row.origin)})</div>'
+              if row.origin else "")
+    items = "".join(f"<li>{score:.0f}% ({_e(where)}): {_e(text)}</li>"
+                    for score, text, where in row.suggestions)
+    return origin + (f'<ul class="suggestions" title="translation memory: similar '
+                     f'sources, never used without you">{items}</ul>' if items else "")
 
 
 def _rows(page: ReviewPage, cell: Cell | None = None) -> str:

@@ -57,6 +57,8 @@ code { font: .85rem/1.4 ui-monospace, "SFMono-Regular", Menlo, Consolas, monospa
 .reasons { grid-column: 2 / -1; margin: 0; padding: 0; list-style: none;
   color: var(--flag); font-size: .85rem; }
 .reasons code { font-weight: 600; }
+.origin { font-size: .8em; color: #1a5e20; }
+.suggestions { font-size: .85em; color: #555; margin: .3em 0 0; padding-left: 1.2em; }
 .score { color: var(--muted); font-size: .8rem; }
 #only-flagged { position: absolute; opacity: 0; }
 label.controls { display: block; cursor: pointer; }

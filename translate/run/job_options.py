@@ -22,6 +22,7 @@ class JobOptions:
         encoding: Read inputs with this codec instead of detecting one (``--encoding``).
         retry: Generate failing segments once more (``--no-retry``: off).
         check_roundtrip: Translate outputs back and flag those far from the source.
+        memory: Answer segments from the tree's translation memory before any model.
 
     """
 
@@ -35,3 +36,4 @@ class JobOptions:
     encoding: str | None = None
     retry: bool = True
     check_roundtrip: bool = False
+    memory: bool = True  # the translation memory (translate.run.memory)

@@ -25,6 +25,7 @@ from translate.run.checking import Checking, LocalRunner
 from translate.run.flags import file_flags, note_flags
 from translate.run.inputs import Languages, collect_inputs
 from translate.run.job_options import JobOptions
+from translate.run.memory import MemoryLayer
 from translate.run.notes import file_warnings, note_parsed
 from translate.run.planning import Plan, plan_run
 from translate.run.reading import BINARY, decode_input, is_blank, read_parsed
@@ -72,6 +73,8 @@ class Pipeline:
                                   self.progress, target=self.options.target,
                                   force=self.options.force, dry_run=self.options.dry_run,
                                   checking=self.checking)
+        self.memory = MemoryLayer(self.options.target, self.options.memory,
+                                  self.options.dry_run)
         self.roundtrip = RoundTrip(router, self.runner, self.report, self.options.target,
                                    self.checking, self.options.force)
 
@@ -206,7 +209,8 @@ class Pipeline:
         try:
             cache = self.caches.for_path(path)
             legacy = cache.manifest(out) if cache is not None else None
-            plan = plan_output(out, input_sha, self.options.force, legacy)
+            plan = self.memory.settle(plan_output(out, input_sha, self.options.force, legacy),
+                                      cache)  # a changed memory: made again
             if self._settled(plan, path, out, result, doc.encoding):
                 return None
             detected = self._planned.detected.pop(path, None)
@@ -228,7 +232,7 @@ class Pipeline:
         result.language = ",".join(langs)
         result.segments = len(seg.segments)
         return Work(path, doc, seg, routes, out, cache, result, input_sha, langs, signature,
-                    plan, fmt)
+                    plan, fmt, seg_langs)
 
     def _tidy(self, folder: Path) -> None:
         """Remove stale temporary files an interrupted run left in ``folder`` (once)."""
@@ -257,8 +261,10 @@ class Pipeline:
     def _flush(self, works: list[Work]) -> None:
         if not works:
             return
-        outputs = self.routes.run({id(w): (w.seg, w.routes, w.cache) for w in works},
-                                   {id(w): w.result for w in works})
+        memo = self.memory.answer(works)  # exact human/imported matches: no model for them
+        outputs = self.routes.run({id(w): (*self.memory.remaining(w, memo.get(id(w), {})),
+                                           w.cache) for w in works},
+                                  {id(w): w.result for w in works})
         if not self.options.dry_run:
             self.roundtrip.flag(works, self.routes.signals)  # with --check-roundtrip
         for work in works:
@@ -266,20 +272,25 @@ class Pipeline:
                 work.result.status = Status.PLANNED
                 self._finish(work.result)
                 continue
-            texts = outputs_of(work.seg, work.routes, outputs)
+            texts = self.memory.assemble(work, memo.get(id(work), {}), outputs)
             if isinstance(texts, int):  # never the source text in place of a translation
                 self._fail(work.result, f"the model returned no output for {texts} segments")
                 continue
             record = file_flags(work, self.report, self.routes.signals, self.checking)
-            self._write(work, work.fmt.write(work.seg, texts, self.options.target), record)
+            record["memory"] = self.memory.generation(work.cache)
+            data = self._write(work, work.fmt.write(work.seg, texts, self.options.target),
+                               record)
+            if data is not None:
+                self.memory.remember(work, texts, memo.get(id(work), {}), data)
 
     # -- results -------------------------------------------------------------------------
 
-    def _write(self, work: Work, written: Written, record: dict[str, Any]) -> None:
+    def _write(self, work: Work, written: Written, record: dict[str, Any]) -> bytes | None:
         data = write_translation(work, written, self.options.target, self.router, record)
         self._finish(work.result)
         if self.on_output and data is not None:
             self.on_output(work.result, work.path.absolute(), data)
+        return data
 
     def _fail(self, result: FileResult, reason: str, hint: str | None = None) -> None:
         result.status = Status.FAILED
@@ -301,7 +312,8 @@ class Pipeline:
         counts = (None, None) if self.options.dry_run else (
             hits, self.report.totals()["model_segments"])
         # a cache rebuilt mid-run warns after the warnings taken when it was opened
-        self.report.warnings.extend(w for w in self.caches.close(*counts)
+        self.report.warnings.extend(w for w in [*self.caches.close(*counts),
+                                                *self.memory.warnings]
                                     if w not in self.report.warnings)
         self.report.elapsed_s = time.time() - self.report.started
         self.progress.close()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +51,7 @@ class Work:
     signature: dict[str, str]
     plan: OutputPlan
     fmt: Format  # reads the input and writes the output
+    segment_languages: list[str] = field(default_factory=list)  # one per segment (memory)
 
 
 def write_translation(work: Work, written: Written, target: str, router: Router,
