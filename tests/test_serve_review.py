@@ -18,7 +18,9 @@ import pytest
 from tests.cdp import Browser
 from tests.serve_helpers import ROOT, Server, serving
 from tests.system_tools import require_program
+from translate.cache.files import find_cache_root
 from translate.cache.outputs import read_record
+from translate.cache.store import Cache
 from translate.text.documents import sha256
 
 pytestmark = pytest.mark.slow
@@ -85,6 +87,15 @@ def test_edit_one_sentence_in_the_browser_and_save(served: tuple[Server, Path],
     # the saved correction counts as the tool's: a plain run keeps it, up to date
     assert translate_folder(folder).returncode == 0
     assert output.read_text(encoding="utf-8") == after
+    # ...and it is a human entry of the tree's memory, which a new document sharing the
+    # sentence gets before any model
+    with Cache.open(find_cache_root(output)) as cache:
+        entries = [e for e in cache.memory.entries() if e.origin == "human"]
+    assert [(e.source_lang, e.target_lang, e.target) for e in entries] == [("it", "en", FIX)]
+    assert entries[0].source == TEXT.split("\n\n")[0]
+    (folder / "altro.txt").write_text(TEXT.split("\n\n")[0] + "\n", encoding="utf-8")
+    assert translate_folder(folder).returncode == 0
+    assert (folder / "altro.en.txt").read_text(encoding="utf-8").strip() == FIX
 
 
 class _Evil(http.server.SimpleHTTPRequestHandler):
@@ -153,23 +164,18 @@ def test_save_checks_origin_token_host_and_ownership(served: tuple[Server, Path]
     assert httpx.get(url + "/review/../../etc/passwd").status_code in (403, 404)
 
 
-def test_store_correction_hands_the_output_to_the_memory_when_there_is_one(
+def test_store_correction_skips_a_segment_already_in_the_target_language(
         tmp_path: Path) -> None:
     pytest.importorskip("starlette")
+    from translate.review.correct import Saved
     from translate.serve.review import store_correction
 
-    class WithMemory:
-        def __init__(self) -> None:
-            self.learned: list[list[Path]] = []
-
-        def learn(self, paths: list[Path]) -> None:
-            self.learned.append(list(paths))
-
     output = tmp_path / "notizie.en.txt"
-    session = WithMemory()
-    assert store_correction(session, output) is True  # type: ignore[arg-type]
-    assert session.learned == [[output]]
-    assert store_correction(object(), output) is False  # type: ignore[arg-type]
+    assert store_correction(Saved(output, "Hello.", "en", "Hi."), "en") is False
+    assert store_correction(Saved(output, "Ciao.", "it", "Hello."), "en") is True
+    with Cache.open(find_cache_root(output)) as cache:
+        stored = [(e.source, e.target, e.origin, e.place) for e in cache.memory.entries()]
+    assert stored == [("Ciao.", "Hello.", "human", "notizie.en.txt")]
 
 
 def test_a_correction_keeps_inline_markup(tmp_path: Path) -> None:

@@ -25,7 +25,7 @@ from translate.review.build import _cached_entries, apply_corrections
 from translate.run.reading import decode_input, read_parsed
 from translate.text.documents import output_path, read_regular, sha256, write_atomic
 
-__all__ = ["CorrectionRefused", "Document", "read_document", "save_correction"]
+__all__ = ["CorrectionRefused", "Document", "Saved", "read_document", "save_correction"]
 
 
 class CorrectionRefused(InputError):
@@ -44,6 +44,7 @@ class Document:
         translations: Each segment's translation (``None``: not in the cache).
         record: The output's record.
         input_sha256: The hash of the input's bytes now.
+        languages: Each segment's source language.
     """
 
     path: Path
@@ -53,6 +54,24 @@ class Document:
     translations: list[str | None]
     record: dict[str, Any]
     input_sha256: str
+    languages: list[str]
+
+
+@dataclass(frozen=True)
+class Saved:
+    """A correction written into its output.
+
+    Attributes:
+        output: The output rewritten.
+        source: The corrected segment's source (placeholders kept).
+        source_lang: Its language.
+        translation: The correction.
+    """
+
+    output: Path
+    source: str
+    source_lang: str
+    translation: str
 
 
 def read_document(path: Path, target: str = "en") -> Document:
@@ -77,7 +96,7 @@ def read_document(path: Path, target: str = "en") -> Document:
     entries = apply_corrections(_cached_entries(path, record, parsed.segments, langs, target),
                                 record, parsed.segments)
     return Document(path, output, fmt, parsed, [e.output if e else None for e in entries],
-                    record, sha256(data))
+                    record, sha256(data), langs)
 
 
 def _check_owned(document: Document) -> None:
@@ -109,11 +128,11 @@ def _check_markup(old: str, new: str) -> None:
                          "keep each <xN>...</xN> around the words it marks")
 
 
-def save_correction(path: Path, number: int, text: str, target: str = "en") -> Path:
+def save_correction(path: Path, number: int, text: str, target: str = "en") -> Saved:
     """Write ``text`` as the translation of segment ``number`` (1-based) of input ``path``.
 
     Returns:
-        The output rewritten.
+        The output rewritten, with the segment's source and the correction.
 
     Raises:
         InputError: no such segment, a correction that drops markup, or an empty one.
@@ -146,4 +165,5 @@ def save_correction(path: Path, number: int, text: str, target: str = "en") -> P
                         "translation": text, "saved": time.time()})
     write_record(output, {**record, "output_sha256": sha256(data),
                           "corrections": sorted(corrections, key=lambda c: c["segment"])})
-    return output
+    return Saved(output, document.parsed.segments[number - 1], document.languages[number - 1],
+                 text)

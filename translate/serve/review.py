@@ -3,8 +3,8 @@
 ``GET /review/`` lists the inputs under the folder that have a translation the tool
 wrote; ``GET /review/PATH`` shows one's review page (``translate.review``) with a
 form under each translation. ``POST /review/save`` writes a correction into the output
-(``translate.review.correct``: the same ownership rules as a run) and hands the output
-to the translation memory (``store_correction``).
+(``translate.review.correct``: the same ownership rules as a run) and stores it in the
+tree's translation memory as a ``human`` entry (``store_correction``).
 
 Saving is protected against other sites: the form carries a token only this server's
 pages hold (an HMAC of the page's path under the server's secret), the request's
@@ -18,6 +18,7 @@ import hashlib
 import hmac
 import html
 import logging
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit
@@ -27,16 +28,23 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from translate.cache.files import find_cache_root
+from translate.cache.memory import MemoryEntry
 from translate.cache.outputs import read_record
+from translate.cache.store import Cache
 from translate.errors import InputError, TranslateError
 from translate.review.build import build_review
-from translate.review.correct import CorrectionRefused, read_document, save_correction
+from translate.review.correct import (
+    CorrectionRefused,
+    Saved,
+    read_document,
+    save_correction,
+)
 from translate.review.page import ReviewRow, render_review
 from translate.run.inputs import collect_inputs
 from translate.text.documents import output_path
 
 if TYPE_CHECKING:
-    from translate.api import Session
     from translate.serve.app import State
 
 log = logging.getLogger("translate.serve")
@@ -47,16 +55,22 @@ _STYLE = ("<style>.fix textarea{width:100%;box-sizing:border-box;font:inherit;ma
           ".fix button{margin-top:.2em}.served{background:#eef6ee;padding:.5em 1em}</style>")
 
 
-def store_correction(session: Session, output: Path) -> bool:
-    """Hand a corrected output to the translation memory, as ``human`` entries.
+def store_correction(saved: Saved, target: str) -> bool:
+    """Store a saved correction in its tree's translation memory, as a ``human`` entry.
 
-    The memory (``Session.learn``) may not be in this version of the library: then
-    nothing is stored and this says so by returning ``False``.
+    Every later run on that tree uses it before any model, as if ``translate learn``
+    had read the edit. A segment whose source is already in the target language is
+    not stored (a run never sends it to a model).
+
+    Returns:
+        Whether an entry was stored.
     """
-    learn = getattr(session, "learn", None)
-    if learn is None:
+    if saved.source_lang == target:
         return False
-    learn([output])
+    with Cache.open(find_cache_root(saved.output)) as cache:
+        entry = MemoryEntry(saved.source_lang, target, saved.source, saved.translation,
+                            "human", time.time(), cache.output_key(saved.output))
+        cache.memory.add([entry])
     return True
 
 
@@ -189,9 +203,9 @@ def _same_origin(request: Request, host: str) -> bool:
 
 
 def _save(state: State, path: Path, number: int, text: str) -> Path:
-    output = save_correction(path, number, text, state.config.target)
-    store_correction(state.session, output)
-    return output
+    saved = save_correction(path, number, text, state.config.target)
+    store_correction(saved, state.config.target)
+    return saved.output
 
 
 async def save(request: Request) -> Response:
