@@ -71,8 +71,9 @@ def _render_totals(report: RunReport) -> None:
         echo(f"warning: {t['length_limited_outputs']} outputs stopped at --max-new-tokens "
              "and may be incomplete; raise --max-new-tokens")
     if t["unknown_words"]:
-        echo(f"{t['unknown_words']} words the rule-based engine did not know (its marks "
-             "removed; the words are left as they were)")
+        echo(f"{_plural(t['unknown_words'], 'word')} the rule-based engine did not know "
+             "(marked in its output; the marks removed where the source had no such "
+             "character, and always inside URLs, e-mail addresses and numbers)")
     if t["redone_segments"]:
         echo(f"warning: {t['redone_segments']} segments were redone one at a time after "
              "their batch came back with a different count")
