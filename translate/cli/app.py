@@ -229,7 +229,7 @@ def _execute(paths: list[str], options: Options, report: Path | None, quiet: boo
     from translate.api import Session
     from translate.cli.render import render_report
 
-    with Session(options) as session:
+    with Session(options, hints="cli") as session:
         if paths == ["-"]:
             data = sys.stdin.buffer.read()
             out = (session.summarize_bytes(data, notify=echo_err) if options.summarize
