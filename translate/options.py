@@ -160,6 +160,10 @@ class Options:
                 if getattr(self, name) is not None}
 
 
+_NAMES = {str: "a string", bool: "True or False", int: "an integer", float: "a number",
+          Path: "a path"}
+
+
 def _check_types(options: Options) -> None:
     """Raise ``OptionTypeError`` naming the first field whose value has the wrong type."""
     optional = _optional_fields()
@@ -175,10 +179,14 @@ def _check_types(options: Options) -> None:
             ok = isinstance(value, int | float) and not isinstance(value, bool)
         else:
             ok = isinstance(value, kind)
-        if not ok:
-            wanted = kind.__name__ + (" or None" if name in optional else "")
-            raise OptionTypeError(name, f"Options.{name} must be {wanted}, got "
-                                  f"{type(value).__name__} ({value!r})")
+        if ok:
+            continue
+        if name in _AT_LEAST:
+            raise OptionTypeError(name, f"'{name}' must be an integer of at least "
+                                  f"{_AT_LEAST[name]}, got {value!r}")
+        wanted = _NAMES.get(kind, kind.__name__) + (" or None" if name in optional else "")
+        raise OptionTypeError(name, f"'{name}' must be {wanted}, got "
+                              f"{type(value).__name__} {value!r}")
 
 
 @functools.cache
