@@ -33,7 +33,7 @@ def as_paths(paths: object, parameter: str = "paths") -> list[str]:
             a number, a dict), or one of its items is not a path.
     """
     if isinstance(paths, str | os.PathLike):
-        return [os.fspath(paths)]  # type: ignore[list-item]  # str, never bytes here
+        return [str(os.fspath(paths))]
     if isinstance(paths, bytes | bytearray | Mapping) or not isinstance(paths, Iterable):
         raise TypeError(f"{parameter} must be a path (str or pathlib.Path) or a list of "
                         f"paths, got {type(paths).__name__}")
