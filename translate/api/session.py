@@ -285,7 +285,7 @@ class Session:
             write_reviews(reports[0], options.target, options.force)
         return reports
 
-    def _run(self, paths: Sequence[str | Path], options: Options, progress: Progress | None,
+    def _run(self, paths: str | Path | Sequence[str | Path], options: Options, progress: Progress | None,
              translate_first: bool) -> tuple[RunReport | None, RunReport | None]:
         files = as_paths(paths)
         router, runner = self.router(options), _runner(options)

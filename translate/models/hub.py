@@ -98,7 +98,7 @@ def find_cached_snapshot(repo_id: str, revision: str | None) -> tuple[Path, str]
 def _cached_repos() -> list[Any]:
     """The model repositories of the hub cache (``scan_cache_dir``; none: no cache)."""
     from huggingface_hub import scan_cache_dir
-    from huggingface_hub.utils import CacheNotFound
+    from huggingface_hub.errors import CacheNotFound
 
     try:
         info = scan_cache_dir(hub_cache_dir())
@@ -311,8 +311,7 @@ def download_model(spec: ModelSpec) -> Path:
                                       allow_patterns=[*patterns, "pytorch_model*.bin"]))
     has_safetensors = any(f.endswith(".safetensors") for f in files)
     patterns.append("*.safetensors" if has_safetensors else "pytorch_model*.bin")
-    folder = snapshot_download(spec.model, revision=spec.revision, allow_patterns=patterns)
-    return Path(folder)
+    return Path(snapshot_download(spec.model, revision=spec.revision, allow_patterns=patterns))
 
 
 def model_status(spec: ModelSpec) -> dict[str, Any]:

@@ -66,13 +66,13 @@ def translate_texts(routes: RouteRunner, texts: Sequence[str], *, source: str, t
                            None)
     outputs = routes.run(docs)
     results = list(texts)
-    for index, (parsed, doc_routes, _) in docs.items():
-        translated = outputs_of(parsed, doc_routes, outputs)
+    for index, (read, doc_routes, _) in docs.items():
+        translated = outputs_of(read, doc_routes, outputs)
         if isinstance(translated, int):  # never the source in place of a translation
             raise TranslateError(f"text {index + 1}: the model returned no output for "
                                  f"{translated} segments")
-        assert isinstance(parsed, Parsed)
-        results[index] = fmt.write(parsed, translated, target).data.decode("utf-8")
+        assert isinstance(read, Parsed)
+        results[index] = fmt.write(read, translated, target).data.decode("utf-8")
     return results
 
 
