@@ -196,8 +196,12 @@ def test_html_keeps_tags_and_attributes(options: Options) -> None:
     html = ('<p>Il governo ha approvato <a href="https://example.it/a*b">la legge</a> '
             'ieri.</p>')
     out = translate.translate_text(html, source="it", options=options, format="html")
-    assert 'href="https://example.it/a*b"' in out and "<p>" in out and "</a>" in out
+    assert 'href="https://example.it/a*b"' in out and "</a>" in out
     assert "it-en" in out
+    assert out.startswith("<p>") and out.endswith("</p>")  # a fragment stays a fragment
+    page = translate.translate_text(f"<html><body>{html}</body></html>", source="it",
+                                    options=options, format="html")
+    assert page.startswith("<html") and 'lang="en"' in page  # a page stays a page
 
 
 def test_many_markdown_texts_in_one_run(options: Options) -> None:

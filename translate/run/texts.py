@@ -9,6 +9,7 @@ written.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -72,8 +73,23 @@ def translate_texts(routes: RouteRunner, texts: Sequence[str], *, source: str, t
             raise TranslateError(f"text {index + 1}: the model returned no output for "
                                  f"{translated} segments")
         assert isinstance(read, Parsed)
-        results[index] = fmt.write(read, translated, target).data.decode("utf-8")
+        out = fmt.write(read, translated, target).data.decode("utf-8")
+        results[index] = _unwrapped(texts[index], out) if fmt.name == "html" else out
     return results
+
+
+_WRAPPER = re.compile(r"<html[^>]*><body>(.*)</body></html>(\s*)", re.S)
+
+
+def _unwrapped(source: str, html: str) -> str:
+    """An HTML fragment back as a fragment, without the parser's ``<html><body>``.
+
+    A text that had either tag keeps what it had.
+    """
+    if re.search(r"<(html|body)\b", source, re.I):
+        return html
+    match = _WRAPPER.fullmatch(html)
+    return match.group(1) + match.group(2) if match else html
 
 
 def _plan(fmt: Format, text: str, where: str, source: str) -> tuple[Parsed, list[str]]:
