@@ -237,3 +237,11 @@ def test_urls_never_changed_by_engine_marks_in_any_format(fmt: str, text: str,
     assert url in out, out
     assert "legge " not in out.replace(url, ""), out  # the rest was translated
 
+
+
+def test_a_dry_run_of_texts_is_refused_not_the_source_returned(options: Options) -> None:
+    with pytest.raises(UsageError, match="dry run") as caught:
+        translate.translate_text(["Ciao a tutti."], source="it",
+                                 options=options.replace(dry_run=True))
+    assert "dry_run=True" in (caught.value.hint or "")
+    assert LOG.batches == []

@@ -58,6 +58,9 @@ def translate_texts(routes: RouteRunner, texts: Sequence[str], *, source: str, t
         TranslateError: a text is unreadable in its format or of an unclear language,
             no route, a missing model, or a missing output.
     """
+    if routes.dry_run:  # a plan has no translation to return: never the source instead
+        raise UsageError("a dry run plans files; translate_text has nothing to plan",
+                         "drop dry_run=True, or call translate_files for a dry run")
     fmt = text_format(format)
     docs: Docs = {}
     for index, text in enumerate(texts):
