@@ -285,8 +285,9 @@ class Session:
             write_reviews(reports[0], options.target, options.force)
         return reports
 
-    def _run(self, paths: str | Path | Sequence[str | Path], options: Options, progress: Progress | None,
-             translate_first: bool) -> tuple[RunReport | None, RunReport | None]:
+    def _run(self, paths: str | Path | Sequence[str | Path], options: Options,
+             progress: Progress | None, translate_first: bool,
+             ) -> tuple[RunReport | None, RunReport | None]:
         files = as_paths(paths)
         router, runner = self.router(options), _runner(options)
         jobs = job_options(options)
