@@ -134,6 +134,45 @@ def test_marks_removed_only_where_the_source_lacked_them(source: str, output: st
     assert strip_marks(source, output) == (expected, marks)
 
 
+@pytest.mark.parametrize(("source", "output", "expected", "marks"), [
+    # a mark inside a URL the source writes with the same character: the URL stays
+    ("La legge https://example.it/*legge pubblicata.",
+     "It reads it https://example.it/**legge published.",
+     "It reads it https://example.it/*legge published.", 1),
+    # the sentence holds a '*' (Markdown), the URL got one: only the URL's goes
+    ("Il gatto *bello* dorme su https://esempio.it/sfrullatore.",
+     "The handsome *cat* sleeps on https://esempio.it/*sfrullatore.",
+     "The handsome *cat* sleeps on https://esempio.it/sfrullatore.", 1),
+    ("Scrivi a mario@esempio.it e *subito*", "Write to #mario@esempio.it and *immediately*",
+     "Write to mario@esempio.it and *immediately*", 1),
+    ("Costa 3,5 euro *oggi*", "Expense *3,5 euros *today*", "Expense 3,5 euros *today*", 1),
+    ("Nessun segno", "No sign", "No sign", 0),
+    ("Vedi www.esempio.it/a*b.", "See #www.esempio.it/a**b.", "See www.esempio.it/a*b.", 1),
+])
+def test_urls_addresses_and_numbers_are_never_touched(source: str, output: str,
+                                                      expected: str, marks: int) -> None:
+    assert strip_marks(source, output) == (expected, marks)
+
+
+@pytest.mark.usefixtures("needs_apertium")
+def test_real_apertium_keeps_urls_whole_and_counts_the_marks_it_removed(
+        tmp_path: Path) -> None:
+    text = ("La legge https://example.it/*legge e *questa* pagina: "
+            "scrivi a mario.rossi@esempio.it entro il 12.05.2024.")
+    (tmp_path / "a.txt").write_text(text + "\n", encoding="utf-8")
+    result = run(str(tmp_path), "--engine", "apertium", "--from", "it", "--report",
+                 str(tmp_path / "r.json"))
+    assert result.exit_code == 0, result.output
+    english = (tmp_path / "a.en.txt").read_text(encoding="utf-8")
+    for kept in ("https://example.it/*legge", "mario.rossi@esempio.it", "12.05.2024"):
+        assert kept in english, english
+    report = json.loads((tmp_path / "r.json").read_text())
+    raw = subprocess.run("apertium ita-cat | apertium cat-eng", shell=True, input=text,
+                         capture_output=True, text=True, check=True).stdout
+    assert "**legge" in raw or "#mario" in raw  # Apertium did mark inside them
+    assert report["totals"]["unknown_words"] >= 1
+
+
 def test_separator_never_occurs_in_the_texts() -> None:
     assert separator(["a", "b"]) == "\n\n§§§\n\n"
     longer = separator(["a §§§ b", "§§§§"])

@@ -55,7 +55,7 @@ def test_the_engine_library_is_in_the_signature(tiny_marian, monkeypatch) -> Non
 
     spec = ModelSpec("it-en", str(tiny_marian))
     signature = Translator(spec, RunSettings(engine="transformers")).signature()
-    assert set(signature["libraries"]) == {"transformers", "sentencepiece", "tokenizers"}
+    assert set(signature["libraries"]) == {"transformers", "torch", "sentencepiece", "tokenizers"}
     _pretend(monkeypatch, "transformers", "5.999")
     assert Translator(spec, RunSettings(engine="transformers")).signature() != signature
     ct2 = Translator(spec, RunSettings(engine="ctranslate2"))

@@ -112,3 +112,55 @@ def test_every_documented_flag_exists() -> None:
             if flag.startswith("-") and flag != "-":
                 assert flag in known, f"README: `{line}`: {flag} is not an option of " \
                                       f"{command.name}"
+
+
+OUTPUT = re.compile(r"<!-- readme-test: (output|apertium-output) -->\n```text\n(.*?)```", re.S)
+
+
+def _varying(text: str) -> str:
+    """Output without what changes from run to run: times, and the progress line (shown
+    only when a run takes long enough)."""
+    text = "".join(line for line in text.splitlines(keepends=True)
+                   if not line.startswith("progress: "))
+    text = re.sub(r"time: \d+\.\d+s", "time: Ns", text)
+    return re.sub(r"\(\d+\.\d+/s\)", "(N/s)", text)
+
+
+def _printed(block: str, work: Path, tmp_path: Path) -> str:
+    bin_dir = str(Path(sys.executable).parent)
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+           "PYTHONPATH": str(ROOT), "HF_HOME": str(tmp_path / "hf"), "HF_HUB_OFFLINE": "1"}
+    env.pop("HF_HUB_CACHE", None)
+    proc = subprocess.run(["bash", "-e", "-c", block], cwd=work, env=env, text=True,
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=300)
+    assert proc.returncode == 0, proc.stdout
+    return proc.stdout
+
+
+def test_quick_start_output_is_as_printed_in_its_order(tmp_path: Path) -> None:
+    """The pasted outputs are what the commands print (stdout and stderr as they come)."""
+    require_program("apertium", "apertium apertium-cat-ita apertium-eng-cat")
+    shown = dict(OUTPUT.findall(README))
+    assert set(shown) == {"output", "apertium-output"}
+    work = tmp_path / "repo"
+    work.mkdir()
+    shutil.copytree(ROOT / "seeds", work / "seeds")
+    shutil.copy(ROOT / "models.toml", work / "models.toml")
+    first, apertium = marked_blocks()[0], next(b for b in marked_blocks() if "apertium" in b)
+    assert _varying(_printed(first, work, tmp_path)) == _varying(shown["output"])
+    assert _varying(_printed(apertium, work, tmp_path)) == _varying(shown["apertium-output"])
+
+
+def test_readme_says_which_extra_each_format_needs() -> None:
+    """HTML and Markdown need no extra (their libraries are core); DOCX needs `formats`."""
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    core = {re.split(r"[<>=\[ ]", d)[0].lower() for d in project["dependencies"]}
+    extra = {re.split(r"[<>=\[ ]", d)[0].lower()
+             for d in project["optional-dependencies"]["formats"]}
+    assert {"lxml", "markdown-it-py"} <= core and "python-docx" in extra - core
+    text = " ".join(README.split())
+    assert "HTML (lxml) need nothing beyond the plain install" in text
+    assert "DOCX needs the `formats` extra" in text
+    assert "DOCX and HTML need the `formats` extra" not in text

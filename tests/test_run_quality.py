@@ -152,7 +152,7 @@ def test_strict_exits_1_while_a_flagged_segment_remains(docs, registry_file) -> 
     result, _ = translate(docs, registry_file)
     assert result.exit_code == 0
     result, _ = translate(docs, registry_file, "--strict")
-    assert result.exit_code == 1 and "strict: 1 flagged segments remain" in result.output
+    assert result.exit_code == 1 and "strict: 1 flagged segment remains" in result.output
 
 
 def test_entries_of_an_older_cache_are_checked_again(docs, registry_file) -> None:
@@ -177,8 +177,8 @@ def test_review_pages_are_written_in_the_same_run(docs, registry_file) -> None:
     assert len(re.findall(r'class="seg[ "]', page)) == 5
     assert len(re.findall(r'class="seg flagged', page)) == 1
     assert "score -1.50" in page and "retried with stronger settings" in page  # as stored
-    assert "1 review pages written" in result.output
-    assert any("review pages written" in n for n in report["notices"])
+    assert "1 review page written" in result.output
+    assert any("review page written" in n for n in report["notices"])
 
 
 def test_roundtrip_flags_a_bad_back_translation(docs, registry_file) -> None:

@@ -30,6 +30,30 @@ class UsageError(TranslateError):
     exit_code = 2
 
 
+class OptionValueError(UsageError, ValueError):
+    """An ``Options`` field has a value outside its range or choices.
+
+    Attributes:
+        field: The field's name.
+    """
+
+    def __init__(self, field: str, message: str, hint: str | None = None) -> None:
+        super().__init__(message, hint)
+        self.field = field
+
+
+class OptionTypeError(UsageError, TypeError):
+    """An ``Options`` field has a value of the wrong type.
+
+    Attributes:
+        field: The field's name.
+    """
+
+    def __init__(self, field: str, message: str, hint: str | None = None) -> None:
+        super().__init__(message, hint)
+        self.field = field
+
+
 class ConfigError(UsageError):
     """``models.toml`` is missing, unreadable or invalid."""
 

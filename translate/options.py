@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import os
 import typing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from translate.errors import UsageError
+from translate.errors import OptionTypeError, OptionValueError
 
 # The summary methods (``translate.text.summarize.METHODS``; a test keeps them equal).
 SUMMARY_METHODS = ("abstractive", "extractive", "textrank", "lead")
@@ -139,23 +140,23 @@ class Options:
     learn: bool = False
 
     def __post_init__(self) -> None:
-        if isinstance(self.models, str):  # a str is as good as a Path here
+        if isinstance(self.models, str | os.PathLike):  # a str is as good as a Path here
             object.__setattr__(self, "models", Path(self.models))
+        _check_types(self)
         for name, least in _AT_LEAST.items():
             value = getattr(self, name)
-            if value is not None and (isinstance(value, bool) or not isinstance(value, int)
-                                      or value < least):
-                raise UsageError(f"'{name}' must be an integer of at least {least}, "
-                                 f"got {value!r}")
+            if value is not None and value < least:
+                raise OptionValueError(name, f"'{name}' must be an integer of at least "
+                                       f"{least}, got {value!r}")
         if self.device not in DEVICES:
-            raise UsageError(f"unknown device '{self.device}'",
-                             f"valid choices: {', '.join(DEVICES)}")
+            raise OptionValueError("device", f"unknown device '{self.device}'",
+                                   f"valid choices: {', '.join(DEVICES)}")
         if self.method not in SUMMARY_METHODS:
-            raise UsageError(f"unknown summary method '{self.method}'",
-                             f"valid choices: {', '.join(SUMMARY_METHODS)}")
+            raise OptionValueError("method", f"unknown summary method '{self.method}'",
+                                   f"valid choices: {', '.join(SUMMARY_METHODS)}")
         if self.min_words is not None and self.min_words > self.max_words:
-            raise UsageError(f"--min-words ({self.min_words}) must be between 1 and "
-                             f"--max-words ({self.max_words})")
+            raise OptionValueError("min_words", f"--min-words ({self.min_words}) must be "
+                                   f"between 1 and --max-words ({self.max_words})")
 
     def replace(self, **changes: Any) -> Options:
         """A copy with ``changes`` (validated again)."""
@@ -165,6 +166,42 @@ class Options:
         """The model settings this run sets (the others keep the registry's)."""
         return {name: getattr(self, name) for name in MODEL_SETTINGS
                 if getattr(self, name) is not None}
+
+
+_NAMES = {str: "a string", bool: "True or False", int: "an integer", float: "a number",
+          Path: "a path"}
+
+
+def _check_types(options: Options) -> None:
+    """Raise ``OptionTypeError`` naming the first field whose value has the wrong type."""
+    optional = _optional_fields()
+    for name, kind in field_types().items():
+        value = getattr(options, name)
+        if value is None and name in optional:
+            continue
+        if kind is bool:
+            ok = isinstance(value, bool)
+        elif kind is int:
+            ok = isinstance(value, int) and not isinstance(value, bool)
+        elif kind is float:
+            ok = isinstance(value, int | float) and not isinstance(value, bool)
+        else:
+            ok = isinstance(value, kind)
+        if ok:
+            continue
+        if name in _AT_LEAST:
+            raise OptionTypeError(name, f"'{name}' must be an integer of at least "
+                                  f"{_AT_LEAST[name]}, got {value!r}")
+        wanted = _NAMES.get(kind, kind.__name__) + (" or None" if name in optional else "")
+        raise OptionTypeError(name, f"'{name}' must be {wanted}, got "
+                              f"{type(value).__name__} {value!r}")
+
+
+@functools.cache
+def _optional_fields() -> frozenset[str]:
+    hints = typing.get_type_hints(Options)
+    return frozenset(f.name for f in dataclasses.fields(Options)
+                     if type(None) in typing.get_args(hints[f.name]))
 
 
 @functools.cache

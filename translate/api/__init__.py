@@ -43,27 +43,31 @@ def close() -> None:
 @overload
 def translate_text(  # type: ignore[overload-overlap]  # a str is a Sequence[str] too
         text_or_texts: str, *, source: str | None = None,
-                   target: str | None = None, options: Options | None = None) -> str: ...
+                   target: str | None = None, options: Options | None = None,
+                   format: str = "text") -> str: ...
 
 
 @overload
 def translate_text(text_or_texts: Sequence[str], *, source: str | None = None,
                    target: str | None = None, options: Options | None = None,
-                   ) -> list[str]: ...
+                   format: str = "text") -> list[str]: ...
 
 
 def translate_text(text_or_texts: str | Sequence[str], *, source: str | None = None,
                    target: str | None = None, options: Options | None = None,
-                   ) -> str | list[str]:
-    """Translate a text or a list of texts (see ``Session.translate_text``)."""
+                   format: str = "text") -> str | list[str]:
+    """Translate a text or a list of texts in one run (see ``Session.translate_text``).
+
+    ``format``: ``text`` (the default), ``markdown``, ``html``, ``srt`` or ``vtt``.
+    """
     return default_session().translate_text(text_or_texts, source=source, target=target,
-                                            options=options)
+                                            options=options, format=format)
 
 
-def translate_files(paths: Sequence[str | Path], *, target: str | None = None,
+def translate_files(paths: str | Path | Sequence[str | Path], *, target: str | None = None,
                     options: Options | None = None, progress: Progress | None = None,
                     ) -> RunReport:
-    """Translate files and folders (see ``Session.translate_files``)."""
+    """Translate a file or folder, or a list of them (see ``Session.translate_files``)."""
     return default_session().translate_files(paths, target=target, options=options,
                                              progress=progress)
 
@@ -73,7 +77,8 @@ def summarize_text(text: str, *, options: Options | None = None) -> Summary:
     return default_session().summarize_text(text, options=options)
 
 
-def summarize_files(paths: Sequence[str | Path], *, options: Options | None = None,
+def summarize_files(paths: str | Path | Sequence[str | Path], *,
+                    options: Options | None = None,
                     ) -> RunReport:
     """Summarise files (see ``Session.summarize_files``)."""
     return default_session().summarize_files(paths, options=options)
@@ -82,7 +87,14 @@ def summarize_files(paths: Sequence[str | Path], *, options: Options | None = No
 def detect_language(text: str) -> Detection:
     """The language of a whole text, with the identifier's confidence (0..1).
 
-    A confidence below ``translate.text.detect.DOCUMENT_MIN_CONFIDENCE`` means the
-    language is not known for sure (the pipeline then asks for ``--from``).
+    ``Detection.known`` says whether it can tell: a confidence below
+    ``translate.text.detect.DOCUMENT_MIN_CONFIDENCE`` means the language is not known
+    for sure (pass ``source=``), and a text without a letter to go by (``""``, numbers
+    only) is ``und`` (undetermined) with confidence 0.
+
+    Raises:
+        TypeError: ``text`` is not a ``str``.
     """
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a str, got {type(text).__name__}")
     return document_language(text)

@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, overload
 
+from translate.api.arguments import as_paths, as_texts, python_names
 from translate.errors import UsageError
 from translate.models.engines import choose_engine
 from translate.models.pool import ModelPool
@@ -27,6 +28,7 @@ from translate.run.learning import LearnReport, learn
 from translate.run.pipeline import JobOptions, Pipeline
 from translate.run.report import Progress, RunReport
 from translate.run.summary import Summarizer, SummaryRun
+from translate.run.texts import translate_texts
 from translate.text.documents import decode_bytes
 from translate.text.encoding import check_encoding
 from translate.text.summarize import Summary, SummaryOptions
@@ -85,11 +87,17 @@ class Session:
     Args:
         options: The defaults of every call (a call's ``options`` replace them).
         max_loaded: How many models may be in memory at once (per router).
+        hints: ``python``: errors name parameters and ``Options`` fields (``source=``);
+            ``cli``: they name the command-line flags (``--from``).
     """
 
-    def __init__(self, options: Options | None = None, *, max_loaded: int = 2) -> None:
+    def __init__(self, options: Options | None = None, *, max_loaded: int = 2,
+                 hints: str = "python") -> None:
+        if options is not None and not isinstance(options, Options):
+            raise TypeError(f"options must be translate.Options, got {type(options).__name__}")
         self.options = options or Options()
         self.max_loaded = max_loaded
+        self.hints = hints
         self._registries: dict[Path | None, Registry] = {}
         self._routers: dict[tuple[Any, ...], Router] = {}
         self._summarizers: dict[tuple[Any, ...], Summarizer] = {}
@@ -145,33 +153,43 @@ class Session:
     @overload
     def translate_text(  # type: ignore[overload-overlap]  # a str is a Sequence[str] too
             self, text_or_texts: str, *, source: str | None = None,
-                       target: str | None = None, options: Options | None = None) -> str: ...
+                       target: str | None = None, options: Options | None = None,
+                       format: str = "text") -> str: ...
 
     @overload
     def translate_text(self, text_or_texts: Sequence[str], *, source: str | None = None,
                        target: str | None = None, options: Options | None = None,
-                       ) -> list[str]: ...
+                       format: str = "text") -> list[str]: ...
 
+    @python_names
     def translate_text(self, text_or_texts: str | Sequence[str], *, source: str | None = None,
                        target: str | None = None, options: Options | None = None,
-                       ) -> str | list[str]:
+                       format: str = "text") -> str | list[str]:
         """Translate a text, or each text of a list (same order); no cache, no files.
+
+        A list is one run: the segments of all its texts share the model's batches.
 
         Args:
             text_or_texts: One text, or a list of texts.
             source: The source language (default: ``options.source``, ``auto``).
             target: The target language (default: ``options.target``, ``en``).
             options: The settings (default: the session's).
+            format: ``text`` (the default), ``markdown``, ``html``, ``srt`` or ``vtt``:
+                each text is read and written as a file of that format (Markdown code
+                and link targets, HTML tags and attributes are kept).
 
         Raises:
+            TypeError: not a ``str`` nor a list of ``str``.
             TranslateError: no route, a missing model, or a missing output.
         """
-        options = _with_languages(options or self.options, source, target)
+        texts, single = as_texts(text_or_texts)
+        options = _with_languages(self._options(options), source, target)
         pipeline = Pipeline(self.router(options), job_options(options))
-        if isinstance(text_or_texts, str):
-            return pipeline.translate_text(text_or_texts)
-        return [pipeline.translate_text(text) for text in text_or_texts]
+        out = translate_texts(pipeline.routes, texts, source=options.source,
+                              target=options.target, format=format)
+        return out[0] if single else out
 
+    @python_names
     def summarize_text(self, text: str, *, options: Options | None = None) -> Summary:
         """Summarise ``text`` in ``options.target`` (translating it first when needed).
 
@@ -179,7 +197,9 @@ class Session:
         no model can translate them the summary stays in the source language, and a
         ``UserWarning`` says so.
         """
-        options = options or self.options
+        if not isinstance(text, str):
+            raise TypeError(f"text must be a str, got {type(text).__name__}")
+        options = self._options(options)
         router = self.router(options)
         pipeline = Pipeline(router, job_options(options))
         summary = summary_options(options)
@@ -196,15 +216,24 @@ class Session:
 
     # -- files ---------------------------------------------------------------------------
 
-    def translate_files(self, paths: Sequence[str | Path], *, target: str | None = None,
+    @python_names
+    def translate_files(self, paths: str | Path | Sequence[str | Path], *,
+                        target: str | None = None,
                         options: Options | None = None, progress: Progress | None = None,
                         ) -> RunReport:
         """Translate files and folders, writing ``X.en.txt`` next to each ``X.txt``.
 
+        Args:
+            paths: A file or folder (``str`` or ``Path``), or a list of them.
+            target: The target language (default: ``options.target``).
+            options: The settings (default: the session's).
+            progress: Receives progress events.
+
         Raises:
+            TypeError: ``paths`` is not a path nor a list of paths.
             UsageError: ``options.summarize`` is set (``summarize_files`` does both).
         """
-        options = _with_languages(options or self.options, None, target)
+        options = _with_languages(self._options(options), None, target)
         if options.summarize:
             raise UsageError("translate_files does not summarise",
                              "call summarize_files, or Session.run for both reports")
@@ -212,10 +241,15 @@ class Session:
         assert translated is not None  # no summaries: always a translation report
         return translated
 
-    def summarize_files(self, paths: Sequence[str | Path], *, options: Options | None = None,
+    @python_names
+    def summarize_files(self, paths: str | Path | Sequence[str | Path], *,
+                        options: Options | None = None,
                         progress: Progress | None = None) -> RunReport:
-        """Summarise files, writing ``X.en.summary.txt``; return the summary report."""
-        options = (options or self.options).replace(summarize=True)
+        """Summarise files, writing ``X.en.summary.txt``; return the summary report.
+
+        ``paths``: a file or folder (``str`` or ``Path``), or a list of them.
+        """
+        options = self._options(options).replace(summarize=True)
         if options.dry_run:
             raise UsageError("a dry run plans the translation only; summaries need its outputs",
                              "call translate_files for a dry run")
@@ -223,7 +257,8 @@ class Session:
         assert summaries is not None  # summarize=True, no dry run
         return summaries
 
-    def run(self, paths: Sequence[str | Path], options: Options | None = None,
+    @python_names
+    def run(self, paths: str | Path | Sequence[str | Path], options: Options | None = None,
             progress: Progress | None = None, translate_first: bool = True,
             ) -> tuple[RunReport | None, RunReport | None]:
         """Translate and, with ``options.summarize``, summarise; return both reports.
@@ -240,7 +275,7 @@ class Session:
             The translation report (``None``: extractive summaries only) and the summary
             report (``None`` without ``summarize``, or in a dry run).
         """
-        options = options or self.options
+        options = self._options(options)
         router = self.router(options)
         before = len(router.loads)
         learned = self.learn(paths, options=options) if options.learn else None
@@ -254,9 +289,10 @@ class Session:
             write_reviews(reports[0], options.target, options.force)
         return reports
 
-    def _run(self, paths: Sequence[str | Path], options: Options, progress: Progress | None,
-             translate_first: bool) -> tuple[RunReport | None, RunReport | None]:
-        files = [str(p) for p in paths]
+    def _run(self, paths: str | Path | Sequence[str | Path], options: Options,
+             progress: Progress | None, translate_first: bool,
+             ) -> tuple[RunReport | None, RunReport | None]:
+        files = as_paths(paths)
         router, runner = self.router(options), _runner(options)
         jobs = job_options(options)
         if not options.summarize or options.dry_run:
@@ -295,6 +331,14 @@ class Session:
         options = options or self.options
         return learn([str(p) for p in paths], options.target, options.glob,
                      options.dry_run if dry_run is None else dry_run)
+
+    def _options(self, options: object) -> Options:
+        """A call's ``options``, or the session's."""
+        if options is None:
+            return self.options
+        if not isinstance(options, Options):
+            raise TypeError(f"options must be translate.Options, got {type(options).__name__}")
+        return options
 
     # -- standard input ------------------------------------------------------------------
 

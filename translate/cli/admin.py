@@ -80,7 +80,7 @@ def cache_stats(
         from translate.options import Options
 
         with user_errors():
-            router = Session().router(Options(
+            router = Session(hints="cli").router(Options(
                 target=to, source=source, models=models, model=model, num_beams=num_beams,
                 device=device, engine=engine, compute_type=compute_type, offline=True))
             for line in explain_lines(explain, router, to, source):

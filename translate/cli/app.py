@@ -236,7 +236,7 @@ def _execute(paths: list[str], options: Options, report: Path | None, quiet: boo
     from translate.api import Session
     from translate.cli.render import render_report
 
-    with Session(options) as session:
+    with Session(options, hints="cli") as session:
         if paths == ["-"]:
             data = sys.stdin.buffer.read()
             out = (session.summarize_bytes(data, notify=echo_err) if options.summarize
@@ -267,7 +267,8 @@ def _execute(paths: list[str], options: Options, report: Path | None, quiet: boo
         raise typer.Exit(interrupts.interrupt_exit_code())
     flagged = sum(len(r.flagged) for r in reports)
     if options.strict and flagged:  # a failure: said even under --quiet
-        echo_err(f"strict: {flagged} flagged segments remain (exit code 1)")
+        echo_err(f"strict: {flagged} flagged segment{' remains' if flagged == 1 else 's remain'}"
+                 " (exit code 1)")
     raise typer.Exit(1 if any(r.failed for r in reports) or (options.strict and flagged)
                      else 0)
 

@@ -109,7 +109,8 @@ def review_command(
             code = 1
             continue
         flagged = sum(1 for row in page.rows if row.flags)
-        typer.echo(f"{where}: {len(page.rows)} segments, {flagged} flagged")
+        rows = len(page.rows)
+        typer.echo(f"{where}: {rows} segment{'' if rows == 1 else 's'}, {flagged} flagged")
     raise typer.Exit(code)
 
 

@@ -58,30 +58,33 @@ def _render_totals(report: RunReport) -> None:
     if t["own_outputs"]:
         echo(f"({_plural(t['own_outputs'], 'file')} in these folders written by earlier runs: "
              "outputs, not inputs)")
-    echo(f"{t['segments']} segments: {t['cache_hits']} from cache ({rate}), "
+    echo(f"{_plural(t['segments'], 'segment')}: {t['cache_hits']} from cache ({rate}), "
          f"{t['model_segments']} to the model"
-         + (f" ({t['model_tokens']} tokens"
+         + (f" ({_plural(t['model_tokens'], 'token')}"
             + (", estimated: no tokenizer here)" if report.tokens_estimated else ")")
             if t["planned"] else "")
-         + f"; {t['resplit_segments']} re-split, {t['truncated_tokens']} tokens truncated")
+         + f"; {t['resplit_segments']} re-split, {_plural(t['truncated_tokens'], 'token')} "
+           "truncated")
     memory = memory_counts(report.files)
     if memory:
         echo(f"{_plural(sum(memory.values()), 'segment')} from memory ("
              + ", ".join(f"{n} {origin}" if len(memory) > 1 else origin
                          for origin, n in memory.items()) + "): no model for them")
     if not t["planned"] and t["segments"]:
-        echo(f"quality: {t['flagged_segments']} segments flagged, {t['retried_segments']} "
-             "retried" + (" (--report lists them by file and line; --review shows them)"
-                          if t["flagged_segments"] else ""))
+        echo(f"quality: {_plural(t['flagged_segments'], 'segment')} flagged, "
+             f"{t['retried_segments']} retried"
+             + (" (--report lists them by file and line; --review shows them)"
+                if t["flagged_segments"] else ""))
     if t["length_limited_outputs"]:
-        echo(f"warning: {t['length_limited_outputs']} outputs stopped at --max-new-tokens "
-             "and may be incomplete; raise --max-new-tokens")
+        echo(f"warning: {_plural(t['length_limited_outputs'], 'output')} stopped at "
+             "--max-new-tokens and may be incomplete; raise --max-new-tokens")
     if t["unknown_words"]:
-        echo(f"{t['unknown_words']} words the rule-based engine did not know (its marks "
-             "removed; the words are left as they were)")
+        echo(f"{_plural(t['unknown_words'], 'word')} the rule-based engine did not know "
+             "(marked in its output; the marks removed where the source had no such "
+             "character, and always inside URLs, e-mail addresses and numbers)")
     if t["redone_segments"]:
-        echo(f"warning: {t['redone_segments']} segments were redone one at a time after "
-             "their batch came back with a different count")
+        echo(f"warning: {_plural(t['redone_segments'], 'segment')} redone one at a time "
+             "after its batch came back with a different count")
     if report.models_loaded:
         echo(f"models loaded: {', '.join(report.models_loaded)}")
     if report.interrupted:
@@ -101,14 +104,14 @@ def _render_summaries(report: RunReport) -> None:
     files = len(report.files)
     conflicts = report.count(Status.CONFLICT)
     model = (f"; {_plural(chunks, 'chunk')}, at most {_plural(levels, 'reduce level')}, "
-             f"{report.batch.truncated_tokens} input tokens truncated") if chunks else ""
+             f"{_plural(report.batch.truncated_tokens, 'input token')} truncated") if chunks else ""
     echo(f"{files} {'summary' if files == 1 else 'summaries'}: {len(written)} written, "
          f"{report.count(Status.UP_TO_DATE)} up to date, {report.count(Status.SKIPPED)} "
          f"skipped, " + (f"{conflicts} in conflict, " if conflicts else "")
          + f"{report.count(Status.FAILED)} failed{model}")
     if report.batch.length_limited:
-        echo(f"warning: {report.batch.length_limited} summariser outputs stopped at their "
-             "token limit and may be incomplete; raise --max-words")
+        echo(f"warning: {_plural(report.batch.length_limited, 'summariser output')} stopped "
+             "at the token limit and may be incomplete; raise --max-words")
     if fallbacks:
         echo(f"warning: {fallbacks} of the written summaries are extractive (TextRank over "
              "the chunk summaries): the model's summaries did not get shorter")

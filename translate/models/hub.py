@@ -1,21 +1,25 @@
 """Where a model's files are: a local directory or the Hugging Face cache.
 
-Nothing here imports torch or transformers. Resolution never touches the network
-unless the model is missing locally and the network is reachable; then it is
-downloaded into the Hugging Face cache first.
+Nothing here imports torch or transformers. The cache is read through
+huggingface_hub's own interface (``try_to_load_from_cache``, ``scan_cache_dir``), never
+by walking its folders. Resolution touches the network only when the model is not
+cached and offline mode is off; then it is downloaded into the Hugging Face cache, and
+a failed download says what failed (not found, gated or unauthorised, a revision, the
+network, a full disk).
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import json
 import os
+import re
 import socket
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
 
 from translate.errors import ModelUnavailableError
 from translate.models.loading import require_weights
@@ -63,32 +67,51 @@ def looks_like_path(model: str) -> bool:
 def find_cached_snapshot(repo_id: str, revision: str | None) -> tuple[Path, str] | None:
     """The local snapshot of a hub model for ``revision``, without any network.
 
+    Asked of huggingface_hub's own cache interface: ``try_to_load_from_cache`` resolves
+    a branch, tag or full commit hash the way loading does; a short commit hash is
+    matched against the revisions ``scan_cache_dir`` lists.
+
     Returns:
         ``(snapshot_dir, commit_hash)``, or ``None`` when it is not cached.
 
     """
-    repo_dir = hub_cache_dir() / ("models--" + repo_id.replace("/", "--"))
-    snapshots = repo_dir / "snapshots"
-    if not snapshots.is_dir():
-        return None
-    revision = revision or "main"
-    ref = repo_dir / "refs" / revision
-    commit = ref.read_text().strip() if ref.is_file() else None
-    for snap in sorted(snapshots.iterdir()):
-        wanted = snap.name == commit if commit else snap.name.startswith(revision.lower())
-        if wanted and (snap / "config.json").exists():
-            return snap, snap.name
+    from huggingface_hub import try_to_load_from_cache
+
+    try:
+        found = try_to_load_from_cache(repo_id, "config.json", cache_dir=hub_cache_dir(),
+                                       revision=revision)
+    except ValueError:  # not a valid repository id or revision
+        found = None
+    if isinstance(found, str):
+        snapshot = Path(found).parent
+        return snapshot, snapshot.name
+    if revision and re.fullmatch(r"[0-9a-f]{4,39}", revision.lower()):
+        for repo in _cached_repos():
+            if repo.repo_id == repo_id:
+                for rev in sorted(repo.revisions, key=lambda r: r.commit_hash):
+                    if rev.commit_hash.startswith(revision.lower()) and (
+                            Path(rev.snapshot_path) / "config.json").exists():
+                        return Path(rev.snapshot_path), rev.commit_hash
     return None
+
+
+def _cached_repos() -> list[Any]:
+    """The model repositories of the hub cache (``scan_cache_dir``; none: no cache)."""
+    from huggingface_hub import scan_cache_dir
+    from huggingface_hub.errors import CacheNotFound
+
+    try:
+        info = scan_cache_dir(hub_cache_dir())
+    except (CacheNotFound, OSError, ValueError):  # no cache folder yet, or not a folder
+        return []
+    return [repo for repo in info.repos if repo.repo_type == "model"]
 
 
 def cached_convention_models() -> list[str]:
     """Names (``opus-mt-SRC-TGT``) of the Helsinki-NLP opus-mt models in the local cache."""
-    prefix = "models--Helsinki-NLP--"
-    try:
-        names = [entry.name for entry in hub_cache_dir().iterdir()]
-    except OSError:
-        return []
-    return [name[len(prefix):] for name in names if name.startswith(prefix + "opus-mt-")]
+    prefix = "Helsinki-NLP/"
+    return sorted(repo.repo_id[len(prefix):] for repo in _cached_repos()
+                  if repo.repo_id.startswith(prefix + "opus-mt-"))
 
 
 def _hash_memo_path() -> Path:
@@ -132,25 +155,6 @@ def directory_hash(path: Path) -> str:
     return result
 
 
-def _hub_reachable(timeout: float = 3.0) -> bool:
-    """Whether a TCP connection to the hub opens within ``timeout`` seconds.
-
-    Behind an HTTP proxy the hub is only reachable through it, so the probe is skipped
-    and huggingface_hub's own requests decide.
-    """
-    from huggingface_hub import constants
-
-    if any(os.environ.get(name) for name in ("HTTPS_PROXY", "https_proxy", "ALL_PROXY")):
-        return True
-    url = urlparse(constants.ENDPOINT)
-    port = url.port or (443 if url.scheme == "https" else 80)
-    try:
-        with socket.create_connection((url.hostname or "", port), timeout=timeout):
-            return True
-    except OSError:
-        return False
-
-
 def _role(spec: ModelSpec) -> str:
     return "summarizer" if spec.key == "summarizer" else "translation"
 
@@ -179,17 +183,68 @@ def hub_download_command(repo_id: str) -> str | None:
     return None
 
 
-def _missing(spec: ModelSpec, why: str) -> ModelUnavailableError:
+def _missing(spec: ModelSpec, why: str, hint: str | None = None,
+             fetchable: bool = True) -> ModelUnavailableError:
     hub = hub_download_command(spec.model)
     return ModelUnavailableError(
         f"model '{spec.model}' (revision {spec.revision or 'main'}, for {spec.key}) is not "
         f"available: {why}; looked in {hub_cache_dir()}",
-        f"run `translate models pull {spec.key}` on a connected machine"
-        f"{f' (or `{hub}`)' if hub else ''} and copy the cache folder over, or pass a "
-        f"local directory with {_flag(spec)} PATH; set HF_HUB_OFFLINE=1 to never wait for "
-        "the network" + _rule_based_hint(spec.key),
-        role=_role(spec), fetchable=True,
+        hint or (
+            f"run `translate models pull {spec.key}` on a connected machine"
+            f"{f' (or `{hub}`)' if hub else ''} and copy the cache folder over, or pass a "
+            f"local directory with {_flag(spec)} PATH; set HF_HUB_OFFLINE=1 to never wait "
+            "for the network") + _rule_based_hint(spec.key),
+        role=_role(spec), fetchable=fetchable,
     )
+
+
+def download_failure(spec: ModelSpec, exc: BaseException) -> ModelUnavailableError:
+    """What a failed download of ``spec``'s model means, and how to fix that.
+
+    Not found, gated or unauthorised, a missing revision, the network, a full disk:
+    each is said as such, never as a bare "not available".
+    """
+    from huggingface_hub import errors
+
+    name = f"{type(exc).__name__}: {exc}".splitlines()[0]
+    status = getattr(getattr(exc, "response", None), "status_code", None)
+    page = f"https://huggingface.co/{spec.model}"
+    login = "log in with `hf auth login` (or set HF_TOKEN)"
+    if isinstance(exc, errors.GatedRepoError):
+        return _missing(spec, f"the repository is gated ({name})",
+                        f"accept its conditions at {page}, then {login}", fetchable=False)
+    if isinstance(exc, errors.RepositoryNotFoundError) or (
+            isinstance(exc, errors.HfHubHTTPError) and status in (401, 403)):
+        why = ("unauthorised" if status in (401, 403) else "not found on the hub")
+        return _missing(spec, f"{why} ({name})",
+                        f"check the model id in models.toml or {_flag(spec)} ({page}); a "
+                        f"private repository needs you to {login}", fetchable=False)
+    if isinstance(exc, errors.RevisionNotFoundError):
+        return _missing(spec, f"revision '{spec.revision}' not found on the hub ({name})",
+                        f"check the revision in models.toml against {page}/tree/main",
+                        fetchable=False)
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return _missing(spec, f"the disk is full ({name})",
+                        f"free space in {hub_cache_dir()}, or point HF_HOME at a disk with "
+                        "room, then run again", fetchable=False)
+    if isinstance(exc, errors.OfflineModeIsEnabled):
+        return _missing(spec, "not in the local cache and offline mode is on")
+    if isinstance(exc, errors.LocalEntryNotFoundError) or _is_network(exc):
+        return _missing(spec, f"the hub cannot be reached (network: {name})")
+    return _missing(spec, f"the download failed ({name})")
+
+
+def _is_network(exc: BaseException) -> bool:
+    """A connection, DNS or timeout failure (httpx or requests, whichever the hub uses)."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        kind = type(seen).__name__
+        if isinstance(seen, ConnectionError | TimeoutError | socket.gaierror) or kind in (
+                "ConnectError", "ConnectTimeout", "ReadTimeout", "TimeoutException",
+                "NetworkError", "ConnectionError", "Timeout", "ProxyError"):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def _rule_based_hint(key: str) -> str:
@@ -224,12 +279,10 @@ def resolve_model(spec: ModelSpec, offline: bool = False) -> ResolvedModel:
         return ResolvedModel(spec, str(cached[0]), cached[1])
     if is_offline(offline):
         raise _missing(spec, "not in the local cache and offline mode is on")
-    if not _hub_reachable():
-        raise _missing(spec, "not in the local cache and the hub cannot be reached")
-    try:
+    try:  # huggingface_hub's own requests say whether the hub can be reached
         snapshot = download_model(spec)
-    except Exception as exc:  # hub errors come in many types; all mean "not available"
-        raise _missing(spec, f"the download failed ({type(exc).__name__}: {exc})") from exc
+    except Exception as exc:  # hub errors come in many types: each said as what it is
+        raise download_failure(spec, exc) from exc
     return ResolvedModel(spec, str(snapshot), snapshot.name)
 
 
@@ -237,20 +290,28 @@ def download_model(spec: ModelSpec) -> Path:
     """Download a hub model into the local cache (with progress bars) and return its folder.
 
     Only what loading needs is fetched: configs, tokenizer files and one copy of the
-    weights, safetensors when the repository has them.
+    weights, safetensors when the repository has them. When the file listing fails
+    (e.g. a short commit hash the listing API does not take), safetensors are asked for
+    first and PyTorch weights only if none came: never both formats.
     """
     from huggingface_hub import HfApi, snapshot_download
 
     patterns = ["*.json", "*.spm", "*.model", "*.txt", "vocab*", "merges*"]
     try:
         files = HfApi().list_repo_files(spec.model, revision=spec.revision)
-    except Exception:  # e.g. a short commit hash the listing API does not take
-        patterns += ["*.safetensors", "pytorch_model*.bin"]
-    else:
-        has_safetensors = any(f.endswith(".safetensors") for f in files)
-        patterns.append("*.safetensors" if has_safetensors else "pytorch_model*.bin")
-    folder = snapshot_download(spec.model, revision=spec.revision, allow_patterns=patterns)
-    return Path(folder)
+    except Exception as exc:
+        if _is_network(exc) or type(exc).__name__ in (
+                "GatedRepoError", "RepositoryNotFoundError", "OfflineModeIsEnabled"):
+            raise  # the download would fail the same way: say why now
+        folder = Path(snapshot_download(spec.model, revision=spec.revision,
+                                        allow_patterns=[*patterns, "*.safetensors"]))
+        if any(folder.glob("*.safetensors")):
+            return folder
+        return Path(snapshot_download(spec.model, revision=spec.revision,
+                                      allow_patterns=[*patterns, "pytorch_model*.bin"]))
+    has_safetensors = any(f.endswith(".safetensors") for f in files)
+    patterns.append("*.safetensors" if has_safetensors else "pytorch_model*.bin")
+    return Path(snapshot_download(spec.model, revision=spec.revision, allow_patterns=patterns))
 
 
 def model_status(spec: ModelSpec) -> dict[str, Any]:

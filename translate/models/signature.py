@@ -15,6 +15,7 @@ task               task         ``translate`` or ``summarize``
 pair               pair         the registry key (``it-en``, ``summarizer``)
 model (+identity)  model        hub id or local folder name, ``@`` identity (12)
 engine             engine       ``transformers``, ``ctranslate2``, ``apertium``...
+device             device       ``cpu``, ``cuda``: where the outputs were computed
 compute_type       compute      ``int8``, ``float32``, ``float16``...
 num_beams          beams        beam width
 max_new_tokens     max_new      longest output of one sentence, in tokens
@@ -25,7 +26,8 @@ max_input_tokens   max_in       longest input sentence, in tokens
 source_prefix      prefix       text put before each input (``none``: none)
 segmenter          segmenter    the sentence splitter's version
 version            v            translate's version
-libraries.NAME     NAME         an installed library's version (``none``: absent)
+libraries.NAME     NAME         an installed library's version (``none``: absent);
+                                torch's for the transformers engine
 method             method       summary method
 max_words          max_words    longest summary, in words
 min_words          min_words    shortest summary, in words

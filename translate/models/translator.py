@@ -31,7 +31,8 @@ from translate.models.registry import ModelSpec
 from translate.text.segment import SEGMENTER_VERSION
 
 # Libraries whose version can change an output, per engine; tokenisers for every engine.
-ENGINE_LIBRARIES = {"transformers": ("transformers",), "ctranslate2": ("ctranslate2",)}
+# torch computes the transformers engine's outputs: its version changes them too.
+ENGINE_LIBRARIES = {"transformers": ("transformers", "torch"), "ctranslate2": ("ctranslate2",)}
 TOKENIZER_LIBRARIES = ("sentencepiece", "tokenizers")
 
 
@@ -176,6 +177,7 @@ class Translator:
             "model": self.spec.model,
             "model_identity": self.resolved.identity,
             "engine": self.info.name,
+            "device": self.device,  # a GPU's kernels give other floats than a CPU's
             "compute_type": self.compute_type,
             "generation": asdict(self.spec.generation),
             "max_input_tokens": self.spec.max_input_tokens,

@@ -253,4 +253,5 @@ def write_reviews(report: RunReport, target: str, force: bool = False) -> None:
         except (InputError, OSError) as exc:
             reason = exc.message if isinstance(exc, InputError) else str(exc.strerror or exc)
             report.warnings.append(f"review page of {result.path} not written: {reason}")
-    report.notices.append(f"{written} review pages written (X.review.html beside each input)")
+    pages = "1 review page" if written == 1 else f"{written} review pages"
+    report.notices.append(f"{pages} written (X.review.html beside each input)")

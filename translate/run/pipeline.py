@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -69,6 +70,8 @@ class Pipeline:
         self._planned = Plan()
         self._also_needs = also_needs  # e.g. the summariser: checked before any work too
         self.report = RunReport()
+        # a session's translators count across its runs: the report takes this run's share
+        self._stats_before = {id(t): replace(t.stats) for t in router.translators()}
         self.routes = RouteRunner(router, self.runner, self._planned, self.report,
                                   self.progress, target=self.options.target,
                                   force=self.options.force, dry_run=self.options.dry_run,
@@ -305,7 +308,7 @@ class Pipeline:
     def _close(self) -> None:
         self.report.missing_models = self._planned.missing_report()
         for translator in self.router.translators():
-            self.report.batch.add(translator.stats)
+            self.report.batch.add(translator.stats.since(self._stats_before.get(id(translator))))
         self.report.models_loaded = list(self.router.loads)
         hits = sum(f.cache_hits for f in self.report.files  # up to date: no cache read
                    if f.status != Status.UP_TO_DATE)

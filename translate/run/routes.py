@@ -101,23 +101,28 @@ class RouteRunner:
         for route, by_cache in needs.items():
             current = {t: t for texts in by_cache.values() for t in texts}
             legs: dict[str, list[Entry]] = {t: [] for t in current}
-            first_hits: set[str] = set()
-            first_misses: set[str] = set()
+            # each segment's first leg the caches could not answer, and that leg's input
+            missed: dict[str, tuple[Translator, str]] = {}
             for leg_no, translator in enumerate(route):
-                step = {c: {current[t] for t in ts} for c, ts in by_cache.items()}
+                step = {c: {current[t] for t in ts if t in current} for c, ts in by_cache.items()}
                 got = self._generate(translator, step, leg_no)
-                if leg_no == 0:
-                    first_hits, first_misses = got.hits, got.misses
                 for src, mid in current.items():
                     if mid in got.entries:
                         legs[src].append(got.entries[mid])
-                current = {src: got.outputs.get(mid, mid)
-                           for src, mid in current.items()
-                           if mid in got.outputs or self.dry_run}
+                    if mid in got.misses:
+                        missed.setdefault(src, (translator, mid))
+                # a leg's input is the last leg's output: in a dry run a segment the last
+                # leg missed has none, so the next legs cannot be looked up (never with the
+                # source text in its place) and it stays counted as a miss
+                current = {src: got.outputs[mid] for src, mid in current.items()
+                           if mid in got.outputs}
+            if self.dry_run:
+                current.update({src: src for src in missed})
             outputs.update({(route, src): out for src, out in current.items()})
             self.signals.update({(route, src): combine(legs[src]) for src in current
                                  if route and len(legs[src]) == len(route)})
-            self._account(docs, results, route, first_hits, first_misses)
+            hits = set(legs) - set(missed) if route else set()
+            self._account(docs, results, route, hits, missed)
             self.in_flight = 0
         return outputs
 
@@ -136,10 +141,16 @@ class RouteRunner:
         self.progress.batch_done(segments, 0)
 
     def _account(self, docs: Docs, results: dict[int, FileResult] | None, route: Route,
-                 hits: set[str], misses: set[str]) -> None:
+                 hits: set[str], missed: dict[str, tuple[Translator, str]]) -> None:
+        """Count hits, misses and (dry run) tokens per file.
+
+        A hit is a segment every leg's cache answered, each leg looked up with its own
+        input; a miss needs a model at some leg, and its tokens are that leg's input's.
+        """
         if not results or not route:
             return
-        tokens = self._miss_tokens(route[0], misses) if self.dry_run else {}
+        misses = set(missed)
+        tokens = self._leg_tokens(missed) if self.dry_run else {}
         self.report.model_segments += len(misses)
         self.report.model_tokens += sum(tokens.values())
         for key, (seg, routes, _) in docs.items():
@@ -149,6 +160,14 @@ class RouteRunner:
                                      if r == route and t in hits)
             result.model_segments += len(mine & misses)
             result.model_tokens += sum(tokens.get(t, 0) for t in mine & misses)
+
+    def _leg_tokens(self, missed: dict[str, tuple[Translator, str]]) -> dict[str, int]:
+        """Input tokens of each missed segment at the leg that missed it."""
+        by_leg: dict[int, tuple[Translator, set[str]]] = {}
+        for translator, text in missed.values():
+            by_leg.setdefault(id(translator), (translator, set()))[1].add(text)
+        counted = {id(t): self._miss_tokens(t, texts) for t, texts in by_leg.values()}
+        return {src: counted[id(t)][text] for src, (t, text) in missed.items()}
 
     def _miss_tokens(self, translator: Translator, misses: set[str]) -> dict[str, int]:
         texts = sorted(misses)

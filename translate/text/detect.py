@@ -26,6 +26,7 @@ MIN_CONFIDENCE = 0.9
 # Documents detected below this take the language of their confident paragraphs; with
 # none, the language is unknown (the pipeline then asks for --from).
 DOCUMENT_MIN_CONFIDENCE = 0.5
+UNDETERMINED = "und"  # BCP 47's code for a language that cannot be told
 _MASK = re.compile(
     r"(?:\b(?:https?|ftp)://|\bwww\.)\S+"          # URLs
     r"|(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+"    # e-mails (tried once per word: linear)
@@ -34,10 +35,19 @@ _MASK = re.compile(
 
 @dataclass(frozen=True)
 class Detection:
-    """A detected language and the identifier's confidence (0..1)."""
+    """A detected language and the identifier's confidence (0..1).
+
+    ``language`` is ``und`` (BCP 47: undetermined) with confidence 0 for a text without
+    a letter to go by (empty, numbers, URLs only).
+    """
 
     language: str
     confidence: float
+
+    @property
+    def known(self) -> bool:
+        """Whether the language is known for sure (``DOCUMENT_MIN_CONFIDENCE`` or more)."""
+        return self.language != UNDETERMINED and self.confidence >= DOCUMENT_MIN_CONFIDENCE
 
 
 @functools.lru_cache(maxsize=4)
@@ -103,6 +113,8 @@ def document_language(text: str, languages: Iterable[str] = DEFAULT_LANGUAGES) -
     (a document split evenly between two languages); else the whole text's best guess,
     still below the floor, which callers must treat as unknown.
     """
+    if not any(c.isalpha() for c in mask(text)):
+        return Detection(UNDETERMINED, 0.0)  # nothing to tell a language by
     langs = tuple(languages)
     whole = detect(text, langs)
     if whole.confidence >= DOCUMENT_MIN_CONFIDENCE:

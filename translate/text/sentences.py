@@ -185,18 +185,41 @@ def split_long(text: str, count_tokens: TokenCounter, limit: int) -> list[str]:
 
 
 def _group(pieces: list[str], count_tokens: TokenCounter, limit: int) -> list[str]:
-    """Join consecutive pieces with spaces while the result stays within ``limit``."""
-    groups: list[str] = []
-    current = pieces[0]
-    for piece in pieces[1:]:
-        candidate = f"{current} {piece}"
-        if count_tokens([candidate])[0] <= limit:
-            current = candidate
+    """Join consecutive pieces with spaces while the result stays within ``limit``.
+
+    Every piece is counted once, in one call (with ``""`` for the special tokens each
+    count includes); groups are made from the sums, then checked in one more call. A
+    group the sum underestimated (a tokenizer that merges across the join) is cut by
+    halves until each part fits. So the tokenizer sees each character a bounded number
+    of times: linear, however long the segment.
+    """
+    counts = count_tokens(["", *pieces])
+    overhead, sizes = counts[0], [max(0, c - counts[0]) for c in counts[1:]]
+    spans: list[tuple[int, int]] = []
+    start, total = 0, sizes[0]
+    for index in range(1, len(pieces)):
+        if overhead + total + sizes[index] <= limit:
+            total += sizes[index]
         else:
-            groups.append(current)
-            current = piece
-    groups.append(current)
-    return groups
+            spans.append((start, index))
+            start, total = index, sizes[index]
+    spans.append((start, len(pieces)))
+    return _fitting(pieces, spans, count_tokens, limit)
+
+
+def _fitting(pieces: list[str], spans: list[tuple[int, int]], count_tokens: TokenCounter,
+             limit: int) -> list[str]:
+    """The groups of ``spans``, each one over ``limit`` cut in halves until it fits."""
+    joined = [" ".join(pieces[a:b]) for a, b in spans]
+    fits = count_tokens(joined)
+    out: list[str] = []
+    for (a, b), text, size in zip(spans, joined, fits, strict=True):
+        if size <= limit or b - a == 1:  # one piece: split_long cuts it further
+            out.append(text)
+        else:
+            middle = (a + b) // 2
+            out.extend(_fitting(pieces, [(a, middle), (middle, b)], count_tokens, limit))
+    return out
 
 
 def _split_chars(text: str, count_tokens: TokenCounter, limit: int) -> list[str]:

@@ -35,15 +35,69 @@ def count_words(texts: Sequence[str]) -> list[int]:
     return [max(1, len(_WORD.findall(text))) for text in texts]
 
 
+# What a mark may never land in: URLs, e-mail addresses and numbers of the source.
+_PROTECTED = re.compile(
+    r"(?:https?|ftp)://[^\s<>\"]+|www\.[^\s<>\"]+"   # URLs
+    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"                 # e-mail addresses
+    r"|\d(?:[\d.,:/'-]*\d)?")                           # numbers, dates, times
+_TRAILING = ".,;:!?)]}'\""  # sentence punctuation after a URL is not part of it
+_MARK_RUN = f"[{re.escape(MARKS)}]*"
+_SLOTS = 0xF0000  # private-use characters: protected spans' places while marks go
+
+
+def protected_spans(source: str) -> list[str]:
+    """The URLs, e-mail addresses and numbers of ``source``, longest first, each once."""
+    spans = {m.group().rstrip(_TRAILING) if "/" in m.group() or m.group().startswith("www.")
+             else m.group() for m in _PROTECTED.finditer(source)}
+    return sorted((s for s in spans if s), key=lambda s: (-len(s), s))
+
+
+def _shield(source: str, output: str) -> tuple[str, list[str], int]:
+    """Put each protected span of ``source`` found in ``output`` (marks or none) in a slot.
+
+    Returns:
+        The output with slots, the span of each slot in order, and the marks the
+        matched copies carried beyond the source's own (removed with them).
+    """
+    if any(ord(c) >= _SLOTS for c in output):
+        return output, [], 0
+    pieces: list[str] = []
+    removed = 0
+    for span in protected_spans(source):
+        pattern = re.compile(_MARK_RUN + _MARK_RUN.join(re.escape(c) for c in span))
+
+        def slot(match: re.Match[str], span: str = span) -> str:
+            nonlocal removed
+            removed += match.group() != span  # a marked copy: one marked word
+            pieces.append(span)
+            return chr(_SLOTS + len(pieces) - 1)
+
+        output = pattern.sub(slot, output)
+    return output, pieces, removed
+
+
 def strip_marks(source: str, output: str) -> tuple[str, int]:
     """Remove Apertium's marks that ``source`` did not have; count the marked words.
 
-    A mark character the source has is kept (it may be Markdown or an address); marks
-    of that kind beyond the source's own count are still counted.
+    A URL, an e-mail address or a number of the source comes out exactly as the source
+    has it, whatever marks Apertium put in or around it. Elsewhere a mark character the
+    source has (outside those) is kept (it may be Markdown); marks of that kind beyond
+    the source's own count are still counted.
 
     Returns:
         The cleaned text and the number of marked words (runs of mark characters).
     """
+    shielded, spans, in_spans = _shield(source, output)
+    rest = source
+    for span in spans:
+        rest = rest.replace(span, " ")
+    cleaned, count = _strip_outside(rest, shielded)
+    for number, span in enumerate(spans):
+        cleaned = cleaned.replace(chr(_SLOTS + number), span, 1)
+    return cleaned, count + in_spans
+
+
+def _strip_outside(source: str, output: str) -> tuple[str, int]:
     kept = sum(max(0, output.count(c) - source.count(c)) for c in MARKS if c in source)
     absent = "".join(c for c in MARKS if c not in source)
     if not absent or not any(c in output for c in absent):

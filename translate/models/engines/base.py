@@ -142,6 +142,12 @@ class BatchStats:
         for name, value in vars(other).items():
             setattr(self, name, getattr(self, name) + value)
 
+    def since(self, earlier: BatchStats | None) -> BatchStats:
+        """What these counters gained since ``earlier`` (a copy taken then)."""
+        if earlier is None:
+            return BatchStats(**vars(self))
+        return BatchStats(**{k: v - getattr(earlier, k) for k, v in vars(self).items()})
+
     def as_dict(self) -> dict[str, Any]:
         """The counters as a plain dict (for reports)."""
         return dict(vars(self))
