@@ -315,8 +315,8 @@ class Session:
 
     # -- translation memory --------------------------------------------------------------
 
-    def learn(self, paths: Sequence[str | Path], *, options: Options | None = None,
-              dry_run: bool | None = None) -> LearnReport:
+    def learn(self, paths: str | Path | Sequence[str | Path], *,
+              options: Options | None = None, dry_run: bool | None = None) -> LearnReport:
         """Store the hand edits of the outputs of ``paths`` in their tree's memory.
 
         Each segment a person changed in ``X.en.txt`` since the tool wrote it becomes a
@@ -328,8 +328,8 @@ class Session:
             options: ``target`` and ``glob`` are used (default: the session's).
             dry_run: List what would be stored (default: ``options.dry_run``).
         """
-        options = options or self.options
-        return learn([str(p) for p in paths], options.target, options.glob,
+        options = self._options(options)
+        return learn(as_paths(paths), options.target, options.glob,
                      options.dry_run if dry_run is None else dry_run)
 
     def _options(self, options: object) -> Options:

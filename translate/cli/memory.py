@@ -46,7 +46,8 @@ def learn_command(
     from translate.options import Options
 
     with user_errors():
-        report = Session(Options(target=to, glob=glob)).learn(paths, dry_run=dry_run)
+        report = Session(Options(target=to, glob=glob), hints="cli").learn(
+            paths, dry_run=dry_run)
     for line in report.lines():
         typer.echo(line)
     raise typer.Exit(1 if any(f.status == "skipped" for f in report.files) else 0)

@@ -65,7 +65,7 @@ class State:
 
     def __init__(self, config: ServeConfig) -> None:
         self.config = config
-        self.session = Session(config.library_options())
+        self.session = Session(config.library_options(), hints="cli")
         self.worker = ModelWorker(self.session, config.root,
                                   config.limits.batch_wait_ms / 1000,
                                   config.limits.batch_segments, lambda: self.active)

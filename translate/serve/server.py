@@ -44,7 +44,7 @@ def check(config: ServeConfig) -> None:
         raise UsageError(f"{config.root} is not a folder", "serve a folder: translate serve DIR")
     if config.workers < 1:
         raise UsageError("--workers must be at least 1")
-    with Session(config.library_options()) as session:
+    with Session(config.library_options(), hints="cli") as session:
         session.router()  # the engine and registry are checked here; no model is loaded
 
 
