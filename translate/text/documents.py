@@ -93,11 +93,15 @@ def write_atomic(path: Path, data: bytes) -> None:
 
     A crash leaves either the old file or the new one, never half of one.
     """
-    # The name pattern marks the file as ours, so a later run may remove it if a crash
-    # leaves it behind (``outputs.remove_stale_temporaries``).
+    # Locked while written: ``outputs.remove_own_temporaries`` removes only a file whose
+    # writer is gone (and whose content proves it the tool's own).
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.translate-", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
+            with contextlib.suppress(ImportError, OSError):
+                import fcntl
+
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
