@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import re
 import typing
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,6 +46,12 @@ ALIASES: dict[tuple[str, str], str] = {
     ("job", "to"): "target",
     ("job", "from"): "source",
 }
+
+# A BCP 47 tag's shape: language (2-3 letters), then script, region and variants
+# (``en``, ``pt-BR``, ``zh-Hant-TW``, ``sr-Latn``). A language code is part of every
+# output's name (``X.en.txt``): nothing else (``en.summary``, ``../x``) may get there.
+LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z]{4})?(-(?:[A-Za-z]{2}|[0-9]{3}))?"
+                          r"(-(?:[A-Za-z0-9]{5,8}|[0-9][A-Za-z0-9]{3}))*")
 
 _AT_LEAST = {"num_beams": 1, "max_new_tokens": 1, "min_new_tokens": 0,
              "no_repeat_ngram_size": 0, "batch_size": 1, "max_batch_tokens": 1,
@@ -139,6 +146,9 @@ class Options:
                                       or value < least):
                 raise UsageError(f"'{name}' must be an integer of at least {least}, "
                                  f"got {value!r}")
+        check_language(self.target, "--to")
+        if self.source != "auto":
+            check_language(self.source, "--from")
         if self.device not in DEVICES:
             raise UsageError(f"unknown device '{self.device}'",
                              f"valid choices: {', '.join(DEVICES)}")
@@ -157,6 +167,18 @@ class Options:
         """The model settings this run sets (the others keep the registry's)."""
         return {name: getattr(self, name) for name in MODEL_SETTINGS
                 if getattr(self, name) is not None}
+
+
+def check_language(code: object, flag: str) -> None:
+    """Refuse a language code that is not shaped like a BCP 47 tag.
+
+    Raises:
+        UsageError: ``code`` is not a tag (``en``, ``pt-BR``, ``zh-Hant``).
+    """
+    if not isinstance(code, str) or LANGUAGE_TAG.fullmatch(code) is None:
+        raise UsageError(f"{flag} {code!r}: not a language code (BCP 47: a 2- or 3-letter "
+                         "language, then an optional script and region)",
+                         "use a code such as en, it, pt-BR or zh-Hant")
 
 
 @functools.cache

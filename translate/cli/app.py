@@ -239,7 +239,7 @@ def _execute(paths: list[str], options: Options, report: Path | None, quiet: boo
             raise typer.Exit(0)
         if "-" in paths:
             raise UsageError("'-' (stdin) cannot be mixed with files")
-        check_report_path(report)
+        check_report_path(report, paths, options)
         translated, summaries = session.run(paths, progress=make_progress(quiet),
                                             translate_first=translate_first)
     reports = [r for r in (translated, summaries) if r is not None]

@@ -9,8 +9,9 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -56,13 +57,25 @@ def command_hint(hint: str) -> str:
     return rename_flags(hint, ctx.command.name or "", names)
 
 
-def check_report_path(report: Path | None) -> None:
+def check_report_path(report: Path | None, paths: Sequence[str] = (),
+                      options: Options | None = None) -> None:
     """Refuse a ``--report`` path that is not a report this tool wrote (before any work).
 
+    Also refused: a path that one of the run's outputs will take (a translation, a
+    summary, a review page, a record or the cache), or an input.
+
     Raises:
-        UsageError: the path is a link, not a regular file, or a file of other content.
+        UsageError: the path is a link, not a regular file, a file of other content,
+            an input or an output of the run.
     """
-    if report is None or str(report) == "-" or not os.path.lexists(report):
+    if report is None or str(report) == "-":
+        return
+    taken = _taken_by_run(report, paths, options or Options())
+    if taken:
+        raise UsageError(f"--report {report}: is {taken}; not written there",
+                         "choose a report path outside the run's outputs (or - for "
+                         "standard output)")
+    if not os.path.lexists(report):
         return
     hint = "choose a new file name for --report (or - for standard output)"
     if report.is_symlink() or not report.is_file():
@@ -74,6 +87,31 @@ def check_report_path(report: Path | None) -> None:
     if not isinstance(data, dict) or data.get("tool") != REPORT_TOOL:
         raise UsageError(f"--report {report}: exists and is not a report written by "
                          "translate; it is left untouched", hint)
+
+
+def _taken_by_run(report: Path, paths: Sequence[str], options: Options) -> str | None:
+    """What of the run ``report`` would overwrite (``None``: nothing)."""
+    from translate.cache.outputs import RECORD_DIR
+    from translate.cache.store import CACHE_DIR
+    from translate.review.page import review_path
+    from translate.run.inputs import collect_inputs
+    from translate.text.documents import output_path, summary_path
+
+    real = Path(os.path.realpath(report))
+    if RECORD_DIR in real.parts or CACHE_DIR in real.parts:
+        return "inside a folder that translate keeps for its records or cache"
+    folder_inputs = [p for p in collect_inputs(paths, options.glob).files
+                     if Path(os.path.realpath(p.parent)) == real.parent]
+    for path in folder_inputs:
+        if real == Path(os.path.realpath(path)):
+            return "an input of this run"
+        head = path.stem + "."  # a summary in any language: X.<lang>.summary...
+        tail = summary_path(path, "xx").name[len(head) + 2:]
+        summary = re.escape(head) + "[^./]+" + re.escape(tail)
+        if real.name in (output_path(path, options.target).name, review_path(path).name) or (
+                re.fullmatch(summary, real.name)):
+            return f"where this run writes an output of {path.name}"
+    return None
 
 
 def write_report(report: Path, data: dict[str, Any], inputs: list[str]) -> None:

@@ -13,7 +13,7 @@ from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from translate.errors import InputError
+from translate.errors import InputError, UsageError
 from translate.text.encoding import decode
 
 SUMMARY_TAG = "summary"
@@ -120,7 +120,15 @@ def _umask() -> int:
 
 
 def output_path(source: Path, target_lang: str, tag: str | None = None) -> Path:
-    """Where the output for ``source`` goes: ``X.txt`` -> ``X.en.txt`` (``X.en.summary.txt``)."""
+    """Where the output for ``source`` goes: ``X.txt`` -> ``X.en.txt`` (``X.en.summary.txt``).
+
+    Raises:
+        UsageError: ``target_lang`` could make another output's name or leave the
+            folder (a dot, a slash: ``en.summary``, ``../x``).
+    """
+    if not target_lang or any(c in target_lang for c in "./\\\0") or target_lang == tag:
+        raise UsageError(f"{target_lang!r} is not a language code an output can be named by",
+                         "use a code such as en, it or pt-BR")
     suffix = source.suffix
     parts = [source.stem if suffix else source.name, target_lang]
     if tag:
