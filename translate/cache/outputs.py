@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from translate.errors import InputError
-from translate.text.documents import sha256, write_atomic
+from translate.text.documents import sha256, storable, write_atomic
 
 RECORD_DIR = ".translate-outputs"
 # An output's temporary file: ``.<output name>.translate-<token>.tmp`` beside it. A name
@@ -369,7 +369,7 @@ class LegacyManifests:
         if conn is None:
             return None
         try:
-            key = str(output.resolve().relative_to(root))
+            key = storable(str(output.resolve().relative_to(root)))
         except (ValueError, OSError, RuntimeError):
             return None
         try:

@@ -36,6 +36,7 @@ from translate.cache.files import (
 )
 from translate.cache.schema import Entry, SchemaTooOld
 from translate.errors import CacheError
+from translate.text.documents import storable
 
 __all__ = ["CACHE_DIR", "DB_NAME", "Cache", "Entry", "find_cache_root", "signature_id",
            "text_hash"]
@@ -263,9 +264,9 @@ class Cache:
 
     def _key(self, output: Path) -> str:
         try:
-            return str(output.resolve().relative_to(self.root))
+            return storable(str(output.resolve().relative_to(self.root)))
         except ValueError:
-            return str(output.resolve())
+            return storable(str(output.resolve()))
 
 
 def _describe(sig_id: str, body: str, last_used: float, entries: int) -> dict[str, Any]:

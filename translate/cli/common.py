@@ -18,6 +18,7 @@ from typing import Annotated, Any
 import typer
 
 from translate.cli.errors import rename_flags
+from translate.cli.render import printable
 from translate.errors import TranslateError, UsageError
 from translate.options import Options, field_for
 from translate.run import interrupts
@@ -25,8 +26,8 @@ from translate.run.report import REPORT_TOOL
 
 
 def echo_err(message: str) -> None:
-    """Print on standard error."""
-    typer.echo(message, err=True)
+    """Print on standard error, odd characters escaped (``render.printable``)."""
+    typer.echo(printable(message), err=True)
 
 
 @contextlib.contextmanager

@@ -44,6 +44,7 @@ from translate.text.documents import (
     output_path,
     read_regular,
     sha256,
+    storable,
     summary_path,
 )
 from translate.text.segment import segment
@@ -104,7 +105,7 @@ def write_review(path: Path, target: str = "en", force: bool = False) -> tuple[P
             not write (or that was edited) is in the way.
     """
     page = build_review(path, target)
-    html = render_review(page).encode("utf-8")
+    html = storable(render_review(page)).encode("utf-8")  # a name that is not UTF-8
     where = review_path(path)
     plan = plan_output(where, sha256(html), force)
     if plan.decision in (Decision.CONFLICT, Decision.KEEP_EDITED):

@@ -88,6 +88,21 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def storable(text: str) -> str:
+    r"""``text`` as UTF-8 can hold it: undecodable bytes of a name written ``\xff``.
+
+    A file name that is not UTF-8 (``bad\xffname.txt``) is read with surrogate escapes
+    on POSIX; its undecodable bytes become ``\xff`` here.
+
+    For where a lone surrogate cannot go: SQLite, a UTF-8 file, a hash of text.
+    """
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return text
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` via a temporary file and a rename.
 
