@@ -203,8 +203,10 @@ class Translator:
         """Input token counts, loading only the tokenizer when the model is not loaded.
 
         Marian tokenizers are read without torch (``engine.codecs``), so a dry run
-        stays light.
+        stays light. An empty batch is no work (no tokenizer is loaded for it).
         """
+        if not texts:
+            return []
         if self._engine is not None:
             return self._engine.count_tokens(texts)
         if self.info.counter is not None:
@@ -250,6 +252,8 @@ class Translator:
         """
         if len(sources) != len(outputs):
             raise ValueError("score() needs one output per source")
+        if not sources:
+            return []
         lengths = self.count_tokens(sources)
         scores: list[float | None] = [None] * len(sources)
         fits = [i for i, n in enumerate(lengths) if n <= self.engine.max_input_tokens]

@@ -134,7 +134,8 @@ class Summarizer:
             # cuts: counted against ``limit``, an upper bound, 0 whenever chunking worked.
             pieces = [p for c in sorted(chunks) for p in split_long(c, translator.count_tokens,
                                                                     limit)]
-            over = sum(max(0, n - limit) for n in translator.count_tokens(pieces))
+            over = sum(max(0, n - limit) for n in translator.count_tokens(pieces)) if (
+                pieces) else 0  # an empty batch is no work
             summaries.append(replace(result, text=fitted, trimmed=trimmed, truncated_tokens=over,
                                      length_limited=tracker.limited_among(chunks)))
         return summaries

@@ -168,7 +168,8 @@ def _skip_dir(name: str) -> bool:
 
 
 def iter_input_files(root: Path, pattern: str | None,
-                     suffixes: Collection[str] = TEXT_SUFFIXES) -> Iterator[Path]:
+                     suffixes: Collection[str] = TEXT_SUFFIXES,
+                     unlisted: list[tuple[Path, OSError]] | None = None) -> Iterator[Path]:
     """Entries under ``root`` that are candidate inputs, recursively and sorted.
 
     Hidden files and folders are skipped. Links to folders are not followed but are
@@ -181,9 +182,15 @@ def iter_input_files(root: Path, pattern: str | None,
         pattern: A glob on file names (``--glob``); without one, files with these
             ``suffixes`` (lower case) are taken.
         suffixes: The suffixes taken without a pattern (runs: every document format's).
+        unlisted: Gets each folder that could not be listed, with its error (else such
+            folders are skipped silently).
 
     """
-    for dirpath, dirnames, filenames in os.walk(root):
+    def note(exc: OSError) -> None:
+        if unlisted is not None:
+            unlisted.append((Path(exc.filename or root), exc))
+
+    for dirpath, dirnames, filenames in os.walk(root, onerror=note):
         linked = [d for d in dirnames if os.path.islink(os.path.join(dirpath, d))]
         dirnames[:] = sorted(d for d in dirnames if not _skip_dir(d) and d not in linked)
         for name in sorted([*filenames, *linked]):
@@ -194,6 +201,47 @@ def iter_input_files(root: Path, pattern: str | None,
             if not pattern and Path(name).suffix.lower() not in suffixes:
                 continue
             yield Path(dirpath) / name
+
+
+# What a run adds to an input's path for the files it writes: the record
+# (``.translate-outputs/<24 hex>.json`` and its temporary file) and the outputs'
+# temporary files (``.X.en.summary.txt.translate-<16 hex>.tmp``).
+_PATH_MARGIN = 96
+_NAME_MARGIN = 48
+
+
+def path_problem(path: Path) -> str | None:
+    """Why the files a run writes for ``path`` cannot have names, or ``None``.
+
+    The system limits a path (``PATH_MAX``, 4096 bytes on Linux) and a name
+    (``NAME_MAX``, 255): an input near them has outputs and records beyond them.
+    """
+    try:
+        full = os.fsencode(os.path.abspath(path))
+        path_max = os.pathconf(path.parent if str(path.parent) else ".", "PC_PATH_MAX")
+        name_max = os.pathconf(path.parent if str(path.parent) else ".", "PC_NAME_MAX")
+    except (OSError, ValueError):
+        path_max, name_max = 4096, 255
+        full = os.fsencode(os.path.abspath(path))
+    name = len(os.fsencode(path.name))
+    if len(full) + _PATH_MARGIN > path_max:
+        return (f"path too long: {len(full):,} bytes, and its outputs' paths would pass the "
+                f"system's limit of {path_max:,} (hint: move the folder nearer the root or "
+                "shorten folder names)")
+    if name + _NAME_MARGIN > name_max:
+        return (f"file name too long: {name} bytes, and its outputs' names would pass the "
+                f"system's limit of {name_max} (hint: shorten the file name)")
+    return None
+
+
+def folder_problem(exc: OSError) -> str:
+    """Why a folder could not be listed, in words (never a guess at permissions)."""
+    if exc.errno == errno.ENAMETOOLONG:
+        return ("cannot list this folder: its path is longer than the system allows "
+                "(hint: move the folder nearer the root or shorten folder names)")
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return "cannot list this folder: permission denied (hint: make it readable)"
+    return f"cannot list this folder: {exc.strerror or exc}"
 
 
 def entry_problem(path: Path) -> str | None:

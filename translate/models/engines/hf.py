@@ -57,6 +57,8 @@ def input_limit(tokenizer: Any, config: Any, requested: int | None) -> int:
 
 def count_tokens(tokenizer: Any, texts: Sequence[str]) -> list[int]:
     """Token counts with special tokens, exactly as the model will see them."""
+    if not texts:  # a fast tokenizer fails on an empty batch
+        return []
     return [len(ids) for ids in tokenizer(list(texts), add_special_tokens=True)["input_ids"]]
 
 
