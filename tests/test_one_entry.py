@@ -94,3 +94,28 @@ def test_an_empty_batch_is_no_work_on_every_engine(tiny_marian, tiny_bart) -> No
             assert translator.count_tokens([]) == []
             assert translator.count_tokens(["Una frase."])[0] > 1
             assert list(translator.translate([])) == []
+
+
+def test_every_job_is_checked_before_the_first_one_runs(tmp_path, registry_file) -> None:
+    for name in ("one", "two"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "x.txt").write_text("Una frase.\n", "utf-8")
+    (tmp_path / "mine.json").write_text('{"mine": true}\n')
+    first = (f'[[job]]\nname = "first"\ninputs = ["one/"]\nfrom = "it"\n'
+             f'models = "{registry_file}"\nengine = "fake"\nreport = "r1.json"\n\n')
+    for second, said in [('engine = "bogus"', "unknown engine 'bogus'"),
+                         ('engine = "fake"\nencoding = "no-such-codec"', "unknown encoding"),
+                         ('engine = "fake"\nmodels = "missing.toml"', "not found"),
+                         ('engine = "fake"\nreport = "mine.json"', "not a report written"),
+                         ('engine = "fake"\nreport = "r1.json"', "writes its report there"),
+                         ('engine = "fake"\nreport = "two/x.en.txt"', "output of x.txt")]:
+        jobs = tmp_path / "jobs.toml"
+        jobs.write_text(first + f'[[job]]\nname = "second"\ninputs = ["two/"]\nfrom = "it"\n'
+                        f'{second}\n' + ("" if "models" in second
+                                         else f'models = "{registry_file}"\n'))
+        result = run("run", str(jobs))
+        assert result.exit_code == 2, (second, result.output)
+        assert "job 'second' (nothing was run)" in result.output and said in result.output
+        assert not (tmp_path / "one" / "x.en.txt").exists(), second  # job 1 never ran
+        assert not (tmp_path / "r1.json").exists()
+    assert (tmp_path / "mine.json").read_text() == '{"mine": true}\n'

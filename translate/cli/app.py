@@ -38,6 +38,7 @@ from translate.cli.common import (
     ReportOpt,
     SummaryEngineOpt,
     ToOpt,
+    check_jobs,
     check_report_path,
     echo_err,
     options_from,
@@ -211,7 +212,9 @@ def run_command(
 
     code = 0
     with user_errors():
-        for spec in load_jobs(jobfile):
+        specs = load_jobs(jobfile)
+        check_jobs(specs)  # a bad value in job 2 is found before job 1 runs
+        for spec in specs:
             if not quiet:
                 echo_err(f"== job: {spec.name}")
             try:

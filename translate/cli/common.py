@@ -13,7 +13,7 @@ import re
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -23,6 +23,9 @@ from translate.errors import TranslateError, UsageError
 from translate.options import Options, field_for
 from translate.run import interrupts
 from translate.run.report import REPORT_TOOL
+
+if TYPE_CHECKING:
+    from translate.jobs import JobSpec
 
 
 def echo_err(message: str) -> None:
@@ -113,6 +116,38 @@ def _taken_by_run(report: Path, paths: Sequence[str], options: Options) -> str |
                 re.fullmatch(summary, real.name)):
             return f"where this run writes an output of {path.name}"
     return None
+
+
+def check_jobs(specs: Sequence[JobSpec]) -> None:
+    """Check every job of a job file before the first one starts (``translate run``).
+
+    What a job's run would refuse at its start: an unknown engine or compute type, a
+    bad registry, an unknown encoding, a report path that is taken; and two jobs that
+    write the same report.
+
+    Raises:
+        UsageError: naming the job.
+    """
+    from translate.api import Session
+    from translate.text.encoding import check_encoding
+
+    reports: dict[str, str] = {}
+    for spec in specs:
+        try:
+            with Session(spec.options) as session:
+                session.router(spec.options)  # loads no model
+            if spec.options.encoding is not None:
+                check_encoding(spec.options.encoding)
+            check_report_path(spec.report, spec.paths, spec.options)
+            if spec.report is not None:
+                real = os.path.realpath(spec.report)
+                if real in reports:
+                    raise UsageError(f"--report {spec.report}: job '{reports[real]}' writes "
+                                     "its report there too", "give each job its own report")
+                reports[real] = spec.name
+        except UsageError as exc:
+            raise UsageError(f"job '{spec.name}' (nothing was run): {exc.message}",
+                             exc.hint) from exc
 
 
 def write_report(report: Path, data: dict[str, Any], inputs: list[str]) -> None:
