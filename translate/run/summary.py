@@ -85,6 +85,8 @@ class SummaryRun:
             self._not_started()
         finally:
             self.report.warnings.extend(caches.close())
+        self.report.warnings.extend(w for w in self.summarizer.warnings
+                                    if w not in self.report.warnings)
         self.report.interrupted |= translated.interrupted
         self.report.batch = self.summarizer.stats(since=before)
         self.report.models_loaded = list(self.router.loads)
