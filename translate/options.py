@@ -55,7 +55,8 @@ LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z]{4})?(-(?:[A-Za-z]{2}|[0-9]{3
 
 _AT_LEAST = {"num_beams": 1, "max_new_tokens": 1, "min_new_tokens": 0,
              "no_repeat_ngram_size": 0, "batch_size": 1, "max_batch_tokens": 1,
-             "max_input_tokens": 2, "actors": 1, "max_words": 1, "min_words": 1}
+             "max_input_tokens": 2, "actors": 1, "max_words": 1, "min_words": 1,
+             "max_elements": 1}
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,9 @@ class Options:
         review: Also write each input's review page (``X.txt.review.html``).
         check_roundtrip: Translate each output back and flag those far from the source
             (needs the reverse pair; costs a second model pass).
+        max_elements: The most XML elements one document may have (``None``: 1,000,000);
+            it scales the unpacked size and parts a package may have too
+            (``formats.zipped.check_package``).
     """
 
     target: str = "en"
@@ -136,6 +140,7 @@ class Options:
     strict: bool = False
     review: bool = False
     check_roundtrip: bool = False
+    max_elements: int | None = None
 
     def __post_init__(self) -> None:
         if isinstance(self.models, str):  # a str is as good as a Path here

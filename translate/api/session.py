@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, overload
 
 from translate.errors import UsageError
+from translate.formats.zipped import element_limit
 from translate.models.engines import choose_engine
 from translate.models.pool import ModelPool
 from translate.models.registry import Registry, load_registry
@@ -242,12 +243,13 @@ class Session:
         options = options or self.options
         router = self.router(options)
         before = len(router.loads)
-        reports = self._run(paths, options, progress, translate_first)
-        for report in reports:
-            if report is not None:  # this run's loads, not the session's earlier ones
-                report.models_loaded = report.models_loaded[before:]
-        if options.review and reports[0] is not None and not options.dry_run:
-            write_reviews(reports[0], options.target, options.force)
+        with element_limit(options.max_elements):  # every document read by this run
+            reports = self._run(paths, options, progress, translate_first)
+            for report in reports:
+                if report is not None:  # this run's loads, not the session's earlier ones
+                    report.models_loaded = report.models_loaded[before:]
+            if options.review and reports[0] is not None and not options.dry_run:
+                write_reviews(reports[0], options.target, options.force)
         return reports
 
     def _run(self, paths: Sequence[str | Path], options: Options, progress: Progress | None,

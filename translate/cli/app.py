@@ -27,6 +27,7 @@ from translate.cli.common import (
     ForceOpt,
     FromOpt,
     GlobOpt,
+    MaxElementsOpt,
     MaxWordsOpt,
     MethodOpt,
     MinWordsOpt,
@@ -160,6 +161,7 @@ def translate_command(
     check_roundtrip: Annotated[bool, typer.Option(
         "--check-roundtrip", help="Translate each output back (needs the reverse pair) "
                                   "and flag those far from the source.")] = False,
+    max_elements: MaxElementsOpt = None,
 ) -> None:
     """Translate files and folders; write X.en.txt next to each X.txt."""
     flags = dict(locals())
@@ -193,6 +195,7 @@ def summarize_command(
     cluster: ClusterOpt = None,
     actors: ActorsOpt = 2,
     encoding: EncodingOpt = None,
+    max_elements: MaxElementsOpt = None,
 ) -> None:
     """Summarise files (translating them first when needed): write X.en.summary.txt."""
     flags = dict(locals())

@@ -238,3 +238,6 @@ MinWordsOpt = Annotated[int | None, typer.Option(
 EncodingOpt = Annotated[str | None, typer.Option(
     "--encoding", help="Read inputs with this encoding (e.g. cp1252) instead of detecting "
                        "one; outputs are UTF-8.")]
+MaxElementsOpt = Annotated[int | None, typer.Option(
+    "--max-elements", min=1, help="Most XML elements in one document (default 1000000); "
+                                  "also scales a package's unpacked size and parts.")]

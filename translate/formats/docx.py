@@ -25,7 +25,7 @@ from translate.formats.base import Parsed, Written, check_lengths, need
 from translate.formats.docx_runs import Group, Paragraph, W, Writer
 from translate.formats.inline import Piece, Splitter, Tag, protect
 from translate.formats.restore import fill
-from translate.formats.zipped import restamp
+from translate.formats.zipped import check_package, restamp
 
 _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 _PARTS = re.compile(r"/word/(header|footer)\d*\.xml")
@@ -51,6 +51,7 @@ def _open(data: bytes, where: str) -> Any:
     if data.startswith(_OLE):
         raise InputError(f"{where}: password-protected or an old .doc file, not a .docx",
                          "save it in Word as a .docx without a password")
+    check_package(data, where)  # before parsing: bounded time and memory
     try:
         return docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile) as exc:
