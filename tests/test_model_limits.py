@@ -41,3 +41,31 @@ def test_a_short_window_summariser_writes_capped_summaries(tmp_path, short_bart)
     assert (folder / "a.en.summary.txt").read_text() != (folder / "b.en.summary.txt").read_text()
     again = run("summarize", str(folder), "--model", str(short_bart))
     assert again.exit_code == 0 and "0 written, 2 up to date" in again.output
+
+
+@pytest.fixture(scope="module")
+def short_marian(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A translation model with a 128-position table."""
+    from tests.model_factory import build_marian
+
+    return build_marian(tmp_path_factory.mktemp("models") / "marian-128", max_positions=128)
+
+
+@pytest.mark.parametrize("engine", ["transformers", "ctranslate2"])
+def test_max_new_tokens_past_the_position_table_is_capped_and_said(tmp_path, short_marian,
+                                                                  engine) -> None:
+    from translate.models.engines import ENGINES
+
+    if not ENGINES[engine].available():
+        pytest.skip(f"{engine} is not installed")
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Una frase.\n", "utf-8")
+    report = tmp_path / "r.json"
+    result = run(str(folder), "--model", str(short_marian), "--from", "it", "--engine", engine,
+                 "--max-new-tokens", "512", "--no-retry", "--report", str(report))
+    assert result.exit_code == 0, result.output
+    data = json.loads(report.read_text("utf-8"))
+    assert any("max_new_tokens 512 is more than the model can write" in w
+               and "capped at 127 tokens" in w for w in data["warnings"]), data["warnings"]
+    assert (folder / "a.en.txt").read_text("utf-8").strip()

@@ -186,6 +186,23 @@ class Translator:
                 (*ENGINE_LIBRARIES.get(self.info.name, ()), *TOKENIZER_LIBRARIES)),
         }
 
+    def output_cap(self) -> int | None:
+        """The longest output the model can give, when below ``max_new_tokens``.
+
+        Outputs never run past the position table's end (the engines stop there), so
+        a ``max_new_tokens`` above it (512 on a 128-position model) is capped; this
+        says so, from ``config.json`` (no weights loaded; ``None``: not capped).
+        """
+        if self.info.name == APERTIUM or self._resolved is None:
+            return None  # a model this run never looked up generated nothing
+        folder = Path(self.resolved.location)
+        if not (folder / "config.json").is_file():
+            return None
+        from translate.models.engines.codecs import position_limit
+
+        cap = position_limit(folder) - 1
+        return cap if cap < self.spec.generation.max_new_tokens else None
+
     @property
     def loaded(self) -> bool:
         """Whether the model has been loaded."""
