@@ -279,11 +279,11 @@ class Pipeline:
         for translator in self.router.translators():
             self.report.batch.add(translator.stats)
             cap = translator.output_cap()  # --max-new-tokens past the position table
-            if cap is not None and translator.stats.pieces:
+            if cap is not None:
                 self.report.warnings.append(
                     f"{translator.spec.key}: max_new_tokens "
                     f"{translator.spec.generation.max_new_tokens} is more than the model can "
-                    f"write; its outputs were capped at {cap} tokens (its position table)")
+                    f"write; its outputs are capped at {cap} tokens (its position table)")
         self.report.models_loaded = list(self.router.loads)
         hits = sum(f.cache_hits for f in self.report.files  # up to date: no cache read
                    if f.status != Status.UP_TO_DATE)
