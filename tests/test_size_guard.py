@@ -94,3 +94,20 @@ def test_the_limit_is_a_job_key_and_an_option(tmp_path) -> None:
                     'max_elements = 9000\n')
     result = run("run", str(jobs), "--dry-run")
     assert result.exit_code == 1 and "more than 9,000 XML elements" in result.output
+
+
+@pytest.mark.parametrize(("name", "text", "said"), [
+    ("a.html", "<p>Una frase.</p>" * 300, "more than 200 HTML elements"),
+    ("a.md", "Una riga.\n" * 300, "more than 200 Markdown lines"),
+    ("a.srt", "".join(f"{i}\n00:00:0{i % 9},000 --> 00:00:0{i % 9},500\nCiao.\n\n"
+                      for i in range(1, 302)), "more than 200 subtitle cues"),
+])
+def test_text_formats_have_a_size_guard_too(tmp_path, name, text, said) -> None:
+    pytest.importorskip("lxml")
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / name).write_text(text, "utf-8")
+    code, files = _report(folder, tmp_path, "--max-elements", "200")
+    assert code == 1 and said in files[name]["reason"], files[name]["reason"]
+    code, files = _report(folder, tmp_path)
+    assert code == 0 and files[name]["status"] == "planned"
