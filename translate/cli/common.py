@@ -104,6 +104,10 @@ def _taken_by_run(report: Path, paths: Sequence[str], options: Options) -> str |
     real = Path(os.path.realpath(report))
     if RECORD_DIR in real.parts or CACHE_DIR in real.parts:
         return "inside a folder that translate keeps for its records or cache"
+    bases = [Path(os.path.realpath(raw)) for raw in paths]
+    if not any(real.parent == base or base in real.parent.parents or (
+            real.parent == base.parent) for base in bases):
+        return None  # outside every input folder: no output of the run goes there
     folder_inputs = [p for p in collect_inputs(paths, options.glob).files
                      if Path(os.path.realpath(p.parent)) == real.parent]
     for path in folder_inputs:
