@@ -15,7 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from tests.fakes import LOG
-from translate.cache.outputs import STALE_TMP_AGE_S, read_record
+from translate.cache.outputs import read_record
 from translate.cache.store import CACHE_DIR, DB_NAME
 from translate.cli.app import app
 
@@ -155,19 +155,22 @@ def test_report_dash_goes_to_stdout(docs, registry_file) -> None:
     assert not (Path.cwd() / "-").exists()
 
 
-def test_stale_temporaries_of_the_tool_only_are_removed(docs, registry_file) -> None:
-    old = time.time() - STALE_TMP_AGE_S - 60
-    stale = docs / ".a.en.txt.translate-abcd1234.tmp"
-    fresh = docs / ".b.en.txt.translate-efgh5678.tmp"  # a concurrent run's file in flight
+def test_temporaries_are_removed_only_when_a_record_names_them(docs, registry_file) -> None:
+    assert translate(docs, registry_file).exit_code == 0
+    old = time.time() - 3 * 3600
+    record = read_record(docs / "a.en.txt")
+    assert record is not None
+    ours = docs / record["pending"]  # as if the write had stopped before its rename
+    ours.write_text("x")
+    looks = docs / ".b.en.txt.translate-0123456789abcdef.tmp"  # no record names it
     foreign = docs / ".notes.tmp"
-    for path in (stale, fresh, foreign):
+    for path in (ours, looks, foreign):
         path.write_text("x")
-    os.utime(stale, (old, old))
-    os.utime(foreign, (old, old))
+        os.utime(path, (old, old))
     result = translate(docs, registry_file)
     assert result.exit_code == 0
-    assert not stale.exists() and fresh.exists() and foreign.exists()
-    assert "stale temporary" in result.output
+    assert not ours.exists() and looks.exists() and foreign.exists()
+    assert "temporary files" in result.output
 
 
 def test_two_runs_at_once_never_lose_a_file(tmp_path, registry_file) -> None:

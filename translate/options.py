@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import os
+import re
 import typing
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,9 +49,16 @@ ALIASES: dict[tuple[str, str], str] = {
     ("job", "from"): "source",
 }
 
+# A BCP 47 tag's shape: language (2-3 letters), then script, region and variants
+# (``en``, ``pt-BR``, ``zh-Hant-TW``, ``sr-Latn``). A language code is part of every
+# output's name (``X.en.txt``): nothing else (``en.summary``, ``../x``) may get there.
+LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z]{4})?(-(?:[A-Za-z]{2}|[0-9]{3}))?"
+                          r"(-(?:[A-Za-z0-9]{5,8}|[0-9][A-Za-z0-9]{3}))*")
+
 _AT_LEAST = {"num_beams": 1, "max_new_tokens": 1, "min_new_tokens": 0,
              "no_repeat_ngram_size": 0, "batch_size": 1, "max_batch_tokens": 1,
-             "max_input_tokens": 2, "actors": 1, "max_words": 1, "min_words": 1}
+             "max_input_tokens": 2, "actors": 1, "max_words": 1, "min_words": 1,
+             "max_elements": 1}
 
 
 @dataclass(frozen=True)
@@ -100,6 +108,9 @@ class Options:
             and imported TMX) before any model (``--no-memory``: off).
         learn: Before translating, store the hand edits of outputs in the translation
             memory (``translate learn``).
+        max_elements: The most XML elements one document may have (``None``: 1,000,000);
+            it scales the unpacked size and parts a package may have too
+            (``formats.zipped.check_package``).
     """
 
     target: str = "en"
@@ -138,6 +149,7 @@ class Options:
     # translation memory (issue 24): translate.run.memory, translate.run.learning
     memory: bool = True
     learn: bool = False
+    max_elements: int | None = None
 
     def __post_init__(self) -> None:
         if isinstance(self.models, str | os.PathLike):  # a str is as good as a Path here
@@ -148,6 +160,9 @@ class Options:
             if value is not None and value < least:
                 raise OptionValueError(name, f"'{name}' must be an integer of at least "
                                        f"{least}, got {value!r}")
+        check_language(self.target, "--to", "target")
+        if self.source != "auto":
+            check_language(self.source, "--from", "source")
         if self.device not in DEVICES:
             raise OptionValueError("device", f"unknown device '{self.device}'",
                                    f"valid choices: {', '.join(DEVICES)}")
@@ -202,6 +217,18 @@ def _optional_fields() -> frozenset[str]:
     hints = typing.get_type_hints(Options)
     return frozenset(f.name for f in dataclasses.fields(Options)
                      if type(None) in typing.get_args(hints[f.name]))
+
+
+def check_language(code: object, flag: str, field: str) -> None:
+    """Refuse a language code that is not shaped like a BCP 47 tag.
+
+    Raises:
+        OptionValueError: ``code`` is not a tag (``en``, ``pt-BR``, ``zh-Hant``).
+    """
+    if not isinstance(code, str) or LANGUAGE_TAG.fullmatch(code) is None:
+        raise OptionValueError(field, f"{flag} {code!r}: not a language code (BCP 47: a "
+                               "2- or 3-letter language, then an optional script and region)",
+                               "use a code such as en, it, pt-BR or zh-Hant")
 
 
 @functools.cache

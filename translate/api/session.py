@@ -14,6 +14,7 @@ from typing import Any, overload
 
 from translate.api.arguments import as_paths, as_texts, python_names
 from translate.errors import UsageError
+from translate.formats.zipped import element_limit
 from translate.models.engines import choose_engine
 from translate.models.pool import ModelPool
 from translate.models.registry import Registry, load_registry
@@ -278,15 +279,16 @@ class Session:
         options = self._options(options)
         router = self.router(options)
         before = len(router.loads)
-        learned = self.learn(paths, options=options) if options.learn else None
-        reports = self._run(paths, options, progress, translate_first)
-        if learned is not None and reports[0] is not None:
-            reports[0].notices.extend(learned.lines())
-        for report in reports:
-            if report is not None:  # this run's loads, not the session's earlier ones
-                report.models_loaded = report.models_loaded[before:]
-        if options.review and reports[0] is not None and not options.dry_run:
-            write_reviews(reports[0], options.target, options.force)
+        with element_limit(options.max_elements):  # every document read by this run
+            learned = self.learn(paths, options=options) if options.learn else None
+            reports = self._run(paths, options, progress, translate_first)
+            if learned is not None and reports[0] is not None:
+                reports[0].notices.extend(learned.lines())
+            for report in reports:
+                if report is not None:  # this run's loads, not the session's earlier ones
+                    report.models_loaded = report.models_loaded[before:]
+            if options.review and reports[0] is not None and not options.dry_run:
+                write_reviews(reports[0], options.target, options.force)
         return reports
 
     def _run(self, paths: str | Path | Sequence[str | Path], options: Options,

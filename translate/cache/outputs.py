@@ -17,6 +17,7 @@ import contextlib
 import json
 import os
 import re
+import secrets
 import sqlite3
 import stat
 import time
@@ -27,13 +28,18 @@ from pathlib import Path
 from typing import Any
 
 from translate.errors import InputError
-from translate.text.documents import sha256, write_atomic
+from translate.text.documents import sha256, storable, write_atomic
 
 RECORD_DIR = ".translate-outputs"
-# Temporary files are ours when they match write_atomic's pattern; older than this, no
-# run can still be writing them (a write takes milliseconds).
-STALE_TMP_AGE_S = 3600.0
-_TMP = re.compile(r"^\..+\.translate-[a-z0-9_]{8}\.tmp$")
+# An output's temporary file: ``.<output name>.translate-<token>.tmp`` beside it. A name
+# alone proves nothing (a user may have such a file): it is the tool's own only when the
+# output's record names it (``pending``), written before the temporary file is made.
+_TMP = re.compile(r"^\.(?P<output>.+)\.translate-(?P<token>[0-9a-f]{16})\.tmp$")
+# A record's own temporary file (``write_atomic`` in the record folder).
+_RECORD_TMP = re.compile(r"^\.(?P<record>[0-9a-f]{24}\.json)\.translate-[a-z0-9_]{8}\.tmp$")
+# Test hook: seconds to sleep at each step of an output's write, so that a test can kill
+# the process at any point of the write phase (never set in normal use).
+_WRITE_DELAY_ENV = "TRANSLATE_TEST_WRITE_DELAY_S"
 # What a record written before a field existed means by its absence.
 RECORD_DEFAULTS: dict[str, Any] = {"encoding": "utf-8"}
 
@@ -70,7 +76,7 @@ def record_path(output: Path) -> Path:
     Named by a hash of the output's name, so that no pattern matching outputs
     (``*.en.*``) matches records too; the record names its output inside.
     """
-    return output.parent / RECORD_DIR / (sha256(output.name.encode("utf-8"))[:24] + ".json")
+    return output.parent / RECORD_DIR / (sha256(os.fsencode(output.name))[:24] + ".json")
 
 
 def _safe_record_dir(folder: Path) -> Path:
@@ -157,6 +163,10 @@ def plan_output(output: Path, input_sha: str, force: bool = False,
                           "written by translate; move it away or pass --force to replace it",
                           seen_sha256=seen)
     same_input = record.get("input_sha256") == input_sha
+    if record.get("output_sha256") != seen and record.get("replaces") == seen:
+        # a write that stopped between its record and its rename: the file is still the
+        # one that write was replacing, the tool's own; make it again
+        return OutputPlan(Decision.WRITE, record, seen_sha256=seen)
     if record.get("output_sha256") != seen:
         if same_input:
             return OutputPlan(Decision.KEEP_EDITED, record,
@@ -212,34 +222,126 @@ def may_still_write(output: Path, plan: OutputPlan, data: bytes, input_sha: str)
     return again.decision in (Decision.WRITE, Decision.UP_TO_DATE)
 
 
-def remove_stale_temporaries(folder: Path, now: float | None = None,
-                             min_age_s: float = STALE_TMP_AGE_S) -> list[str]:
-    """Remove the tool's own temporary files in ``folder`` older than ``min_age_s``.
+def write_output(output: Path, data: bytes, body: Mapping[str, Any]) -> None:
+    """Write ``data`` as the tool's output ``output`` and its record, crash-safely.
 
-    Only regular files whose names match ``write_atomic``'s pattern are touched, never
-    links or anything else, so a concurrent run's file in flight is safe.
+    The record comes first, naming the temporary file that the output is then written
+    to and renamed from. Whatever instant a crash stops this, the next run finds either
+    the new output with its record, or the file this write was replacing (the record's
+    ``replaces``: its hash; or no file) with a record that says so: a pending write,
+    which it makes again. The temporary file, named by the record, is provably the
+    tool's to remove (``remove_own_temporaries``). So an output never stands without
+    its record, even when the record folder cannot be written (nothing is written then).
+
+    Args:
+        output: The output path.
+        data: Its bytes.
+        body: The record's fields (``output_sha256`` is set here).
+
+    Raises:
+        OSError: the record or the output cannot be written (the output is unchanged).
+        InputError: the record folder is a symbolic link.
+    """
+    tmp = output.with_name(f".{output.name}.translate-{secrets.token_hex(8)}.tmp")
+    _pause()
+    write_record(output, {**body, "output_sha256": sha256(data), "pending": tmp.name,
+                          "replaces": file_sha256(output)})
+    _pause()
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0),
+                 0o666)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            _lock(handle.fileno(), blocking=True)  # held until closed: "in flight"
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+            _pause()
+            os.replace(tmp, output)
+        _pause()
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _pause() -> None:
+    delay = os.environ.get(_WRITE_DELAY_ENV)
+    if delay:
+        time.sleep(float(delay))
+
+
+def _lock(fd: int, blocking: bool) -> bool:
+    """Take an exclusive lock on ``fd``; whether it was taken (no ``fcntl``: ``True``)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: no advisory locks
+        return True
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
+    except OSError:
+        return False
+    return True
+
+
+def remove_own_temporaries(folder: Path) -> list[str]:
+    """Remove the temporary files that stopped writes of the tool left in ``folder``.
+
+    A file is removed only when the tool can prove it its own: an output's temporary
+    file when that output's record names it, a record's (in the record folder) when its
+    content is that record's or it is empty; and only when no live process is writing
+    it (its lock is free). A file that merely looks like one
+    (``.notes.translate-backup01.tmp``) is never touched, nor a link, nor anything but a
+    regular file.
 
     Returns:
         The names removed.
     """
-    now = time.time() if now is None else now
     removed: list[str] = []
     for folder_path in (folder, folder / RECORD_DIR):
         try:
-            entries = list(os.scandir(folder_path))
+            entries = [e for e in os.scandir(folder_path) if e.name.startswith(".")]
         except OSError:
             continue
         for entry in entries:
-            if not _TMP.match(entry.name) or not entry.is_file(follow_symlinks=False):
-                continue
-            try:
-                if now - entry.stat(follow_symlinks=False).st_mtime >= min_age_s:
-                    os.unlink(entry.path)
-                    removed.append(entry.name)
-            except OSError:
-                continue
+            if entry.is_file(follow_symlinks=False) and _is_own_temporary(folder, entry):
+                with contextlib.suppress(OSError):
+                    if _unlock_free(entry.path):
+                        os.unlink(entry.path)
+                        removed.append(entry.name)
     return removed
 
+
+def _is_own_temporary(folder: Path, entry: os.DirEntry[str]) -> bool:
+    in_records = Path(entry.path).parent.name == RECORD_DIR
+    if not in_records:
+        match = _TMP.match(entry.name)
+        if match is None:
+            return False
+        try:
+            record = read_record(folder / match["output"])
+        except InputError:
+            return False
+        return record is not None and record.get("pending") == entry.name
+    match = _RECORD_TMP.match(entry.name)
+    if match is None:
+        return False
+    if entry.stat(follow_symlinks=False).st_size == 0:
+        return True  # killed before its first byte, in the tool's own folder: holds nothing
+    try:
+        body = json.loads(Path(entry.path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False  # a half-written record proves nothing: left alone
+    return (isinstance(body, dict) and isinstance(body.get("output"), str)
+            and record_path(folder / body["output"]).name == match["record"])
+
+
+def _unlock_free(path: str) -> bool:
+    """Whether no process holds ``path``'s write lock (its writer is gone)."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        return _lock(fd, blocking=False)
+    finally:
+        os.close(fd)
 
 
 class LegacyManifests:
@@ -267,7 +369,7 @@ class LegacyManifests:
         if conn is None:
             return None
         try:
-            key = str(output.resolve().relative_to(root))
+            key = storable(str(output.resolve().relative_to(root)))
         except (ValueError, OSError, RuntimeError):
             return None
         try:

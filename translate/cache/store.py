@@ -37,16 +37,26 @@ from translate.cache.files import (
 from translate.cache.memory import Memory
 from translate.cache.schema import Entry, SchemaTooOld
 from translate.errors import CacheError
+from translate.text.documents import storable
 
 __all__ = ["CACHE_DIR", "DB_NAME", "Cache", "Entry", "find_cache_root", "signature_id",
            "text_hash"]
 T = TypeVar("T")
+_READONLY = 8  # SQLITE_READONLY, the primary result code
 
 
 def signature_id(signature: Mapping[str, Any]) -> str:
     """A short, stable id of a signature dict (canonical JSON, SHA-256)."""
     canonical = json.dumps(signature, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()[:20]
+
+
+def is_read_only(exc: BaseException | None) -> bool:
+    """Whether a SQLite error says the database cannot be written (SQLITE_READONLY)."""
+    if not isinstance(exc, sqlite3.Error):
+        return False
+    code = getattr(exc, "sqlite_errorcode", None)
+    return (code & 0xFF) == _READONLY if code is not None else "readonly" in str(exc)
 
 
 def text_hash(text: str) -> str:
@@ -70,6 +80,7 @@ class Cache:
         self._inode = file_id(self.path)
         self._signatures: dict[str, str] = {}  # registered here: id -> body
         self.warnings: list[str] = []
+        self.read_only = False  # found so on a write: read, never written
 
     @classmethod
     def open(cls, root: Path) -> Cache:
@@ -153,8 +164,11 @@ class Cache:
             raise self._error(exc) from exc
 
     def _error(self, exc: sqlite3.Error) -> CacheError:
+        # not damaged (that is rebuilt): a lock, a full disk, permissions; never advise
+        # clearing a cache whose entries are good
         return CacheError(f"the cache at {self.path} failed: {exc}",
-                          "run `translate cache clear` on this folder, or use --no-cache")
+                          "check the cache file's permissions and the free disk space, or "
+                          "use --no-cache")
 
     def _rebuild(self, exc: sqlite3.Error) -> None:
         """Move the damaged database aside (unless another process did) and reconnect."""
@@ -239,11 +253,22 @@ class Cache:
                     [(time.time(), hits, misses)])
 
     def _write(self, statement: str, rows: list[tuple[Any, ...]]) -> None:
+        """Write ``rows``; a read-only cache is read, never written (one warning)."""
         def write(conn: sqlite3.Connection) -> None:
             with conn:
                 conn.executemany(statement, rows)
 
-        self._run(write)
+        if self.read_only:
+            return
+        try:
+            self._run(write)
+        except CacheError as exc:
+            if not is_read_only(exc.__cause__):
+                raise
+            self.read_only = True
+            self.warnings.append(
+                f"the cache at {self.path} is read-only: this run reads from it but stores "
+                "nothing new (make the file writable to keep this run's translations)")
 
     def stats(self) -> dict[str, Any]:
         """Entries, signatures (with their entry counts), size on disk, last hit rate."""
@@ -273,9 +298,9 @@ class Cache:
 
     def _key(self, output: Path) -> str:
         try:
-            return str(output.resolve().relative_to(self.root))
+            return storable(str(output.resolve().relative_to(self.root)))
         except ValueError:
-            return str(output.resolve())
+            return storable(str(output.resolve()))
 
 
 def _describe(sig_id: str, body: str, last_used: float, entries: int) -> dict[str, Any]:

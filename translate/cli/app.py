@@ -28,6 +28,7 @@ from translate.cli.common import (
     ForceOpt,
     FromOpt,
     GlobOpt,
+    MaxElementsOpt,
     MaxWordsOpt,
     MethodOpt,
     MinWordsOpt,
@@ -39,6 +40,7 @@ from translate.cli.common import (
     ReportOpt,
     SummaryEngineOpt,
     ToOpt,
+    check_jobs,
     check_report_path,
     echo_err,
     options_from,
@@ -166,6 +168,7 @@ def translate_command(
     learn: Annotated[bool, typer.Option(
         "--learn", help="First store the hand edits of outputs in the translation memory "
                         "(as `translate learn PATH`).")] = False,
+    max_elements: MaxElementsOpt = None,
 ) -> None:
     """Translate files and folders; write X.en.txt next to each X.txt."""
     flags = dict(locals())
@@ -199,6 +202,7 @@ def summarize_command(
     cluster: ClusterOpt = None,
     actors: ActorsOpt = 2,
     encoding: EncodingOpt = None,
+    max_elements: MaxElementsOpt = None,
 ) -> None:
     """Summarise files (translating them first when needed): write X.en.summary.txt."""
     flags = dict(locals())
@@ -218,7 +222,9 @@ def run_command(
 
     code = 0
     with user_errors():
-        for spec in load_jobs(jobfile):
+        specs = load_jobs(jobfile)
+        check_jobs(specs)  # a bad value in job 2 is found before job 1 runs
+        for spec in specs:
             if not quiet:
                 echo_err(f"== job: {spec.name}")
             try:
@@ -246,7 +252,7 @@ def _execute(paths: list[str], options: Options, report: Path | None, quiet: boo
             raise typer.Exit(0)
         if "-" in paths:
             raise UsageError("'-' (stdin) cannot be mixed with files")
-        check_report_path(report)
+        check_report_path(report, paths, options)
         translated, summaries = session.run(paths, progress=make_progress(quiet),
                                             translate_first=translate_first)
     reports = [r for r in (translated, summaries) if r is not None]

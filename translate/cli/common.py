@@ -9,23 +9,28 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from translate.cli.errors import rename_flags
+from translate.cli.render import printable
 from translate.errors import TranslateError, UsageError
 from translate.options import Options, field_for
 from translate.run import interrupts
 from translate.run.report import REPORT_TOOL
 
+if TYPE_CHECKING:
+    from translate.jobs import JobSpec
+
 
 def echo_err(message: str) -> None:
-    """Print on standard error."""
-    typer.echo(message, err=True)
+    """Print on standard error, odd characters escaped (``render.printable``)."""
+    typer.echo(printable(message), err=True)
 
 
 @contextlib.contextmanager
@@ -56,13 +61,25 @@ def command_hint(hint: str) -> str:
     return rename_flags(hint, ctx.command.name or "", names)
 
 
-def check_report_path(report: Path | None) -> None:
+def check_report_path(report: Path | None, paths: Sequence[str] = (),
+                      options: Options | None = None) -> None:
     """Refuse a ``--report`` path that is not a report this tool wrote (before any work).
 
+    Also refused: a path that one of the run's outputs will take (a translation, a
+    summary, a review page, a record or the cache), or an input.
+
     Raises:
-        UsageError: the path is a link, not a regular file, or a file of other content.
+        UsageError: the path is a link, not a regular file, a file of other content,
+            an input or an output of the run.
     """
-    if report is None or str(report) == "-" or not os.path.lexists(report):
+    if report is None or str(report) == "-":
+        return
+    taken = _taken_by_run(report, paths, options or Options())
+    if taken:
+        raise UsageError(f"--report {report}: is {taken}; not written there",
+                         "choose a report path outside the run's outputs (or - for "
+                         "standard output)")
+    if not os.path.lexists(report):
         return
     hint = "choose a new file name for --report (or - for standard output)"
     if report.is_symlink() or not report.is_file():
@@ -74,6 +91,67 @@ def check_report_path(report: Path | None) -> None:
     if not isinstance(data, dict) or data.get("tool") != REPORT_TOOL:
         raise UsageError(f"--report {report}: exists and is not a report written by "
                          "translate; it is left untouched", hint)
+
+
+def _taken_by_run(report: Path, paths: Sequence[str], options: Options) -> str | None:
+    """What of the run ``report`` would overwrite (``None``: nothing)."""
+    from translate.cache.outputs import RECORD_DIR
+    from translate.cache.store import CACHE_DIR
+    from translate.review.page import review_path
+    from translate.run.inputs import collect_inputs
+    from translate.text.documents import output_path, summary_path
+
+    real = Path(os.path.realpath(report))
+    if RECORD_DIR in real.parts or CACHE_DIR in real.parts:
+        return "inside a folder that translate keeps for its records or cache"
+    bases = [Path(os.path.realpath(raw)) for raw in paths]
+    if not any(real.parent == base or base in real.parent.parents or (
+            real.parent == base.parent) for base in bases):
+        return None  # outside every input folder: no output of the run goes there
+    folder_inputs = [p for p in collect_inputs(paths, options.glob).files
+                     if Path(os.path.realpath(p.parent)) == real.parent]
+    for path in folder_inputs:
+        if real == Path(os.path.realpath(path)):
+            return "an input of this run"
+        head = path.stem + "."  # a summary in any language: X.<lang>.summary...
+        tail = summary_path(path, "xx").name[len(head) + 2:]
+        summary = re.escape(head) + "[^./]+" + re.escape(tail)
+        if real.name in (output_path(path, options.target).name, review_path(path).name) or (
+                re.fullmatch(summary, real.name)):
+            return f"where this run writes an output of {path.name}"
+    return None
+
+
+def check_jobs(specs: Sequence[JobSpec]) -> None:
+    """Check every job of a job file before the first one starts (``translate run``).
+
+    What a job's run would refuse at its start: an unknown engine or compute type, a
+    bad registry, an unknown encoding, a report path that is taken; and two jobs that
+    write the same report.
+
+    Raises:
+        UsageError: naming the job.
+    """
+    from translate.api import Session
+    from translate.text.encoding import check_encoding
+
+    reports: dict[str, str] = {}
+    for spec in specs:
+        try:
+            with Session(spec.options) as session:
+                session.router(spec.options)  # loads no model
+            if spec.options.encoding is not None:
+                check_encoding(spec.options.encoding)
+            check_report_path(spec.report, spec.paths, spec.options)
+            if spec.report is not None:
+                real = os.path.realpath(spec.report)
+                if real in reports:
+                    raise UsageError(f"--report {spec.report}: job '{reports[real]}' writes "
+                                     "its report there too", "give each job its own report")
+                reports[real] = spec.name
+        except UsageError as exc:
+            raise UsageError(f"job '{spec.name}' (nothing was run): {exc.message}",
+                             exc.hint) from exc
 
 
 def write_report(report: Path, data: dict[str, Any], inputs: list[str]) -> None:
@@ -164,3 +242,6 @@ MinWordsOpt = Annotated[int | None, typer.Option(
 EncodingOpt = Annotated[str | None, typer.Option(
     "--encoding", help="Read inputs with this encoding (e.g. cp1252) instead of detecting "
                        "one; outputs are UTF-8.")]
+MaxElementsOpt = Annotated[int | None, typer.Option(
+    "--max-elements", min=1, help="Most XML elements in one document (default 1000000); "
+                                  "also scales a package's unpacked size and parts.")]

@@ -7,6 +7,7 @@ import sys
 import time
 from typing import Any, TextIO
 
+from translate.cli.render import printable, shown
 from translate.run.report import FileResult, NoProgress, Progress, Status
 
 
@@ -31,8 +32,8 @@ class LogProgress:
         """Count a file; print a failure at once; print a line when due."""
         self.done += 1
         if result.status in (Status.FAILED, Status.CONFLICT):
-            print(f"{result.status}: {result.path}: {result.reason}", file=self.stream,
-                  flush=True)
+            print(printable(f"{result.status}: {shown(result.path)}: {result.reason}"),
+                  file=self.stream, flush=True)
         self._maybe_print()
 
     def batch_done(self, segments: int, tokens: int) -> None:
@@ -89,8 +90,11 @@ class RichProgress:
     def file_done(self, result: FileResult) -> None:
         """Advance by one file; print failures above the bar."""
         if result.status in (Status.FAILED, Status.CONFLICT):
-            self.console.print(f"[red]{result.status}[/red] {result.path}: {result.reason}",
-                               markup=True, highlight=False)
+            from rich.markup import escape
+
+            line = escape(printable(f"{shown(result.path)}: {result.reason}"))
+            self.console.print(f"[red]{result.status}[/red] {line}", markup=True,
+                               highlight=False)
         self.bar.advance(self.task)
 
     def batch_done(self, segments: int, tokens: int) -> None:

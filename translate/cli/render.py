@@ -9,8 +9,32 @@ from translate.run.report import RunReport, Status
 
 
 def echo(text: str) -> None:
-    """Print one line on standard error."""
-    typer.echo(text, err=True)
+    """Print one line on standard error (``printable``: one line it stays)."""
+    typer.echo(printable(text), err=True)
+
+
+def printable(text: str) -> str:
+    r"""``text`` with what a terminal would not show as it is escaped, never raw.
+
+    A newline, a tab or an escape sequence in a file name (or in a message naming one)
+    becomes ``\n``, ``\t``, ``\x1b``, so one file cannot fake lines of a run's
+    summary; the bytes of a name that is not UTF-8 (surrogate escapes) show as ``\xff``.
+    """
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else _escape(ch) for ch in text)
+
+
+def shown(path: str) -> str:
+    """A path as printed: as it is, or quoted with its odd characters escaped."""
+    return path if path.isprintable() else f"'{printable(path)}'"
+
+
+def _escape(ch: str) -> str:
+    code = ord(ch)
+    if 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8 (surrogateescape)
+        return f"\\x{code - 0xDC00:02x}"
+    return ch.encode("unicode_escape", "backslashreplace").decode("ascii")
 
 
 def render_report(report: RunReport, quiet: bool = False, kind: str = "files",
@@ -30,16 +54,16 @@ def render_report(report: RunReport, quiet: bool = False, kind: str = "files",
              "(or see --help for --model and --engine)")
     failed = [f for f in report.files if f.status in (Status.FAILED, Status.CONFLICT)]
     for result in [] if failures_shown else failed:
-        echo(f"{result.status}: {result.path}: {result.reason}")
+        echo(f"{result.status}: {shown(result.path)}: {result.reason}")
     if quiet:
         return
     for notice in report.notices:
         echo(f"notice: {notice}")
     for result in report.files:
         if result.status == Status.SKIPPED:
-            echo(f"skipped: {result.path}: {result.reason}")
+            echo(f"skipped: {shown(result.path)}: {result.reason}")
         elif result.status == Status.UP_TO_DATE and result.reason:
-            echo(f"kept: {result.path}: {result.reason}")
+            echo(f"kept: {shown(result.path)}: {result.reason}")
     if kind == "summaries":
         _render_summaries(report)
     else:

@@ -30,7 +30,7 @@ from translate.formats.docx_runs import Group, Paragraph, W, Writer
 from translate.formats.inline import Piece, Splitter, Tag, protect
 from translate.formats.ooxml import serialize
 from translate.formats.restore import fill
-from translate.formats.zipped import restamp
+from translate.formats.zipped import check_package, restamp
 
 _PARTS = re.compile(r"/word/(header\d*|footer\d*|footnotes|endnotes|comments)\.xml")
 # Elements of a paragraph that wrap runs: their runs are read, the wrapper kept.
@@ -55,6 +55,7 @@ def _open(data: bytes, where: str) -> Any:
     if data.startswith(_OLE):
         raise InputError(f"{where}: password-protected or an old .doc file, not a .docx",
                          "save it in Word as a .docx without a password")
+    check_package(data, where)  # before parsing: bounded time and memory
     try:
         return docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile) as exc:

@@ -22,6 +22,7 @@ from translate.errors import InputError
 from translate.formats.base import Parsed, Written, check_lengths, need
 from translate.formats.inline import Layout, Piece, Splitter, Tag, protect, xml_text
 from translate.formats.restore import fill
+from translate.formats.zipped import check_elements
 from translate.text.documents import Document, decode_bytes, encode_text
 
 ATTRIBUTES = ("alt", "title", "placeholder")
@@ -120,6 +121,7 @@ class _Walker:
 
 def _parse(text: str, where: str) -> Any:
     etree = need("lxml.etree", "formats")
+    check_elements(text.count("<") - text.count("</"), where, "HTML elements")  # size guard
     parser = etree.HTMLParser(remove_comments=False, remove_pis=False, recover=True,
                               no_network=True, encoding="utf-8")
     try:  # bytes: lxml refuses str with an XML declaration naming an encoding

@@ -21,6 +21,7 @@ from translate.formats.inline import Layout, Piece, Splitter, Unit
 from translate.formats.md_html import html_block_runs
 from translate.formats.md_inline import HTML_INLINE, Scanner
 from translate.formats.restore import restore
+from translate.formats.zipped import check_elements
 from translate.text.documents import Document, decode_bytes, encode_text
 
 _NEWLINE = re.compile(r"\r\n|\n|\r")
@@ -267,6 +268,7 @@ class MarkdownFormat:
             InputError: undecodable bytes, or a code fence left open to the end.
         """
         document = decode_bytes(data, where, encoding)
+        check_elements(document.text.count("\n") + 1, where, "Markdown lines")  # size guard
         reader = _Reader(document.text, where, lang)
         reader.run()
         splitter = reader.splitter

@@ -18,6 +18,7 @@ from translate.errors import InputError
 from translate.formats.base import Parsed, Written, check_lengths
 from translate.formats.inline import Layout, Piece, Splitter, Tag, Unit, protect
 from translate.formats.restore import fill
+from translate.formats.zipped import check_elements
 from translate.text.documents import Document, decode_bytes, encode_text
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\n|\r|$)")
@@ -191,6 +192,7 @@ class SubtitleFormat:
         document = decode_bytes(data, where, encoding)
         if where.lower().endswith(".vtt") and not document.text.startswith("WEBVTT"):
             raise InputError(f"{where}: not a WebVTT file: it does not start with WEBVTT")
+        check_elements(document.text.count("-->"), where, "subtitle cues")  # size guard
         splitter = Splitter(lang)
         regions = _regions(document.text, _cues(document.text, where), splitter)
         skeleton = _Skeleton(document, tuple(regions), tuple(splitter.units))

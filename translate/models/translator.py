@@ -188,6 +188,23 @@ class Translator:
                 (*ENGINE_LIBRARIES.get(self.info.name, ()), *TOKENIZER_LIBRARIES)),
         }
 
+    def output_cap(self) -> int | None:
+        """The longest output the model can give, when below ``max_new_tokens``.
+
+        Outputs never run past the position table's end (the engines stop there), so
+        a ``max_new_tokens`` above it (512 on a 128-position model) is capped; this
+        says so, from ``config.json`` (no weights loaded; ``None``: not capped).
+        """
+        if self.info.name == APERTIUM or self._resolved is None:
+            return None  # a model this run never looked up generated nothing
+        folder = Path(self.resolved.location)
+        if not (folder / "config.json").is_file():
+            return None
+        from translate.models.engines.codecs import position_limit
+
+        cap = position_limit(folder) - 1
+        return cap if cap < self.spec.generation.max_new_tokens else None
+
     @property
     def loaded(self) -> bool:
         """Whether the model has been loaded."""
@@ -205,8 +222,10 @@ class Translator:
         """Input token counts, loading only the tokenizer when the model is not loaded.
 
         Marian tokenizers are read without torch (``engine.codecs``), so a dry run
-        stays light.
+        stays light. An empty batch is no work (no tokenizer is loaded for it).
         """
+        if not texts:
+            return []
         if self._engine is not None:
             return self._engine.count_tokens(texts)
         if self.info.counter is not None:
@@ -252,6 +271,8 @@ class Translator:
         """
         if len(sources) != len(outputs):
             raise ValueError("score() needs one output per source")
+        if not sources:
+            return []
         lengths = self.count_tokens(sources)
         scores: list[float | None] = [None] * len(sources)
         fits = [i for i, n in enumerate(lengths) if n <= self.engine.max_input_tokens]

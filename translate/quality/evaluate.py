@@ -169,9 +169,16 @@ def evaluate(hyp_paths: Sequence[Path], ref_paths: Sequence[Path]) -> EvalReport
         unmatched += missing
         for hyp_file, ref_file in pairs:
             hyps, refs = _aligned_lines(hyp_file, ref_file)
+            if not hyps:  # both empty: nothing to score, and no score to give
+                unmatched.append(hyp_file)
+                continue
             files.append(FileScores(hyp_file, ref_file, score_lines(hyps, refs, metrics)))
             all_hyps += hyps
             all_refs += refs
+    if not all_hyps:
+        raise EvaluationError("nothing to score: the hypotheses and references hold no text "
+                              "(empty or blank files)",
+                              hint="pass translations and their reference translations")
     corpus = score_lines(all_hyps, all_refs, metrics)
     # A signature records the settings of a metric that has scored (it names nrefs).
     bleu, chrf = metrics
@@ -185,7 +192,7 @@ def format_report(report: EvalReport) -> str:
             f"({f.scores.lines} lines)" for f in report.files]
     rows.append(f"corpus  BLEU {report.corpus.bleu:5.1f}  chrF {report.corpus.chrf:5.1f}  "
                 f"({report.corpus.lines} lines, {len(report.files)} files)")
-    rows += [f"not scored (no reference): {p}" for p in report.unmatched]
+    rows += [f"not scored (no reference, or no text): {p}" for p in report.unmatched]
     rows += [f"BLEU signature: {report.bleu_signature}",
              f"chrF signature: {report.chrf_signature}"]
     return "\n".join(rows)

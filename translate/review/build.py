@@ -19,7 +19,7 @@ from translate.cache.outputs import (
     file_sha256,
     plan_output,
     read_record,
-    write_record,
+    write_output,
 )
 from translate.cache.store import CACHE_DIR, Cache, Entry, find_cache_root
 from translate.errors import InputError, TranslateError
@@ -45,8 +45,8 @@ from translate.text.documents import (
     output_path,
     read_regular,
     sha256,
+    storable,
     summary_path,
-    write_atomic,
 )
 from translate.text.segment import segment
 
@@ -112,14 +112,13 @@ def write_review(path: Path, target: str = "en", force: bool = False) -> tuple[P
             not write (or that was edited) is in the way.
     """
     page = build_review(path, target)
-    html = render_review(page).encode("utf-8")
+    html = storable(render_review(page)).encode("utf-8")  # a name that is not UTF-8
     where = review_path(path)
     plan = plan_output(where, sha256(html), force)
     if plan.decision in (Decision.CONFLICT, Decision.KEEP_EDITED):
         raise InputError(f"{where}: {plan.reason}", "move it away or pass --force")
-    write_atomic(where, html)
-    write_record(where, {"kind": "review", "source": path.name, "input_sha256": sha256(html),
-                         "output_sha256": sha256(html), "written": time.time()})
+    write_output(where, html, {"kind": "review", "source": path.name,
+                               "input_sha256": sha256(html), "written": time.time()})
     return where, page
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from translate import __version__
-from translate.cache.outputs import Decision, may_still_write, plan_output, settle, write_record
+from translate.cache.outputs import Decision, may_still_write, plan_output, settle, write_output
 from translate.cache.store import signature_id
 from translate.errors import TranslateError, UsageError
 from translate.models.signature import readable_signature
@@ -32,7 +32,6 @@ from translate.text.documents import (
     read_regular,
     sha256,
     summary_path,
-    write_atomic,
 )
 from translate.text.extractive import pick_sentences
 from translate.text.segment import segment
@@ -150,9 +149,8 @@ class ExtractiveSummaries:
                 result.status, result.reason = Status.CONFLICT, (
                     f"{out.name} changed while this run was working; not overwritten")
                 return result
-            write_atomic(out, encoded)
-            write_record(out, {"kind": "summary", "source": path.name,
-                               "input_sha256": input_sha, "output_sha256": sha256(encoded),
+            write_output(out, encoded, {"kind": "summary", "source": path.name,
+                               "input_sha256": input_sha,
                                "signature": signature_id(choice.signature),
                                "signature_text": readable_signature(choice.signature),
                                "written": time.time()})

@@ -12,7 +12,12 @@ from translate.errors import InputError
 from translate.formats.base import default_suffixes, unsupported
 from translate.run.report import FileResult, Status
 from translate.text.detect import DOCUMENT_MIN_CONFIDENCE, detect_paragraphs, document_language
-from translate.text.documents import entry_problem, iter_input_files
+from translate.text.documents import (
+    entry_problem,
+    folder_problem,
+    iter_input_files,
+    path_problem,
+)
 from translate.text.segment import Segmented, paragraph_texts, segment
 
 
@@ -44,10 +49,14 @@ def collect_inputs(paths: Iterable[str | Path], glob: str | None) -> Inputs:
     found = Inputs()
     candidates: list[Path] = []
     legacy = LegacyManifests()
+    unlisted: list[tuple[Path, OSError]] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():  # named on the command line: a link to a folder is followed
-            for entry in iter_input_files(path, glob, default_suffixes()):
+            for entry in iter_input_files(path, glob, default_suffixes(), unlisted):
+                if path_problem(entry):  # no record can be looked up (nor written)
+                    candidates.append(entry)
+                    continue
                 if is_recorded(entry) or legacy.get(entry) is not None:
                     found.own_outputs += 1
                 else:
@@ -73,8 +82,14 @@ def collect_inputs(paths: Iterable[str | Path], glob: str | None) -> Inputs:
             status = Status.FAILED if problem == "no such file or folder" else Status.SKIPPED
             found.skipped.append(FileResult(str(path), status, reason=problem))
             continue
+        too_long = path_problem(path)  # an input whose outputs cannot have names
+        if too_long is not None:
+            found.skipped.append(FileResult(str(path), Status.FAILED, reason=too_long))
+            continue
         found.files.append(path)
     legacy.close()
+    found.skipped += [FileResult(str(folder), Status.FAILED, reason=folder_problem(exc))
+                      for folder, exc in unlisted]
     return found
 
 

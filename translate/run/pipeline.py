@@ -309,6 +309,12 @@ class Pipeline:
         self.report.missing_models = self._planned.missing_report()
         for translator in self.router.translators():
             self.report.batch.add(translator.stats.since(self._stats_before.get(id(translator))))
+            cap = translator.output_cap()  # --max-new-tokens past the position table
+            if cap is not None:
+                self.report.warnings.append(
+                    f"{translator.spec.key}: max_new_tokens "
+                    f"{translator.spec.generation.max_new_tokens} is more than the model can "
+                    f"write; its outputs are capped at {cap} tokens (its position table)")
         self.report.models_loaded = list(self.router.loads)
         hits = sum(f.cache_hits for f in self.report.files  # up to date: no cache read
                    if f.status != Status.UP_TO_DATE)

@@ -56,9 +56,12 @@ class Summarizer:
                                       router.settings.for_models(), task="summarize")
                            if spec else None)
         self._input_limit: int | None = None
+        self._fitted = False
+        self.warnings: list[str] = []  # settings this model could not hold, for the report
 
     def signature(self) -> dict[str, Any]:
         """Everything that changes a summary."""
+        self._fit_output()
         model = self.translator.signature() if self.translator else None
         return {"task": "summarize", "options": asdict(self.options), "model": model,
                 "version": __version__}
@@ -85,6 +88,36 @@ class Summarizer:
         self._input_limit = min(limit for limit in limits if limit)
         return self._input_limit
 
+    def _fit_output(self) -> None:
+        """Cap the summary's length to what the model's input window holds (once).
+
+        A chunk summary is summarised again with others, so the window must hold at
+        least two of them: a model with a short window (``max_position_embeddings``
+        256) gets shorter summaries, with a warning, rather than none.
+
+        Raises:
+            UsageError: the window cannot hold even two one-token summaries.
+        """
+        if self.translator is None or self._fitted:
+            return
+        self._fitted = True
+        old = self.translator
+        limit, wanted = self.input_limit(), old.spec.generation.max_new_tokens
+        if limit >= 2 * wanted:
+            return
+        high = limit // 2
+        if high < 1:
+            raise UsageError(f"the summariser's input limit ({limit} tokens) is too short to "
+                             "summarise anything", "use a model with a longer input")
+        low = min(old.spec.generation.min_new_tokens, high)
+        self.translator = Translator(old.spec.replace(min_new_tokens=low, max_new_tokens=high),
+                                     self.router.settings.for_models(), task="summarize")
+        self.translator.stats = old.stats  # one model's counters, whichever settings
+        self.warnings.append(
+            f"the summariser reads at most {limit} tokens, which must hold two summaries: "
+            f"summaries are capped at {high} tokens instead of {wanted} (lower --max-words, "
+            "or use a model with a longer input)")
+
     def summarize(self, text: str, cache: Cache | None) -> Summary:
         """Summarise one English text (chunk summaries go through ``cache``)."""
         return self.summarize_many([text], [cache])[0]
@@ -107,12 +140,9 @@ class Summarizer:
         if self.translator is None:
             return [summarize_extractive(text, self.options) for text in texts]
         translator = self.translator
+        self._fit_output()
+        translator = self.translator
         limit = self.input_limit()
-        if limit < 2 * translator.spec.generation.max_new_tokens:
-            raise UsageError(
-                f"the summariser's input limit ({limit} tokens) must be at least twice its "
-                f"output length ({translator.spec.generation.max_new_tokens} tokens)",
-                "lower --max-words or raise max_input_tokens")
         tracker = LimitTracker(self.runner)
         made: list[set[str]] = [set() for _ in texts]  # chunks the model made, per text
 
@@ -134,7 +164,8 @@ class Summarizer:
             # cuts: counted against ``limit``, an upper bound, 0 whenever chunking worked.
             pieces = [p for c in sorted(chunks) for p in split_long(c, translator.count_tokens,
                                                                     limit)]
-            over = sum(max(0, n - limit) for n in translator.count_tokens(pieces))
+            over = sum(max(0, n - limit) for n in translator.count_tokens(pieces)) if (
+                pieces) else 0  # an empty batch is no work
             summaries.append(replace(result, text=fitted, trimmed=trimmed, truncated_tokens=over,
                                      length_limited=tracker.limited_among(chunks)))
         return summaries

@@ -20,7 +20,7 @@ from translate.cache.outputs import (
     may_still_write,
     plan_output,
     settle,
-    write_record,
+    write_output,
 )
 from translate.cache.store import Cache, signature_id
 from translate.errors import TranslateError
@@ -37,7 +37,6 @@ from translate.text.documents import (
     output_path,
     sha256,
     summary_path,
-    write_atomic,
 )
 from translate.text.summarize import (
     Summary,
@@ -86,6 +85,8 @@ class SummaryRun:
             self._not_started()
         finally:
             self.report.warnings.extend(caches.close())
+        self.report.warnings.extend(w for w in self.summarizer.warnings
+                                    if w not in self.report.warnings)
         self.report.interrupted |= translated.interrupted
         self.report.batch = self.summarizer.stats(since=before)
         self.report.models_loaded = list(self.router.loads)
@@ -179,13 +180,11 @@ class SummaryRun:
                        "fallback": summary.fallback,
                        "length_limited_outputs": summary.length_limited,
                        "truncated_tokens": summary.truncated_tokens}
-            write_atomic(out, data)
-            write_record(out, {"kind": "summary", "source": pending.source.name,
-                               "input_sha256": pending.input_sha,
-                               "signature": signature_id(sig),
-                               "signature_text": readable_signature(sig),
-                               "output_sha256": sha256(data), "details": details,
-                               "written": time.time()})
+            write_output(out, data, {"kind": "summary", "source": pending.source.name,
+                                     "input_sha256": pending.input_sha,
+                                     "signature": signature_id(sig),
+                                     "signature_text": readable_signature(sig),
+                                     "details": details, "written": time.time()})
         except (TranslateError, OSError) as exc:
             result.reason = str(exc)
             return

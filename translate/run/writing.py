@@ -17,9 +17,9 @@ from translate.cache.outputs import (
     Decision,
     OutputPlan,
     may_still_write,
-    remove_stale_temporaries,
+    remove_own_temporaries,
     settle,
-    write_record,
+    write_output,
 )
 from translate.cache.store import Cache
 from translate.errors import InputError
@@ -28,7 +28,7 @@ from translate.models.routing import Route, Router
 from translate.models.signature import route_signatures
 from translate.run.notes import note_written
 from translate.run.report import FileResult, Status, relative
-from translate.text.documents import Document, sha256, write_atomic
+from translate.text.documents import Document
 
 # Told of each output a run wrote or found up to date: its result, its input (an
 # absolute path) and the bytes written (``None``: up to date, not read by the run).
@@ -80,10 +80,9 @@ def write_translation(work: Work, written: Written, target: str, router: Router,
         work.result.output = relative(work.output)
         return None
     try:
-        write_atomic(work.output, data)
-        write_record(work.output, {
+        write_output(work.output, data, {
             "kind": "translation", "source": work.path.name,
-            "input_sha256": work.input_sha, "output_sha256": sha256(data),
+            "input_sha256": work.input_sha,
             "signatures": work.signature, "languages": work.languages,
             "signature_texts": route_signatures(router, work.languages, target),
             "target": target, "encoding": work.doc.encoding,
@@ -134,8 +133,8 @@ def settle_translation(plan: OutputPlan, result: FileResult, encoding: str,
 
 def tidy(folder: Path) -> str | None:
     """Remove stale temporary files an interrupted run left in ``folder``; say so."""
-    removed = remove_stale_temporaries(folder)
+    removed = remove_own_temporaries(folder)
     if not removed:
         return None
-    return (f"removed {len(removed)} stale temporary files left in {relative(folder)} "
-            f"by an interrupted run: {', '.join(removed)}")
+    return (f"removed {len(removed)} temporary files that an interrupted run left in "
+            f"{relative(folder)}: {', '.join(removed)}")

@@ -13,7 +13,7 @@ from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from translate.errors import InputError
+from translate.errors import InputError, UsageError
 from translate.text.encoding import decode
 
 SUMMARY_TAG = "summary"
@@ -88,16 +88,35 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def storable(text: str) -> str:
+    r"""``text`` as UTF-8 can hold it: undecodable bytes of a name written ``\xff``.
+
+    A file name that is not UTF-8 (``bad\xffname.txt``) is read with surrogate escapes
+    on POSIX; its undecodable bytes become ``\xff`` here.
+
+    For where a lone surrogate cannot go: SQLite, a UTF-8 file, a hash of text.
+    """
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return text
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` via a temporary file and a rename.
 
     A crash leaves either the old file or the new one, never half of one.
     """
-    # The name pattern marks the file as ours, so a later run may remove it if a crash
-    # leaves it behind (``outputs.remove_stale_temporaries``).
+    # Locked while written: ``outputs.remove_own_temporaries`` removes only a file whose
+    # writer is gone (and whose content proves it the tool's own).
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.translate-", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
+            with contextlib.suppress(ImportError, OSError):
+                import fcntl
+
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
@@ -120,7 +139,15 @@ OUTPUT_SUFFIXES = {".pdf": ".md"}
 
 
 def output_path(source: Path, target_lang: str, tag: str | None = None) -> Path:
-    """Where the output for ``source`` goes: ``X.txt`` -> ``X.en.txt`` (``X.en.summary.txt``)."""
+    """Where the output for ``source`` goes: ``X.txt`` -> ``X.en.txt`` (``X.en.summary.txt``).
+
+    Raises:
+        UsageError: ``target_lang`` could make another output's name or leave the
+            folder (a dot, a slash: ``en.summary``, ``../x``).
+    """
+    if not target_lang or any(c in target_lang for c in "./\\\0") or target_lang == tag:
+        raise UsageError(f"{target_lang!r} is not a language code an output can be named by",
+                         "use a code such as en, it or pt-BR")
     suffix = source.suffix
     parts = [source.stem if suffix else source.name, target_lang]
     suffix = OUTPUT_SUFFIXES.get(suffix.lower(), suffix)  # X.pdf -> X.en.md
@@ -155,7 +182,8 @@ def _skip_dir(name: str) -> bool:
 
 
 def iter_input_files(root: Path, pattern: str | None,
-                     suffixes: Collection[str] = TEXT_SUFFIXES) -> Iterator[Path]:
+                     suffixes: Collection[str] = TEXT_SUFFIXES,
+                     unlisted: list[tuple[Path, OSError]] | None = None) -> Iterator[Path]:
     """Entries under ``root`` that are candidate inputs, recursively and sorted.
 
     Hidden files and folders are skipped. Links to folders are not followed but are
@@ -168,9 +196,15 @@ def iter_input_files(root: Path, pattern: str | None,
         pattern: A glob on file names (``--glob``); without one, files with these
             ``suffixes`` (lower case) are taken.
         suffixes: The suffixes taken without a pattern (runs: every document format's).
+        unlisted: Gets each folder that could not be listed, with its error (else such
+            folders are skipped silently).
 
     """
-    for dirpath, dirnames, filenames in os.walk(root):
+    def note(exc: OSError) -> None:
+        if unlisted is not None:
+            unlisted.append((Path(exc.filename or root), exc))
+
+    for dirpath, dirnames, filenames in os.walk(root, onerror=note):
         linked = [d for d in dirnames if os.path.islink(os.path.join(dirpath, d))]
         dirnames[:] = sorted(d for d in dirnames if not _skip_dir(d) and d not in linked)
         for name in sorted([*filenames, *linked]):
@@ -181,6 +215,47 @@ def iter_input_files(root: Path, pattern: str | None,
             if not pattern and Path(name).suffix.lower() not in suffixes:
                 continue
             yield Path(dirpath) / name
+
+
+# What a run adds to an input's path for the files it writes: the record
+# (``.translate-outputs/<24 hex>.json`` and its temporary file) and the outputs'
+# temporary files (``.X.en.summary.txt.translate-<16 hex>.tmp``).
+_PATH_MARGIN = 96
+_NAME_MARGIN = 48
+
+
+def path_problem(path: Path) -> str | None:
+    """Why the files a run writes for ``path`` cannot have names, or ``None``.
+
+    The system limits a path (``PATH_MAX``, 4096 bytes on Linux) and a name
+    (``NAME_MAX``, 255): an input near them has outputs and records beyond them.
+    """
+    try:
+        full = os.fsencode(os.path.abspath(path))
+        path_max = os.pathconf(path.parent if str(path.parent) else ".", "PC_PATH_MAX")
+        name_max = os.pathconf(path.parent if str(path.parent) else ".", "PC_NAME_MAX")
+    except (OSError, ValueError):
+        path_max, name_max = 4096, 255
+        full = os.fsencode(os.path.abspath(path))
+    name = len(os.fsencode(path.name))
+    if len(full) + _PATH_MARGIN > path_max:
+        return (f"path too long: {len(full):,} bytes, and its outputs' paths would pass the "
+                f"system's limit of {path_max:,} (hint: move the folder nearer the root or "
+                "shorten folder names)")
+    if name + _NAME_MARGIN > name_max:
+        return (f"file name too long: {name} bytes, and its outputs' names would pass the "
+                f"system's limit of {name_max} (hint: shorten the file name)")
+    return None
+
+
+def folder_problem(exc: OSError) -> str:
+    """Why a folder could not be listed, in words (never a guess at permissions)."""
+    if exc.errno == errno.ENAMETOOLONG:
+        return ("cannot list this folder: its path is longer than the system allows "
+                "(hint: move the folder nearer the root or shorten folder names)")
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return "cannot list this folder: permission denied (hint: make it readable)"
+    return f"cannot list this folder: {exc.strerror or exc}"
 
 
 def entry_problem(path: Path) -> str | None:

@@ -109,6 +109,8 @@ class HFCodec:
 
     def tokens(self, texts: Sequence[str]) -> list[list[str]]:
         """Token strings via ids, as ``AutoTokenizer`` encodes them."""
+        if not texts:  # a fast tokenizer fails on an empty batch
+            return []
         with self.lock:
             ids = self.tokenizer(list(texts), add_special_tokens=True)["input_ids"]
             return [self.tokenizer.convert_ids_to_tokens(row) for row in ids]

@@ -57,6 +57,8 @@ def input_limit(tokenizer: Any, config: Any, requested: int | None) -> int:
 
 def count_tokens(tokenizer: Any, texts: Sequence[str]) -> list[int]:
     """Token counts with special tokens, exactly as the model will see them."""
+    if not texts:  # a fast tokenizer fails on an empty batch
+        return []
     return [len(ids) for ids in tokenizer(list(texts), add_special_tokens=True)["input_ids"]]
 
 
@@ -117,6 +119,8 @@ class TransformersEngine:
         positions = int(getattr(self.model.config, "max_position_embeddings", 0) or 0)
         if positions:  # never past the position table's end
             kwargs["max_new_tokens"] = min(kwargs["max_new_tokens"], positions - 1)
+            if "min_new_tokens" in kwargs:
+                kwargs["min_new_tokens"] = min(kwargs["min_new_tokens"], kwargs["max_new_tokens"])
         with torch.inference_mode():
             states = self.model.get_encoder()(**batch).last_hidden_state
             # A fresh wrapper each time: generate() expands it for beams in place.
