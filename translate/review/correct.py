@@ -17,13 +17,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from translate.cache.outputs import Decision, file_sha256, plan_output, read_record, write_record
+from translate.cache.outputs import Decision, file_sha256, plan_output, read_record, write_output
 from translate.errors import InputError
 from translate.formats.base import Format, Parsed, format_for
 from translate.formats.inline import TOKEN
 from translate.review.build import _cached_entries, apply_corrections
 from translate.run.reading import decode_input, read_parsed
-from translate.text.documents import output_path, read_regular, sha256, write_atomic
+from translate.text.documents import output_path, read_regular, sha256
 
 __all__ = ["CorrectionRefused", "Document", "Saved", "read_document", "save_correction"]
 
@@ -158,12 +158,12 @@ def save_correction(path: Path, number: int, text: str, target: str = "en") -> S
     output, record = document.output, document.record
     if file_sha256(output) != record.get("output_sha256"):  # changed while we worked
         raise CorrectionRefused(f"{output.name} changed meanwhile; not rewritten")
-    write_atomic(output, data)
     corrections = [c for c in record.get("corrections") or ()
                    if isinstance(c, dict) and c.get("segment") != number]
     corrections.append({"segment": number, "source": document.parsed.segments[number - 1],
                         "translation": text, "saved": time.time()})
-    write_record(output, {**record, "output_sha256": sha256(data),
-                          "corrections": sorted(corrections, key=lambda c: c["segment"])})
+    # the record first, then the output (crash-safe: never an output without its record)
+    write_output(output, data, {**record, "corrections": sorted(corrections,
+                                                                key=lambda c: c["segment"])})
     return Saved(output, document.parsed.segments[number - 1], document.languages[number - 1],
                  text)
