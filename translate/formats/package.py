@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from translate.errors import InputError
+from translate.formats.zipped import check_package
 
 # Limits of a real office document or e-book; the lead may unify them with zipped.py's.
 MAX_ENTRIES = 20_000
@@ -76,7 +77,9 @@ def open_package(data: bytes, where: str, kind: str, fix: str) -> Package:
         if total > MAX_INFLATED:
             raise InputError(f"{where}: {total:,} bytes once unzipped, more than "
                              f"{MAX_INFLATED:,}; not read", fix)
-        return Package(data, tuple(info.filename for info in infos))
+    # what the parts really inflate to and their XML elements, within --max-elements
+    check_package(data, where)
+    return Package(data, tuple(info.filename for info in infos))
 
 
 def read_part(package: Package, name: str, where: str, fix: str) -> bytes:
