@@ -37,6 +37,7 @@ ALIASES: dict[tuple[str, str], str] = {
     ("translate", "from"): "source",
     ("translate", "no_cache"): "!use_cache",
     ("translate", "no_retry"): "!retry",
+    ("translate", "no_keep_names"): "!keep_names",
     ("summarize", "to"): "target",
     ("summarize", "from"): "source",
     ("summarize", "no_cache"): "!use_cache",
@@ -94,6 +95,10 @@ class Options:
         review: Also write each input's review page (``X.txt.review.html``).
         check_roundtrip: Translate each output back and flag those far from the source
             (needs the reverse pair; costs a second model pass).
+        glossary: Glossary files (TSV/CSV), later ones winning per term (``--glossary``,
+            repeatable; ``glossary = "..."`` in models.toml and job files).
+        keep: Spans never translated (``--keep``, repeatable; job files: ``keep``).
+        keep_names: Keep names found by the name rule verbatim (``--no-keep-names``: off).
     """
 
     target: str = "en"
@@ -129,10 +134,18 @@ class Options:
     strict: bool = False
     review: bool = False
     check_roundtrip: bool = False
+    # terms and names (translate.run.protecting): added by issue 23
+    glossary: tuple[Path, ...] = ()
+    keep: tuple[str, ...] = ()
+    keep_names: bool = True
 
     def __post_init__(self) -> None:
         if isinstance(self.models, str):  # a str is as good as a Path here
             object.__setattr__(self, "models", Path(self.models))
+        for name, kind in (("glossary", Path), ("keep", str)):  # one value, or a list
+            value = getattr(self, name)
+            values = [value] if isinstance(value, str | Path) else list(value or ())
+            object.__setattr__(self, name, tuple(kind(v) for v in values))
         for name, least in _AT_LEAST.items():
             value = getattr(self, name)
             if value is not None and (isinstance(value, bool) or not isinstance(value, int)

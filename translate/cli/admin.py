@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
+from translate.cli import glossary as glossary_commands
 from translate.cli import quality as quality_commands
 from translate.cli.common import (
     ComputeOpt,
@@ -166,6 +167,7 @@ def _register_more(app: typer.Typer) -> None:
     if not any(c.name == "detect" for c in app.registered_commands):
         app.command("detect")(detect_command)
     quality_commands.register(app, models_app)
+    glossary_commands.register(app)
 
 
 @models_app.command("list")

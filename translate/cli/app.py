@@ -27,11 +27,14 @@ from translate.cli.common import (
     ForceOpt,
     FromOpt,
     GlobOpt,
+    GlossaryOpt,
+    KeepOpt,
     MaxWordsOpt,
     MethodOpt,
     MinWordsOpt,
     ModelsOpt,
     NoCacheOpt,
+    NoKeepNamesOpt,
     OfflineOpt,
     PathsArg,
     QuietOpt,
@@ -159,6 +162,9 @@ def translate_command(
     check_roundtrip: Annotated[bool, typer.Option(
         "--check-roundtrip", help="Translate each output back (needs the reverse pair) "
                                   "and flag those far from the source.")] = False,
+    glossary: GlossaryOpt = None,
+    keep: KeepOpt = None,
+    no_keep_names: NoKeepNamesOpt = False,
 ) -> None:
     """Translate files and folders; write X.en.txt next to each X.txt."""
     flags = dict(locals())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 __all__ = ["JobOptions"]
 
@@ -22,6 +23,9 @@ class JobOptions:
         encoding: Read inputs with this codec instead of detecting one (``--encoding``).
         retry: Generate failing segments once more (``--no-retry``: off).
         check_roundtrip: Translate outputs back and flag those far from the source.
+        glossary: Glossary files, later ones winning per term (``--glossary``).
+        keep: Spans never translated (``--keep``, ``[keep]``).
+        keep_names: Keep names found by the name rule (``--no-keep-names``: off).
 
     """
 
@@ -35,3 +39,7 @@ class JobOptions:
     encoding: str | None = None
     retry: bool = True
     check_roundtrip: bool = False
+    # terms and names (translate.run.protecting)
+    glossary: tuple[Path, ...] = ()
+    keep: tuple[str, ...] = ()
+    keep_names: bool = True

@@ -27,6 +27,7 @@ from translate.run.inputs import Languages, collect_inputs
 from translate.run.job_options import JobOptions
 from translate.run.notes import file_warnings, note_parsed
 from translate.run.planning import Plan, plan_run
+from translate.run.protecting import protection_of, terms_id, terms_record
 from translate.run.reading import BINARY, decode_input, is_blank, read_parsed
 from translate.run.report import FileResult, NoProgress, Progress, RunReport, Status, relative
 from translate.run.roundtrip import RoundTrip
@@ -61,10 +62,11 @@ class Pipeline:
         self._planned = Plan()
         self._also_needs = also_needs  # e.g. the summariser: checked before any work too
         self.report = RunReport()
+        self.protection = protection_of(self.options, router.registry)  # bad glossary: exit 2
         self.routes = RouteRunner(router, self.runner, self._planned, self.report,
                                   self.progress, target=self.options.target,
                                   force=self.options.force, dry_run=self.options.dry_run,
-                                  checking=self.checking)
+                                  checking=self.checking, protection=self.protection)
         self.roundtrip = RoundTrip(router, self.runner, self.report, self.options.target,
                                    self.checking, self.options.force)
 
@@ -226,7 +228,7 @@ class Pipeline:
                  encoding: str = "utf-8") -> bool:
         """Finish ``result`` when ``plan`` needs no translation; return whether it did."""
         if not settle_translation(plan, result, encoding, self.routes.signatures,
-                                  self.checking.run_id()):
+                                  self.checking.run_id(), terms_id(self.protection)):
             return False
         note_flags(result, self.report, (plan.record or {}).get("quality", {}))
         result.output = relative(out)
@@ -254,6 +256,7 @@ class Pipeline:
                 self._fail(work.result, f"the model returned no output for {texts} segments")
                 continue
             record = file_flags(work, self.report, self.routes.signals, self.checking)
+            record |= terms_record(self.protection, work)
             self._write(work, work.fmt.write(work.seg, texts, self.options.target), record)
 
     # -- results -------------------------------------------------------------------------

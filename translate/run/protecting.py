@@ -1,0 +1,291 @@
+"""Terms and names through any engine: placeholders before the routes, values after.
+
+Before a segment goes to its route (cache and model, every leg of a pivot), each
+glossary term, kept span and name in it becomes an atom placeholder numbered after the
+segment's own inline-markup tokens (``<x3/>``), as formats already do for inline code;
+after the route, each placeholder is replaced by its value: a name or kept span
+verbatim, a glossary term by its target, capitalised when it starts a sentence of the
+output. The cache thus holds the output with placeholders, keyed by the text with
+placeholders: a segment's key depends only on which spans of it are protected, so
+editing one glossary entry sends to the model only the segments whose protected spans
+change (a changed target needs no model at all: only the restoring changes).
+
+A placeholder the model dropped is a failed ``markup`` check on the model's output (so
+it goes through the retry); what still lacks it after the retry is flagged ``names``
+(a name or kept span) or ``term`` (a glossary target), and ``markup`` stays only when
+the format's own tokens are damaged.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from translate.cache.store import Entry, signature_id
+from translate.formats.inline import TOKEN
+from translate.formats.restore import damaged
+from translate.models.registry import Registry
+from translate.models.routing import Route
+from translate.quality.checks import CODES
+from translate.text.terms import (
+    RULES_VERSION,
+    Glossary,
+    Matcher,
+    Term,
+    check_glossaries,
+    find_names,
+)
+
+# What goes through the routes, and what comes back (``translate.run.routes``).
+Docs = dict[int, tuple[Any, list[Route], Any]]
+Outputs = dict[tuple[Route, str], str]
+RunRoutes = Callable[[Docs, Any], Outputs]
+_OPEN_QUOTES = "\"'“‘«(["
+
+
+@dataclass(frozen=True)
+class Span:
+    """One protected span of a segment.
+
+    Attributes:
+        kind: ``term`` (a glossary target), ``keep`` (a kept span or ``keep`` term) or
+            ``name``.
+        source: The span as the segment has it.
+        value: What replaces its placeholder (the target, or ``source``).
+        term: The glossary entry, if any.
+    """
+
+    kind: str
+    source: str
+    value: str
+    term: Term | None = None
+
+
+@dataclass(frozen=True)
+class Shielded:
+    """A segment with its spans as placeholders: ``spans[n]`` is ``<x{n}/>``."""
+
+    text: str
+    spans: Mapping[int, Span]
+
+
+@dataclass(frozen=True)
+class _View:
+    """A document as the routes see it: its segments with placeholders."""
+
+    segments: tuple[str, ...]
+
+
+class Protection:
+    """The terms, kept spans and name rule of a run.
+
+    Args:
+        glossary: The run's glossary.
+        keep: Spans never translated (``--keep``, ``[keep]``), matched case-sensitively.
+        keep_names: Keep names found by the rule (``--no-keep-names``: off).
+    """
+
+    def __init__(self, glossary: Glossary, keep: Sequence[str] = (),
+                 keep_names: bool = True) -> None:
+        self.glossary = glossary
+        kept = [Term(k, k, case=True, keep=True, origin="--keep") for k in keep if k.strip()]
+        self.kept = {t.key: t for t in kept}
+        self.keep_names = keep_names
+        self._matchers: dict[str, tuple[Matcher, Matcher]] = {}
+        self._shielded: dict[tuple[str, str], Shielded] = {}
+
+    @classmethod
+    def load(cls, glossaries: Sequence[Path], keep: Sequence[str] = (),
+             keep_names: bool = True) -> Protection:
+        """The protection of a run; a bad glossary is refused (``UsageError``, exit 2)."""
+        return cls(check_glossaries(glossaries, keep), keep, keep_names)
+
+    @property
+    def active(self) -> bool:
+        """Whether anything is protected at all."""
+        return bool(self.glossary.terms or self.kept or self.keep_names)
+
+    def signature(self) -> str:
+        """The id of everything that changes outputs: a file's record keeps it."""
+        return signature_id(self.describe())
+
+    def describe(self) -> dict[str, Any]:
+        """The settings as a record keeps them (``cache stats --explain`` compares)."""
+        return {"rules": RULES_VERSION, "keep_names": self.keep_names,
+                "keep": sorted(t.source for t in self.kept.values()),
+                "glossary": {t.key: t.describe() for t in self.glossary.terms.values()}}
+
+    def _matcher(self, lang: str) -> tuple[Matcher, Matcher]:
+        if lang not in self._matchers:
+            self._matchers[lang] = (Matcher(self.glossary.terms.values(), lang),
+                                    Matcher(self.kept.values(), lang))
+        return self._matchers[lang]
+
+    def spans(self, text: str, lang: str) -> list[tuple[int, int, Span]]:
+        """The protected spans of ``text``: glossary first, then kept spans, then names."""
+        tokens = [(m.start(), m.end()) for m in TOKEN.finditer(text)]
+        glossary, kept = self._matcher(lang)
+        found: list[tuple[int, int, Span]] = []
+        taken: list[tuple[int, int]] = list(tokens)
+        layers: list[list[tuple[int, int, Span]]] = [
+            [(s, e, _term_span(t, text[s:e])) for s, e, t in glossary.find(text)],
+            [(s, e, Span("keep", text[s:e], text[s:e], t)) for s, e, t in kept.find(text)],
+            [(s, e, Span("name", text[s:e], text[s:e]))
+             for s, e in (find_names(text, lang) if self.keep_names else [])]]
+        for layer in layers:
+            for start, end, span in layer:
+                if all(end <= a or start >= b for a, b in taken):
+                    found.append((start, end, span))
+                    taken.append((start, end))
+        return sorted(found, key=lambda item: item[0])
+
+    def shield(self, text: str, lang: str) -> Shielded:
+        """``text`` with its protected spans as placeholders (remembered per text)."""
+        key = (text, lang)
+        if key not in self._shielded:
+            numbers = [int(m.group(2)) for m in TOKEN.finditer(text)]
+            number = max(numbers, default=0)
+            parts: list[str] = []
+            spans: dict[int, Span] = {}
+            last = 0
+            for start, end, span in self.spans(text, lang):
+                number += 1
+                parts += [text[last:start], f"<x{number}/>"]
+                spans[number] = span
+                last = end
+            parts.append(text[last:])
+            self._shielded[key] = Shielded("".join(parts), spans)
+        return self._shielded[key]
+
+    def terms_in(self, texts: Sequence[str], lang: str) -> list[Term]:
+        """The glossary entries that match any of ``texts`` (for a file's record)."""
+        seen: dict[str, Term] = {}
+        for text in texts:
+            for span in self.shield(text, lang).spans.values():
+                if span.term is not None and span.term.origin != "--keep":
+                    seen[span.term.key] = span.term
+        return list(seen.values())
+
+    def around(self, run: RunRoutes, docs: Docs, results: Any,
+               signals: Callable[[], dict[tuple[Route, str], Entry]]) -> tuple[
+                   Outputs, dict[tuple[Route, str], Entry]]:
+        """Run ``run`` over ``docs`` shielded; the outputs and signals restored."""
+        views: Docs = {}
+        pairs: list[tuple[Route, str, Shielded]] = []
+        for key, (seg, routes, cache) in docs.items():
+            shown = []
+            for route, text in zip(routes, seg.segments, strict=True):
+                shielded = (self.shield(text, _source(route)) if route
+                            else Shielded(text, {}))
+                shown.append(shielded.text)
+                pairs.append((route, text, shielded))
+            views[key] = (_View(tuple(shown)), routes, cache)
+        outputs = run(views, results)
+        found = signals()
+        restored: Outputs = {}
+        flagged: dict[tuple[Route, str], Entry] = {}
+        for route, text, shielded in pairs:
+            key = (route, shielded.text)
+            if key not in outputs:
+                continue
+            output, codes = restore_spans(shielded, outputs[key])
+            restored[(route, text)] = output
+            if key in found:
+                flagged[(route, text)] = _recoded(found[key], text, output, codes)
+        return restored, flagged
+
+
+def _source(route: Route) -> str:
+    return route[0].spec.key.split("-")[0]
+
+
+def _term_span(term: Term, source: str) -> Span:
+    return (Span("keep", source, source, term) if term.keep
+            else Span("term", source, term.target, term))
+
+
+def _atom(number: int) -> re.Pattern[str]:
+    return re.compile(rf"<\s*x\s*{number}\s*/\s*>")
+
+
+def starts_sentence(text: str, at: int) -> bool:
+    """Whether position ``at`` of ``text`` starts a sentence (tokens and quotes skipped)."""
+    before = TOKEN.sub("", text[:at]).rstrip().rstrip(_OPEN_QUOTES).rstrip()
+    return not before or before[-1] in ".!?…"
+
+
+def restore_spans(shielded: Shielded, output: str) -> tuple[str, set[str]]:
+    """``output`` with each placeholder replaced by its span's value; the codes failed.
+
+    A placeholder missing from ``output`` fails ``names`` or ``term``; a duplicated one
+    is put back once (the others removed) and fails too.
+    """
+    codes: set[str] = set()
+    for number, span in shielded.spans.items():
+        atom = _atom(number)
+        matches = list(atom.finditer(output))
+        if len(matches) != 1:
+            codes.add("term" if span.kind == "term" else "names")
+        if not matches:
+            continue
+        first = matches[0]
+        value = span.value
+        if span.kind == "term" and value[:1].islower() and starts_sentence(output,
+                                                                            first.start()):
+            value = value[0].upper() + value[1:]
+        rest = atom.sub("", output[first.end():])
+        output = output[:first.start()] + value + rest
+    return output, codes
+
+
+def _recoded(entry: Entry, source: str, output: str, codes: set[str]) -> Entry:
+    """A segment's signals after restoring: ``markup`` for the format's tokens only."""
+    flags = set(entry.flags) - {"markup"}
+    if "markup" in entry.flags and (TOKEN.search(source) or TOKEN.search(output)) and damaged(
+            source, output):
+        flags.add("markup")
+    flags |= codes
+    return Entry(output, entry.score, tuple(c for c in CODES if c in flags), entry.retried,
+                 entry.checked)
+
+
+
+def protection_of(options: Any, registry: Registry | None = None) -> Protection:
+    """The protection of a pipeline's options (``glossary``, ``keep``, ``keep_names``).
+
+    The glossaries and kept spans of ``registry`` (models.toml) come first: the run's
+    own (flags, job file) win over them.
+
+    Raises:
+        UsageError: a glossary that cannot be read or has errors (exit code 2).
+    """
+    files = (*(registry.glossaries() if registry else ()), *options.glossary)
+    keep = (*(registry.kept() if registry else ()), *options.keep)
+    return Protection.load(files, keep, options.keep_names)
+
+
+def terms_id(protection: Protection | None) -> str | None:
+    """What a file's record keeps as ``terms`` (``None``: nothing protected)."""
+    return protection.signature() if protection is not None and protection.active else None
+
+
+def terms_record(protection: Protection | None, work: Any) -> dict[str, Any]:
+    """A written file's record fields: the terms id and the glossary entries it used.
+
+    The entries used (with the file and line each came from) also go into the file's
+    result, so the report says where each term of the file came from.
+    """
+    if protection is None or not protection.active:
+        return {}
+    used: dict[str, str] = {}
+    for route, text in zip(work.routes, work.seg.segments, strict=True):
+        if route:
+            for term in protection.terms_in([text], _source(route)):
+                used[term.describe()] = term.origin
+    if used:
+        work.result.details["glossary"] = used
+    return {"terms": protection.signature(), "terms_settings": protection.describe(),
+            "glossary_used": used}
