@@ -16,7 +16,10 @@ from translate.cli.common import (
     EncodingOpt,
     EngineOpt,
     FromOpt,
+    GlossaryOpt,
+    KeepOpt,
     ModelsOpt,
+    NoKeepNamesOpt,
     ToOpt,
     echo_err,
     user_errors,
@@ -69,6 +72,9 @@ def cache_stats(
     device: DeviceOpt = "auto",
     source: FromOpt = "auto",
     to: ToOpt = "en",
+    glossary: GlossaryOpt = None,
+    keep: KeepOpt = None,
+    no_keep_names: NoKeepNamesOpt = False,
 ) -> None:
     """Entries, size on disk, the last run's hit rate, and entries no run can hit.
 
@@ -78,12 +84,17 @@ def cache_stats(
         from translate.api import Session
         from translate.cli.explain import explain as explain_lines
         from translate.options import Options
+        from translate.run.protecting import protection_of
 
         with user_errors():
-            router = Session().router(Options(
+            options = Options(
                 target=to, source=source, models=models, model=model, num_beams=num_beams,
-                device=device, engine=engine, compute_type=compute_type, offline=True))
-            for line in explain_lines(explain, router, to, source):
+                device=device, engine=engine, compute_type=compute_type, offline=True,
+                glossary=tuple(glossary or ()), keep=tuple(keep or ()),
+                keep_names=not no_keep_names)
+            router = Session().router(options)
+            protection = protection_of(options, router.registry)
+            for line in explain_lines(explain, router, to, source, protection):
                 typer.echo(line)
         return
     from translate.cache.files import refuse_links

@@ -188,13 +188,13 @@ class Protection:
         restored: Outputs = {}
         flagged: dict[tuple[Route, str], Entry] = {}
         for route, text, shielded in pairs:
-            key = (route, shielded.text)
-            if key not in outputs:
+            as_seen = (route, shielded.text)
+            if as_seen not in outputs:
                 continue
-            output, codes = restore_spans(shielded, outputs[key])
+            output, codes = restore_spans(shielded, outputs[as_seen])
             restored[(route, text)] = output
-            if key in found:
-                flagged[(route, text)] = _recoded(found[key], text, output, codes)
+            if as_seen in found:
+                flagged[(route, text)] = _recoded(found[as_seen], text, output, codes)
         return restored, flagged
 
 
@@ -289,3 +289,22 @@ def terms_record(protection: Protection | None, work: Any) -> dict[str, Any]:
         work.result.details["glossary"] = used
     return {"terms": protection.signature(), "terms_settings": protection.describe(),
             "glossary_used": used}
+
+
+def terms_changes(recorded: Mapping[str, Any] | None, now: Mapping[str, Any]) -> list[str]:
+    """What differs between a record's ``terms_settings`` and today's, in words."""
+    if recorded is None:
+        return ["recorded before glossaries and kept names (or with none)"]
+    changes: list[str] = []
+    old, new = dict(recorded.get("glossary", {})), dict(now.get("glossary", {}))
+    for key in sorted(old.keys() | new.keys()):
+        if key not in new:
+            changes.append(f"glossary entry '{key}' removed (was {old[key]})")
+        elif key not in old:
+            changes.append(f"glossary entry '{key}' added ({new[key]})")
+        elif old[key] != new[key]:
+            changes.append(f"glossary entry '{key}' changed: {old[key]} => {new[key]}")
+    for name in ("keep", "keep_names", "rules"):
+        if recorded.get(name) != now.get(name):
+            changes.append(f"{name}: {recorded.get(name)} -> {now.get(name)}")
+    return changes

@@ -147,7 +147,7 @@ def parse_glossary(path: Path, text: str) -> tuple[list[Term], list[Problem]]:
 
 
 def _term(cells: list[str], where: str, problems: list[Problem]) -> Term | None:
-    if len(cells) < 2 and not (len(cells) == 1 and cells[0]):
+    if len(cells) < 2:
         problems.append(Problem(where, "expected source<TAB>target[<TAB>flags]"))
         return None
     if len(cells) > 3:
@@ -219,7 +219,8 @@ def load_glossary(paths: Sequence[Path], keep: Sequence[str] = ()) -> tuple[Glos
                 problems.append(Problem(term.origin, f"'{term.source}' is also a kept span "
                                         "(--keep or [keep]): it cannot be both kept and "
                                         f"translated as '{term.target}'"))
-            elif not term.keep and find_names(f"x {term.source}", ""):
+            elif not term.keep and find_names(f"x {term.source}", "") == [
+                    (2, 2 + len(term.source))]:
                 problems.append(Problem(term.origin, f"'{term.source}' would be kept as a "
                                         "name; the glossary wins: it becomes "
                                         f"'{term.target}'", error=False))
