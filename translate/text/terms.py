@@ -23,7 +23,8 @@ plurals, no term across a change of formatting (``capo della **NATO**``).
 Names (``find_names``) follow one rule, documented in the README: a run of two or more
 capitalised words (``Kim Jong Un``, ``Kim Yong-Hyun``) where a first word that is only
 capitalised because it starts the sentence and is a common function word (``Il``,
-``La``, ``Questo``) does not count; an all-caps acronym (``KCNA``, ``NATO``; not in a
+``La``, ``Questo``) does not count, nor does a run that starts with a place word
+(``Stati Uniti``, ``Mar Nero``: ``PLACE_HEADS``); an all-caps acronym (``KCNA``, ``NATO``; not in a
 segment that is mostly capitals); a word with an inner capital or a digit (``iPhone``,
 ``G7``, ``Su-57``). A single capitalised word is not a name here: place names have
 English forms (``Mosca`` -> ``Moscow``).
@@ -358,6 +359,12 @@ def _inner(word: str) -> bool:
     return inner_capital or digits
 
 
+# Capitalised first words of multi-word place and institution names that have English
+# forms (``Stati Uniti``, ``Mar Nero``, ``Nazioni Unite``): a run they start is no name.
+PLACE_HEADS = frozenset("""
+mar mare monte monti lago golfo isola isole stretto canale oceano penisola stati stato
+regno repubblica unione emirati paesi nazioni medio estremo
+""".split())
 # Lower-case particles inside place and institution names (``Corea del Nord``).
 PARTICLES = frozenset("del della dei degli delle di de da do du dos das von van".split())
 _BEFORE = re.compile(r"([^\W_]+) ([^\W_]+) $")
@@ -388,6 +395,8 @@ def find_names(text: str, lang: str) -> list[tuple[int, int]]:
             run.pop(0)
         if run and _continues(text, run[0][0]):
             run.pop(0)  # "Nord" of "Corea del Nord Kim Jong Un": the place's last word
+        if run and run[0][2].casefold() in PLACE_HEADS:
+            run.clear()
         if len(run) >= 2:
             found.append((run[0][0], run[-1][1]))
         elif len(run) == 1 and _inner(run[0][2]):
