@@ -47,9 +47,12 @@ def test_seed_names_kept_places_translated_glossary_enforced(apertium, seed, tmp
     glossary.write_text("capo della NATO\tNATO chief\n", encoding="utf-8")
     report = tmp_path / "report.json"
     result = run(str(seed), "--engine", "apertium", "--from", "it", "--glossary",
-                 str(glossary), "--report", str(report))
+                 str(glossary), "--report", str(report), "--review")
     assert result.exit_code == 0, result.output
     text = english(seed)
+    page = next(seed.glob("*.review.html")).read_text(encoding="utf-8")
+    assert "not-cached" not in page and "NATO chief Mark Rutte" in page
+    assert "untranslated" in page and "Kim Jong Un" in page
     source = next(p for p in seed.glob("*.txt") if ".en." not in p.name).read_text()
     for name in NAMES:
         assert text.count(name) == source.count(name) > 0, name

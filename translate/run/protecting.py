@@ -280,15 +280,51 @@ def terms_record(protection: Protection | None, work: Any) -> dict[str, Any]:
     """
     if protection is None or not protection.active:
         return {}
-    used: dict[str, str] = {}
+    used: dict[str, Term] = {}
     for route, text in zip(work.routes, work.seg.segments, strict=True):
         if route:
-            for term in protection.terms_in([text], _source(route)):
-                used[term.describe()] = term.origin
+            used.update((t.key, t) for t in protection.terms_in([text], _source(route)))
     if used:
-        work.result.details["glossary"] = used
+        work.result.details["glossary"] = {t.describe(): t.origin for t in used.values()}
     return {"terms": protection.signature(), "terms_settings": protection.describe(),
-            "glossary_used": used}
+            "glossary_used": [[t.source, t.target, t.case, t.keep, t.origin]
+                              for t in used.values()]}
+
+
+def protection_from_record(record: Mapping[str, Any]) -> Protection | None:
+    """The protection a file's run used, from its record (enough for its own segments).
+
+    Only the glossary entries found in the file are recorded; the others matched none
+    of its segments, so its segments are shielded exactly as the run shielded them.
+    """
+    settings = record.get("terms_settings")
+    if not isinstance(settings, dict):
+        return None
+    glossary = Glossary()
+    for source, target, case, keep, origin in record.get("glossary_used") or []:
+        glossary.add(Term(str(source), str(target), bool(case), bool(keep), str(origin)))
+    return Protection(glossary, [str(k) for k in settings.get("keep", [])],
+                      bool(settings.get("keep_names")))
+
+
+def restored_entries(protection: Protection | None, segments: Sequence[str],
+                     langs: Sequence[str], target: str,
+                     lookup: Callable[[tuple[str, ...]], list[Entry | None]],
+                     ) -> list[Entry | None]:
+    """Cached entries of ``segments`` looked up shielded, their outputs restored."""
+    if protection is None or not protection.active:
+        return lookup(tuple(segments))
+    shielded = [protection.shield(s, lang) if lang != target else Shielded(s, {})
+                for s, lang in zip(segments, langs, strict=True)]
+    found = lookup(tuple(s.text for s in shielded))
+    out: list[Entry | None] = []
+    for source, shield, entry in zip(segments, shielded, found, strict=True):
+        if entry is None or not shield.spans:
+            out.append(entry)
+            continue
+        output, codes = restore_spans(shield, entry.output)
+        out.append(_recoded(entry, source, output, codes))
+    return out
 
 
 def terms_changes(recorded: Mapping[str, Any] | None, now: Mapping[str, Any]) -> list[str]:
