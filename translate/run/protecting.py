@@ -18,7 +18,6 @@ the format's own tokens are damaged.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,6 +43,7 @@ Docs = dict[int, tuple[Any, list[Route], Any]]
 Outputs = dict[tuple[Route, str], str]
 RunRoutes = Callable[[Docs, Any], Outputs]
 _OPEN_QUOTES = "\"'“‘«(["
+_LOOK_BACK = 200  # characters before a placeholder looked at to tell a sentence start
 
 
 @dataclass(frozen=True)
@@ -129,17 +129,16 @@ class Protection:
         tokens = [(m.start(), m.end()) for m in TOKEN.finditer(text)]
         glossary, kept = self._matcher(lang)
         found: list[tuple[int, int, Span]] = []
-        taken: list[tuple[int, int]] = list(tokens)
+        taken = sorted(tokens)
         layers: list[list[tuple[int, int, Span]]] = [
             [(s, e, _term_span(t, text[s:e])) for s, e, t in glossary.find(text)],
             [(s, e, Span("keep", text[s:e], text[s:e], t)) for s, e, t in kept.find(text)],
             [(s, e, Span("name", text[s:e], text[s:e]))
              for s, e in (find_names(text, lang) if self.keep_names else [])]]
         for layer in layers:
-            for start, end, span in layer:
-                if all(end <= a or start >= b for a, b in taken):
-                    found.append((start, end, span))
-                    taken.append((start, end))
+            free = _outside(taken, sorted(layer, key=lambda item: item[0]))
+            found += free
+            taken = sorted(taken + [(s, e) for s, e, _ in free])
         return sorted(found, key=lambda item: item[0])
 
     def shield(self, text: str, lang: str) -> Shielded:
@@ -173,6 +172,7 @@ class Protection:
                signals: Callable[[], dict[tuple[Route, str], Entry]]) -> tuple[
                    Outputs, dict[tuple[Route, str], Entry]]:
         """Run ``run`` over ``docs`` shielded; the outputs and signals restored."""
+        self._shielded.clear()  # kept for one chunk of documents only (memory)
         views: Docs = {}
         pairs: list[tuple[Route, str, Shielded]] = []
         for key, (seg, routes, cache) in docs.items():
@@ -198,6 +198,19 @@ class Protection:
         return restored, flagged
 
 
+def _outside(taken: list[tuple[int, int]], spans: list[tuple[int, int, Span]],
+             ) -> list[tuple[int, int, Span]]:
+    """The ``spans`` (sorted) that overlap none of ``taken`` (sorted, disjoint): one walk."""
+    out: list[tuple[int, int, Span]] = []
+    k = 0
+    for start, end, span in spans:
+        while k < len(taken) and taken[k][1] <= start:
+            k += 1
+        if k == len(taken) or taken[k][0] >= end:
+            out.append((start, end, span))
+    return out
+
+
 def _source(route: Route) -> str:
     return route[0].spec.key.split("-")[0]
 
@@ -207,14 +220,13 @@ def _term_span(term: Term, source: str) -> Span:
             else Span("term", source, term.target, term))
 
 
-def _atom(number: int) -> re.Pattern[str]:
-    return re.compile(rf"<\s*x\s*{number}\s*/\s*>")
-
-
 def starts_sentence(text: str, at: int) -> bool:
     """Whether position ``at`` of ``text`` starts a sentence (tokens and quotes skipped)."""
-    before = TOKEN.sub("", text[:at]).rstrip().rstrip(_OPEN_QUOTES).rstrip()
-    return not before or before[-1] in ".!?…"
+    window = text[max(0, at - _LOOK_BACK):at]
+    before = TOKEN.sub("", window).rstrip().rstrip(_OPEN_QUOTES).rstrip()
+    if not before:  # nothing but tokens and quotes: the start, if the window reaches it
+        return at <= _LOOK_BACK or not TOKEN.sub("", text[:at]).strip(_OPEN_QUOTES + " ")
+    return before[-1] in ".!?…"
 
 
 def restore_spans(shielded: Shielded, output: str) -> tuple[str, set[str]]:
@@ -224,21 +236,29 @@ def restore_spans(shielded: Shielded, output: str) -> tuple[str, set[str]]:
     is put back once (the others removed) and fails too.
     """
     codes: set[str] = set()
-    for number, span in shielded.spans.items():
-        atom = _atom(number)
-        matches = list(atom.finditer(output))
-        if len(matches) != 1:
-            codes.add("term" if span.kind == "term" else "names")
-        if not matches:
-            continue
-        first = matches[0]
+    seen: dict[int, int] = {}
+    parts: list[str] = []
+    last = 0
+    for match in TOKEN.finditer(output):  # one pass: linear in the output
+        number = int(match.group(2))
+        span = shielded.spans.get(number)
+        if span is None or match.group(1) or not match.group(3):
+            continue  # a token of the format's own (or not an atom)
+        seen[number] = seen.get(number, 0) + 1
+        parts.append(output[last:match.start()])
+        last = match.end()
+        if seen[number] > 1:
+            continue  # a doubled placeholder: put back once
         value = span.value
         if span.kind == "term" and value[:1].islower() and starts_sentence(output,
-                                                                            first.start()):
+                                                                            match.start()):
             value = value[0].upper() + value[1:]
-        rest = atom.sub("", output[first.end():])
-        output = output[:first.start()] + value + rest
-    return output, codes
+        parts.append(value)
+    parts.append(output[last:])
+    for number, span in shielded.spans.items():
+        if seen.get(number) != 1:
+            codes.add("term" if span.kind == "term" else "names")
+    return "".join(parts), codes
 
 
 def _recoded(entry: Entry, source: str, output: str, codes: set[str]) -> Entry:

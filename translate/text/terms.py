@@ -274,40 +274,73 @@ def forms(term: Term, lang: str) -> list[str]:
     return [" ".join(c) for c in combos]
 
 
-def _pattern(texts: Iterable[str]) -> str:
-    parts = sorted(set(texts), key=len, reverse=True)  # longest first at one place
-    alternation = "|".join(r"\s+".join(map(re.escape, p.split())) for p in parts)
-    return rf"(?<!\w)(?:{alternation})(?!\w)"
+# Tokens: runs of word characters, or one other non-space character ("'", ",", "+").
+_TOKENS = re.compile(r"\w+|[^\w\s]")
+Key = tuple[str, ...]  # a term's tokens, with " " between tokens that whitespace parts
+
+
+def _key(text: str, fold: bool) -> Key:
+    """``text``'s tokens and the gaps between them (any whitespace is one ``" "``)."""
+    out: list[str] = []
+    last = None
+    for match in _TOKENS.finditer(text):
+        if last is not None and match.start() > last:
+            out.append(" ")
+        out.append(match.group().casefold() if fold else match.group())
+        last = match.end()
+    return tuple(out)
 
 
 class Matcher:
-    """Finds a glossary's terms in text of one source language (see the module)."""
+    """Finds a glossary's terms in text of one source language (see the module).
+
+    In linear time: the text's tokens are read once, and at each token the terms are
+    looked up by their tokens (a dictionary), up to the longest term's length.
+    """
 
     def __init__(self, terms: Iterable[Term], lang: str) -> None:
-        self.by_form: dict[str, Term] = {}
-        exact: list[str] = []
-        folded: list[str] = []
+        self.by_key: dict[tuple[bool, Key], Term] = {}
+        self.firsts: set[str] = set()  # every term's first token, casefolded
+        self.longest = 0
         for term in terms:
             for form in forms(term, lang):
-                key = form if term.case else form.casefold()
-                self.by_form.setdefault(("=" if term.case else "~") + key, term)
-                (exact if term.case else folded).append(form)
-        self.exact = re.compile(_pattern(exact)) if exact else None
-        self.folded = re.compile(_pattern(folded), re.IGNORECASE) if folded else None
+                key = _key(form, not term.case)
+                if key:
+                    self.by_key.setdefault((term.case, key), term)
+                    self.longest = max(self.longest, len(key))
+                    self.firsts.add(key[0].casefold())
 
     def find(self, text: str) -> list[tuple[int, int, Term]]:
         """Non-overlapping matches, leftmost first, the longer of two at one place."""
+        if not self.by_key:
+            return []
+        tokens = [(m.start(), m.end(), m.group()) for m in _TOKENS.finditer(text)]
         found: list[tuple[int, int, Term]] = []
-        for regex, mark in ((self.exact, "="), (self.folded, "~")):
-            if regex is None:
+        for i, (start, _, first) in enumerate(tokens):
+            if first.casefold() not in self.firsts:
                 continue
-            for match in regex.finditer(text):
-                spaced = " ".join(match.group().split())
-                key = mark + (spaced if mark == "=" else spaced.casefold())
-                term = self.by_form.get(key)
-                if term is not None:
-                    found.append((match.start(), match.end(), term))
+            exact: list[str] = []
+            folded: list[str] = []
+            for k in range(i, min(len(tokens), i + self.longest)):
+                if k > i:
+                    gap = " " if tokens[k][0] > tokens[k - 1][1] else ""
+                    exact += [gap] if gap else []
+                    folded += [gap] if gap else []
+                exact.append(tokens[k][2])
+                folded.append(tokens[k][2].casefold())
+                if len(exact) > self.longest:
+                    break
+                for case, key in ((True, tuple(exact)), (False, tuple(folded))):
+                    term = self.by_key.get((case, key))
+                    if term is not None and _bounded(text, start, tokens[k][1]):
+                        found.append((start, tokens[k][1], term))
         return non_overlapping(found)
+
+
+def _bounded(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` has no word character just outside it."""
+    before = start == 0 or not (text[start - 1].isalnum() or text[start - 1] == "_")
+    return before and (end == len(text) or not (text[end].isalnum() or text[end] == "_"))
 
 
 def non_overlapping(spans: Iterable[tuple[int, int, Term]]) -> list[tuple[int, int, Term]]:
@@ -325,7 +358,8 @@ def non_overlapping(spans: Iterable[tuple[int, int, Term]]) -> list[tuple[int, i
 
 # Words of one token: letters and digits, with inner hyphens (``Yong-Hyun``, ``Su-57``).
 _WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
-_SENTENCE_END = re.compile(r"[.!?…:;]\s*$|^\W*$")
+_SENTENCE_END = re.compile(r"[.!?…:;][\W]*$")
+_LOOK_BACK = 64  # characters before a word looked at to tell a sentence start
 # Function words that start sentences capitalised (it, es, fr, pt, de, en): a run that
 # starts a sentence with one of these does not count it.
 STARTERS = frozenset("""
@@ -341,17 +375,24 @@ the a an this that these those and but in on at of for with from by to after
 """.split())
 
 
+def _starts(text: str, start: int, first: int) -> bool:
+    """Whether the word at ``start`` starts a sentence (``first``: the text's first word)."""
+    return start == first or bool(_SENTENCE_END.search(text, max(0, start - _LOOK_BACK),
+                                                       start))
+
+
 def _capitalised(word: str) -> bool:
-    return word[0].isupper() and any(ch.islower() for ch in word)
+    return word[0].isupper() and not word.isupper()
 
 
 def _acronym(word: str) -> bool:
-    letters = [ch for ch in word if ch.isalpha()]
-    return len(word) >= 2 and len(letters) >= 2 and all(ch.isupper() for ch in letters)
+    return len(word) >= 2 and word.isupper() and sum(ch.isalpha() for ch in word) >= 2
 
 
 def _inner(word: str) -> bool:
     """An inner capital (``iPhone``, ``McDonald``) or letters with digits (``G7``)."""
+    if word.isalpha() and word[1:].islower():
+        return False  # the common case, at once
     parts = word.split("-")
     inner_capital = any(ch.isupper() for part in parts for ch in part[1:]) and not all(
         _acronym(p) for p in parts if any(c.isalpha() for c in p))
@@ -385,13 +426,14 @@ def find_names(text: str, lang: str) -> list[tuple[int, int]]:
             known at once).
     """
     words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
-    capitals = sum(_acronym(w) for _, _, w in words)
+    acronyms = [_acronym(w) for _, _, w in words]
+    capitals = sum(acronyms)
     shouting = capitals >= 3 and capitals * 2 > len(words)  # an all-caps heading
     found: list[tuple[int, int]] = []
     run: list[tuple[int, int, str]] = []
 
     def close() -> None:
-        if run and _SENTENCE_END.search(text[:run[0][0]]) and run[0][2].casefold() in STARTERS:
+        if run and run[0][2].casefold() in STARTERS and _starts(text, run[0][0], words[0][0]):
             run.pop(0)
         if run and _continues(text, run[0][0]):
             run.pop(0)  # "Nord" of "Corea del Nord Kim Jong Un": the place's last word
@@ -403,18 +445,18 @@ def find_names(text: str, lang: str) -> list[tuple[int, int]]:
             found.append((run[0][0], run[0][1]))
         run.clear()
 
-    for start, end, word in words:
-        if _acronym(word):
+    for (start, end, word), acronym in zip(words, acronyms, strict=True):
+        if acronym:
             close()
             if not shouting:
                 found.append((start, end))
             continue
-        joined = bool(run) and text[run[-1][1]:start] == " "
-        if (_capitalised(word) or _inner(word)) and (joined or not run):
+        named = _capitalised(word) or _inner(word)
+        if named and (not run or text[run[-1][1]:start] == " "):
             run.append((start, end, word))
             continue
         close()
-        if _capitalised(word) or _inner(word):
+        if named:
             run.append((start, end, word))
     close()
     return sorted(found)
