@@ -237,3 +237,21 @@ def test_transformers_and_ctranslate2_agree(tmp_path, registry_file, monkeypatch
         texts[engine] = (folder / "a.en.txt").read_text()
     assert texts["transformers"] == texts["ctranslate2"]
     assert len(set(texts["ctranslate2"].split("\n\n"))) == 2  # input-dependent
+
+
+def test_a_lost_name_goes_through_the_retry_then_is_flagged(tmp_path, registry_file) -> None:
+    (tmp_path / "a.txt").write_text("Mark Rutte ha parlato.\n\nIl capo della NATO ha riso.\n")
+    (tmp_path / "g.tsv").write_text("capo della NATO\tNATO chief\n")
+    LOG.crafted["<x1/> ha parlato."] = ("He spoke.", "<x1/> spoke.")  # retry brings it back
+    LOG.crafted["Il <x1/> ha riso."] = ("The laughed.", "The boss laughed.")  # never back
+    report = tmp_path / "r.json"
+    result = run(str(tmp_path / "a.txt"), "--models", str(registry_file), "--engine", "fake",
+                 "--from", "it", "--glossary", str(tmp_path / "g.tsv"), "--report",
+                 str(report))
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "a.en.txt").read_text() == "Mark Rutte spoke.\n\nThe laughed.\n"
+    assert sorted(t for texts, _ in LOG.retries for t in texts) == ["<x1/> ha parlato.",
+                                                                    "Il <x1/> ha riso."]
+    data = json.loads(report.read_text())
+    assert [(f["segment"], f["codes"]) for f in data["flagged"]] == [(2, ["term"])]
+    assert data["files"][0]["retried"] == 2
