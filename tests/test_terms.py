@@ -47,6 +47,9 @@ def test_csv_with_quotes(tmp_path) -> None:
     terms, problems = parse_glossary(tmp_path / "g.csv",
                                      'source,target\n"capo, della NATO",NATO chief\n')
     assert problems == [] and terms[0].source == "capo, della NATO"
+    # a quote left open does not swallow the next lines: each line is read alone
+    terms, problems = parse_glossary(tmp_path / "g.csv", 'a,"b\nc",d\nx,y\n')
+    assert [t.origin.rsplit(":", 1)[1] for t in terms] == ["1", "2", "3"]
 
 
 @pytest.mark.parametrize(("line", "message"), [
@@ -56,6 +59,7 @@ def test_csv_with_quotes(tmp_path) -> None:
     ("capo\tchief\tcase\textra", "4 columns"),
     ("capo\tchief\tkeep", "flagged keep but has another target"),
     ("capo", "expected source<TAB>target"),
+    ("capo\t<x1/>", "inline placeholder"),
 ])
 def test_bad_lines_are_errors_with_their_line(tmp_path, line, message) -> None:
     _, problems = parse_glossary(tmp_path / "g.tsv", f"# header comment\n{line}\n")

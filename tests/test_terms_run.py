@@ -154,6 +154,9 @@ def test_editing_one_entry_sends_only_its_segments(tmp_path, registry_file) -> N
     explained = run("cache", "stats", "--explain", str(folder), "--models",
                     str(registry_file), "--engine", "fake", "--glossary", str(glossary))
     assert "glossary entry 'guerra' added (guerra -> war)" in explained.output
+    explained = run("cache", "stats", "--explain", str(folder / "f1.txt"), "--models",
+                    str(registry_file), "--engine", "fake", "--glossary", str(glossary))
+    assert "glossary entries this file does not contain changed" in explained.output
     glossary.write_text("capo della NATO\tNATO boss\nguerra\twar\n")
     explained = run("cache", "stats", "--explain", str(folder / "f0.en.txt"), "--models",
                     str(registry_file), "--engine", "fake", "--glossary", str(glossary))

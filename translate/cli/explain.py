@@ -52,7 +52,7 @@ def explain(path: Path, router: Router, target: str, source: str = "auto",
         assert record is not None  # find_outputs returns recorded outputs only
         yield from explain_output(output, record, router, target, source)
         if protection is not None and record.get("kind", "translation") == "translation":
-            yield from terms_lines(record, protection)
+            yield from terms_lines(output, record, protection)
 
 
 def find_outputs(path: Path, target: str) -> tuple[list[Path], list[str]]:
@@ -202,12 +202,17 @@ def _pair_lines(pair: str, old_id: str | None, old_text: str | None,
         yield f"  {pair}: would miss: {changed}"
 
 
-def terms_lines(record: dict[str, Any], protection: Protection) -> Iterator[str]:
+def terms_lines(output: Path, record: dict[str, Any], protection: Protection,
+                ) -> Iterator[str]:
     """Lines comparing a record's glossary, kept spans and name rule with today's."""
-    now = protection.describe() if protection.active else None
-    if record.get("terms") == (protection.signature() if now is not None else None):
+    if record.get("terms") == (protection.signature() if protection.active else None):
         yield "  terms: same glossary, kept spans and name rule"
         return
-    changes = terms_changes(record.get("terms_settings"), now or {})
+    source = output.parent / str(record.get("source", ""))
+    try:
+        text: str | None = text_of(source).text if record.get("source") else None
+    except (TranslateError, OSError):
+        text = None  # gone or unreadable: entries added are not looked for
+    changes = terms_changes(record, protection, text)
     yield ("  terms: would write again (segments whose protected spans changed go to the "
            "model; a changed target only is put in again): " + "; ".join(changes))

@@ -96,6 +96,8 @@ class Protection:
         self.keep_names = keep_names
         self._matchers: dict[str, tuple[Matcher, Matcher]] = {}
         self._shielded: dict[tuple[str, str], Shielded] = {}
+        self._signature: str | None = None
+        self._described: dict[str, Any] | None = None
 
     @classmethod
     def load(cls, glossaries: Sequence[Path], keep: Sequence[str] = (),
@@ -110,13 +112,19 @@ class Protection:
 
     def signature(self) -> str:
         """The id of everything that changes outputs: a file's record keeps it."""
-        return signature_id(self.describe())
+        if self._signature is None:  # once: every file's record asks for it
+            self._signature = signature_id(self.describe())
+        return self._signature
 
     def describe(self) -> dict[str, Any]:
-        """The settings as a record keeps them (``cache stats --explain`` compares)."""
-        return {"rules": RULES_VERSION, "keep_names": self.keep_names,
+        """The settings as a record keeps them, the glossary as its id only."""
+        if self._described is None:
+            entries = {t.key: t.describe() for t in self.glossary.terms.values()}
+            self._described = {
+                "rules": RULES_VERSION, "keep_names": self.keep_names,
                 "keep": sorted(t.source for t in self.kept.values()),
-                "glossary": {t.key: t.describe() for t in self.glossary.terms.values()}}
+                "glossary": signature_id(entries)}
+        return self._described
 
     def _matcher(self, lang: str) -> tuple[Matcher, Matcher]:
         if lang not in self._matchers:
@@ -347,20 +355,38 @@ def restored_entries(protection: Protection | None, segments: Sequence[str],
     return out
 
 
-def terms_changes(recorded: Mapping[str, Any] | None, now: Mapping[str, Any]) -> list[str]:
-    """What differs between a record's ``terms_settings`` and today's, in words."""
-    if recorded is None:
+def terms_changes(record: Mapping[str, Any], protection: Protection,
+                  text: str | None) -> list[str]:
+    """What differs between a record's terms and ``protection``, in words.
+
+    The record keeps only the glossary entries its file used: those are compared one by
+    one; today's other entries are looked for in ``text`` (the input's words), so an
+    entry added that the file contains is named too.
+    """
+    recorded = record.get("terms_settings")
+    if not isinstance(recorded, dict):
         return ["recorded before glossaries and kept names (or with none)"]
+    used = {Term(str(s), str(t), bool(c), bool(k)).key: Term(str(s), str(t), bool(c), bool(k))
+            for s, t, c, k, _ in record.get("glossary_used") or []}
+    now = protection.glossary.terms
     changes: list[str] = []
-    old, new = dict(recorded.get("glossary", {})), dict(now.get("glossary", {}))
-    for key in sorted(old.keys() | new.keys()):
-        if key not in new:
-            changes.append(f"glossary entry '{key}' removed (was {old[key]})")
-        elif key not in old:
-            changes.append(f"glossary entry '{key}' added ({new[key]})")
-        elif old[key] != new[key]:
-            changes.append(f"glossary entry '{key}' changed: {old[key]} => {new[key]}")
+    for key, old in used.items():
+        if key not in now:
+            changes.append(f"glossary entry '{key}' removed (was {old.describe()})")
+        elif now[key].describe() != old.describe():
+            changes.append(f"glossary entry '{key}' changed: {old.describe()} => "
+                           f"{now[key].describe()}")
+    fresh = [t for k, t in now.items() if k not in used]
+    languages = record.get("languages") or [""]
+    found = {t.key for lang in languages
+             for _, _, t in Matcher(fresh, str(lang)).find(text or "")}
+    changes += [f"glossary entry '{t.key}' added ({t.describe()}): found in this file"
+                for t in fresh if t.key in found]
+    described = protection.describe() if protection.active else {}
     for name in ("keep", "keep_names", "rules"):
-        if recorded.get(name) != now.get(name):
-            changes.append(f"{name}: {recorded.get(name)} -> {now.get(name)}")
+        if recorded.get(name) != described.get(name):
+            changes.append(f"{name}: {recorded.get(name)} -> {described.get(name)}")
+    if not changes:
+        changes.append("glossary entries this file does not contain changed (it is "
+                       "written again from the cache)")
     return changes

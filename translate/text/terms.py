@@ -45,6 +45,8 @@ FLAGS = ("case", "keep")
 # Bump when matching or name detection changes what they find (it is in signatures).
 RULES_VERSION = "1"
 _HEADER = ("source", "target")
+# What ``translate.formats.inline.TOKEN`` matches (this layer cannot import it).
+_PLACEHOLDER = re.compile(r"<\s*/?\s*x\s*\d+\s*/?\s*>")
 _MAX_FORMS = 64  # inflected forms of one term, at most (every combination of its words)
 
 
@@ -107,15 +109,18 @@ class Glossary:
 
 
 def _cells(path: Path, text: str) -> Iterable[tuple[int, list[str]]]:
-    """Each non-comment, non-blank line's cells with its 1-based number."""
-    lines = text.splitlines()
-    if path.suffix.lower() == ".csv":
-        rows: Iterable[list[str]] = csv.reader(lines)
-    else:
-        rows = (line.split("\t") for line in lines)
-    for number, (line, row) in enumerate(zip(lines, rows, strict=True), start=1):
+    """Each non-comment, non-blank line's cells with its 1-based number.
+
+    A CSV line is read on its own: a quoted cell never spans lines in a glossary.
+    """
+    is_csv = path.suffix.lower() == ".csv"
+    for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip() or line.lstrip().startswith("#"):
             continue
+        try:
+            row = next(csv.reader([line])) if is_csv else line.split("\t")
+        except csv.Error:
+            row = [line]  # reported as a line without two cells
         yield number, [cell.strip() for cell in row]
 
 
@@ -172,6 +177,10 @@ def _term(cells: list[str], where: str, problems: list[Problem]) -> Term | None:
     if not target and not keep:
         problems.append(Problem(where, f"empty target cell for '{source}' (flag it "
                                 "'keep' to leave it untranslated)"))
+        return None
+    if _PLACEHOLDER.search(source) or _PLACEHOLDER.search(target):
+        problems.append(Problem(where, "a cell holds an inline placeholder such as <x1/>, "
+                                "which this tool uses for markup"))
         return None
     if keep and target and target != source:
         problems.append(Problem(where, f"'{source}' is flagged keep but has another "
