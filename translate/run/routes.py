@@ -43,6 +43,7 @@ class RouteRunner:
         force: Ignore cache hits.
         dry_run: Count only; run no model.
         checking: Checks and retry of new translations (``None``: none).
+        protection: Terms and names kept through the routes (``translate.run.protecting``).
 
     Attributes:
         in_flight: Segments of the route in progress that the model finished (and
