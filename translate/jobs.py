@@ -33,6 +33,8 @@ from translate.options import ALIASES, Options, field_for, field_types
 JOB_ONLY_KEYS = ("name", "inputs", "report")
 # Settings a job file cannot hold: a dry run is chosen when running the file.
 NOT_IN_JOB_FILES = ("dry_run",)
+# Settings that take several values (``Options`` tuples).
+LIST_FIELDS = ("glossary", "keep")
 _TYPE_WORDS = {bool: "true or false", int: "an integer", float: "a number",
                str: "a string", Path: "a string"}
 
@@ -56,6 +58,11 @@ class JobSpec:
 
 def _check_value(where: str, key: str, field: str, value: Any) -> Any:
     kind = field_types()[field]
+    if field in LIST_FIELDS:  # one value or a list of them (glossary, keep)
+        values = value if isinstance(value, list) else [value]
+        if not all(isinstance(v, str) for v in values):
+            raise ConfigError(f"{where}: '{key}' must be a string or a list of strings")
+        return tuple(values)
     ok = (isinstance(value, bool) if kind is bool
           else isinstance(value, int | float) and not isinstance(value, bool) if kind is float
           else isinstance(value, kind if kind is not Path else str)
@@ -80,6 +87,8 @@ def _settings(where: str, table: dict[str, Any], base: Path) -> dict[str, Any]:
         settings[field] = _check_value(where, key, field, value)
     if "models" in settings:
         settings["models"] = base / settings["models"]
+    if "glossary" in settings:  # relative to the job file, like models
+        settings["glossary"] = tuple(base / g for g in settings["glossary"])
     return settings
 
 

@@ -40,6 +40,7 @@ ALIASES: dict[tuple[str, str], str] = {
     ("translate", "no_cache"): "!use_cache",
     ("translate", "no_retry"): "!retry",
     ("translate", "no_memory"): "!memory",
+    ("translate", "no_keep_names"): "!keep_names",
     ("summarize", "to"): "target",
     ("summarize", "from"): "source",
     ("summarize", "no_cache"): "!use_cache",
@@ -111,6 +112,10 @@ class Options:
         max_elements: The most XML elements one document may have (``None``: 1,000,000);
             it scales the unpacked size and parts a package may have too
             (``formats.zipped.check_package``).
+        glossary: Glossary files (TSV/CSV), later ones winning per term (``--glossary``,
+            repeatable; ``glossary = "..."`` in models.toml and job files).
+        keep: Spans never translated (``--keep``, repeatable; job files: ``keep``).
+        keep_names: Keep names found by the name rule verbatim (``--no-keep-names``: off).
     """
 
     target: str = "en"
@@ -150,10 +155,18 @@ class Options:
     memory: bool = True
     learn: bool = False
     max_elements: int | None = None
+    # terms and names (translate.run.protecting): added by issue 23
+    glossary: tuple[Path, ...] = ()
+    keep: tuple[str, ...] = ()
+    keep_names: bool = True
 
     def __post_init__(self) -> None:
         if isinstance(self.models, str | os.PathLike):  # a str is as good as a Path here
             object.__setattr__(self, "models", Path(self.models))
+        for name, kind in (("glossary", Path), ("keep", str)):  # one value, or a list
+            value = getattr(self, name)
+            values = [value] if isinstance(value, str | Path) else list(value or ())
+            object.__setattr__(self, name, tuple(kind(v) for v in values))
         _check_types(self)
         for name, least in _AT_LEAST.items():
             value = getattr(self, name)

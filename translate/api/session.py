@@ -49,7 +49,9 @@ def job_options(options: Options) -> JobOptions:
     return JobOptions(target=options.target, source=options.source, glob=options.glob,
                       use_cache=options.use_cache, force=options.force,
                       dry_run=options.dry_run, encoding=encoding, retry=options.retry,
-                      check_roundtrip=options.check_roundtrip, memory=options.memory)
+                      check_roundtrip=options.check_roundtrip, memory=options.memory,
+                      glossary=options.glossary, keep=options.keep,
+                      keep_names=options.keep_names)
 
 
 def summary_options(options: Options) -> SummaryOptions:

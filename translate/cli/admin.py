@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
+from translate.cli import glossary as glossary_commands
 from translate.cli import memory as memory_commands
 from translate.cli import quality as quality_commands
 from translate.cli.common import (
@@ -16,7 +17,10 @@ from translate.cli.common import (
     EncodingOpt,
     EngineOpt,
     FromOpt,
+    GlossaryOpt,
+    KeepOpt,
     ModelsOpt,
+    NoKeepNamesOpt,
     ToOpt,
     echo_err,
     user_errors,
@@ -69,6 +73,9 @@ def cache_stats(
     device: DeviceOpt = "auto",
     source: FromOpt = "auto",
     to: ToOpt = "en",
+    glossary: GlossaryOpt = None,
+    keep: KeepOpt = None,
+    no_keep_names: NoKeepNamesOpt = False,
 ) -> None:
     """Entries, size on disk, the last run's hit rate, and entries no run can hit.
 
@@ -78,12 +85,17 @@ def cache_stats(
         from translate.api import Session
         from translate.cli.explain import explain as explain_lines
         from translate.options import Options
+        from translate.run.protecting import protection_of
 
         with user_errors():
-            router = Session(hints="cli").router(Options(
+            options = Options(
                 target=to, source=source, models=models, model=model, num_beams=num_beams,
-                device=device, engine=engine, compute_type=compute_type, offline=True))
-            for line in explain_lines(explain, router, to, source):
+                device=device, engine=engine, compute_type=compute_type, offline=True,
+                glossary=tuple(glossary or ()), keep=tuple(keep or ()),
+                keep_names=not no_keep_names)
+            router = Session(hints="cli").router(options)
+            protection = protection_of(options, router.registry)
+            for line in explain_lines(explain, router, to, source, protection):
                 typer.echo(line)
         return
     from translate.cache.files import refuse_links
@@ -192,6 +204,7 @@ def _register_more(app: typer.Typer) -> None:
         app.command("detect")(detect_command)
     quality_commands.register(app, models_app)
     memory_commands.register(app)
+    glossary_commands.register(app)
 
 
 @models_app.command("list")

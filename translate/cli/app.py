@@ -28,12 +28,15 @@ from translate.cli.common import (
     ForceOpt,
     FromOpt,
     GlobOpt,
+    GlossaryOpt,
+    KeepOpt,
     MaxElementsOpt,
     MaxWordsOpt,
     MethodOpt,
     MinWordsOpt,
     ModelsOpt,
     NoCacheOpt,
+    NoKeepNamesOpt,
     OfflineOpt,
     PathsArg,
     QuietOpt,
@@ -169,6 +172,9 @@ def translate_command(
         "--learn", help="First store the hand edits of outputs in the translation memory "
                         "(as `translate learn PATH`).")] = False,
     max_elements: MaxElementsOpt = None,
+    glossary: GlossaryOpt = None,
+    keep: KeepOpt = None,
+    no_keep_names: NoKeepNamesOpt = False,
 ) -> None:
     """Translate files and folders; write X.en.txt next to each X.txt."""
     flags = dict(locals())

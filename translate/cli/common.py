@@ -220,6 +220,13 @@ GlobOpt = Annotated[str | None, typer.Option(
     "--glob", help="File-name pattern inside folders (default: text files).")]
 ForceOpt = Annotated[bool, typer.Option(
     "--force", help="Ignore cached results and overwrite outputs.")]
+GlossaryOpt = Annotated[list[Path] | None, typer.Option(
+    "--glossary", help="A glossary (TSV source<TAB>target[<TAB>case,keep]; repeatable, a "
+                       "later one wins per term). See README: \"Terms and names\".")]
+KeepOpt = Annotated[list[str] | None, typer.Option(
+    "--keep", help="A span never translated, kept verbatim (repeatable).")]
+NoKeepNamesOpt = Annotated[bool, typer.Option(
+    "--no-keep-names", help="Do not keep names (capitalised runs, acronyms) verbatim.")]
 NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the cache.")]
 DryRunOpt = Annotated[bool, typer.Option(
     "--dry-run", help="Show what would be done; load no model, write nothing.")]

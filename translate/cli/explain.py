@@ -20,13 +20,15 @@ from translate.cache.store import signature_id
 from translate.errors import TranslateError, UsageError
 from translate.models.routing import Router
 from translate.models.signature import differences, parse_signature, readable_signature
+from translate.run.protecting import Protection, terms_changes
 from translate.run.reading import text_of
 from translate.run.summary import Summarizer
 from translate.text.documents import output_path, sha256, summary_path
 from translate.text.summarize import SummaryOptions
 
 
-def explain(path: Path, router: Router, target: str, source: str = "auto") -> Iterator[str]:
+def explain(path: Path, router: Router, target: str, source: str = "auto",
+            protection: Protection | None = None) -> Iterator[str]:
     """Lines explaining every output of ``path`` (an input, an output or a folder).
 
     Args:
@@ -35,6 +37,8 @@ def explain(path: Path, router: Router, target: str, source: str = "auto") -> It
         target: The target language (``--to``): which outputs an input has.
         source: ``--from``: the source language a re-run would force (``auto``: the
             languages the record names).
+        protection: The glossaries, kept spans and name rule a re-run would use
+            (``None``: not compared).
 
     Raises:
         UsageError: ``path`` does not exist.
@@ -47,6 +51,8 @@ def explain(path: Path, router: Router, target: str, source: str = "auto") -> It
         record = read_record(output)
         assert record is not None  # find_outputs returns recorded outputs only
         yield from explain_output(output, record, router, target, source)
+        if protection is not None and record.get("kind", "translation") == "translation":
+            yield from terms_lines(output, record, protection)
 
 
 def find_outputs(path: Path, target: str) -> tuple[list[Path], list[str]]:
@@ -194,3 +200,19 @@ def _pair_lines(pair: str, old_id: str | None, old_text: str | None,
         changed = "; ".join(differences(old_text, now[1])) or (
             f"signature {old_id} -> {now[0]}")
         yield f"  {pair}: would miss: {changed}"
+
+
+def terms_lines(output: Path, record: dict[str, Any], protection: Protection,
+                ) -> Iterator[str]:
+    """Lines comparing a record's glossary, kept spans and name rule with today's."""
+    if record.get("terms") == (protection.signature() if protection.active else None):
+        yield "  terms: same glossary, kept spans and name rule"
+        return
+    source = output.parent / str(record.get("source", ""))
+    try:
+        text: str | None = text_of(source).text if record.get("source") else None
+    except (TranslateError, OSError):
+        text = None  # gone or unreadable: entries added are not looked for
+    changes = terms_changes(record, protection, text)
+    yield ("  terms: would write again (segments whose protected spans changed go to the "
+           "model; a changed target only is put in again): " + "; ".join(changes))

@@ -112,6 +112,14 @@ class Registry:
 
         return options_from_table(RetryOptions, self.tables.get("retry", {}), "[retry]")
 
+    def glossaries(self) -> tuple[Path, ...]:
+        """The glossary files ``models.toml`` names (``glossary = ...``), resolved."""
+        return tuple(Path(p) for p in self.tables.get("terms", {}).get("glossary", []))
+
+    def kept(self) -> tuple[str, ...]:
+        """The spans ``models.toml`` keeps untranslated (``[keep] terms = [...]``)."""
+        return tuple(self.tables.get("terms", {}).get("keep", []))
+
     def pair(self, source: str, target: str) -> ModelSpec | None:
         """The configured model for ``source`` -> ``target``, or ``None``."""
         return self.pairs.get(f"{source}-{target}")
@@ -193,7 +201,7 @@ def parse_registry(path: Path, text: str) -> Registry:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
-    sections = ("defaults", "pairs", "summarizer", "quality", "retry")
+    sections = ("defaults", "pairs", "summarizer", "quality", "retry", "glossary", "keep")
     for name in data:
         if name not in sections:
             raise _fail(path, name, "unknown table", sections)
@@ -217,7 +225,31 @@ def parse_registry(path: Path, text: str) -> Registry:
 
         options_from_table(QualityOptions, tables.get("quality", {}), f"{path} [quality]")
         options_from_table(RetryOptions, tables.get("retry", {}), f"{path} [retry]")
+    terms = _terms(path, data)
+    if terms:
+        tables["terms"] = terms
     return Registry(sources=(str(path),), pairs=pairs, summarizer=summarizer, tables=tables)
+
+
+def _terms(path: Path, data: Mapping[str, Any]) -> dict[str, Any]:
+    """``glossary = "FILE"`` (or a list; relative to this file) and ``[keep] terms = [...]``."""
+    out: dict[str, Any] = {}
+    glossary = data.get("glossary", [])
+    glossary = [glossary] if isinstance(glossary, str) else glossary
+    if not isinstance(glossary, list) or not all(isinstance(g, str) for g in glossary):
+        raise _fail(path, "glossary", "must be a file name or a list of file names")
+    if glossary:
+        out["glossary"] = [str(path.parent / g) for g in glossary]
+    keep = _table(path, data, "keep")
+    for key in keep:
+        if key != "terms":
+            raise _fail(path, "keep", f"unknown key '{key}'", ("terms",))
+    terms = keep.get("terms", [])
+    if not isinstance(terms, list) or not all(isinstance(t, str) for t in terms):
+        raise _fail(path, "keep.terms", "must be a list of strings")
+    if terms:
+        out["keep"] = list(terms)
+    return out
 
 
 def _table(path: Path, data: Mapping[str, Any], name: str) -> Mapping[str, Any]:

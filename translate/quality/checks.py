@@ -37,10 +37,14 @@ CODES: dict[str, str] = {
     "length": "the output is empty, or much shorter or longer than usual for this pair",
     "truncated": "generation stopped at max_new_tokens: the output may be cut short",
     "roundtrip": "translated back, the output reads far from the source (low chrF)",
+    "term": "a glossary term of the source is in the segment, its target not in the output",
+    "names": "a protected name or kept span is missing or altered in the output",
+    "untranslated": "words the engine marked unknown were left in the source or pivot "
+                    "language",
 }
 # Bump when a check changes what it flags: entries checked by an older version are
 # checked again (``translate.run.checking``).
-CHECKS_VERSION = "1"
+CHECKS_VERSION = "2"  # 2: term, names, untranslated
 
 
 # Words only: punctuation runs ("...", "!!!") are how many writers type, not loops.

@@ -39,6 +39,7 @@ from translate.review.page import (
     review_path,
 )
 from translate.run.checking import combine
+from translate.run.protecting import protection_from_record, restored_entries
 from translate.run.reading import decode_input, read_parsed, text_of
 from translate.run.report import RunReport, Status
 from translate.text.documents import (
@@ -70,8 +71,10 @@ def build_review(path: Path, target: str = "en") -> ReviewPage:
     seg, planned = read_parsed(fmt, data, str(path), doc,
                                languages[0] if len(languages) == 1 else "auto", encoding)
     langs = [planned.paragraphs.get(p, planned.document) for p in seg.paragraphs]
-    entries = apply_corrections(_cached_entries(path, record, seg.segments, langs, target),
-                                record, seg.segments)
+    entries = apply_corrections(
+        restored_entries(protection_from_record(record), seg.segments, langs, target,
+                         lambda texts: _cached_entries(path, record, texts, langs, target)),
+        record, seg.segments)
     translations = [e.output if e is not None else None for e in entries]
     recorded = _recorded_flags(record) if record.get("input_sha256") == sha256(data) else {}
     # inline markup travels as <x1>...</x1> placeholders: a reader wants the words

@@ -142,14 +142,16 @@ def settle_entries(translator: Translator, found: Mapping[str, Entry],
         if entry.checked == policy:
             keep[text] = entry
             continue
-        if entry.retried:
-            continue
+        if entry.retried or translator.info.name == APERTIUM:
+            continue  # Apertium's unknown words are known only from a new run (seconds)
         flags = check_segment(text, entry.output, source_lang=source_lang,
                               target_lang=target_lang,
                               hit_length_limit="truncated" in entry.flags,
                               options=checking.quality)
         if flags and checking.retries(translator):
             continue
+        if "untranslated" in entry.flags:  # the engine said so when it made the output
+            flags = tuple(c for c in CODES if c in flags or c == "untranslated")
         keep[text] = again[text] = Entry(entry.output, entry.score, flags, False, policy)
     return keep, again
 
@@ -186,8 +188,15 @@ def check_batch(translator: Translator, batch: Mapping[str, Generated], checking
                            regenerate if checking.retries(translator) else None,
                            source_lang=source_lang, target_lang=target_lang,
                            options=checking.quality, rescore=rescore)
-    return {text: Entry(c.output, c.score, c.flags, c.retried, policy)
-            for text, c in zip(texts, kept, strict=True)}
+    return {text: Entry(c.output, c.score, _with_unknown(c.flags, batch[text]), c.retried,
+                        policy) for text, c in zip(texts, kept, strict=True)}
+
+
+def _with_unknown(flags: tuple[str, ...], generated: Generated) -> tuple[str, ...]:
+    """``flags`` and ``untranslated`` when the engine left words it did not know."""
+    if not generated.unknown:
+        return flags
+    return tuple(code for code in CODES if code in flags or code == "untranslated")
 
 
 def combine(entries: Sequence[Entry]) -> Entry:

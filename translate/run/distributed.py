@@ -58,6 +58,8 @@ class TranslateActor:
         rows: dict[str, Any] = {"text": texts, "output": [done[t].text for t in texts],
                                 "score": _floats([done[t].score for t in texts]),
                                 "limit": [done[t].hit_length_limit for t in texts],
+                                # words the engine did not know, one a line ("": none)
+                                "unknown": ["\n".join(done[t].unknown) for t in texts],
                                 "worker": [self.worker] * len(texts)}
         for name in _STATS:  # the batch's counters ride on its first row
             spent = getattr(self.translator.stats, name) - getattr(before, name)
@@ -159,9 +161,10 @@ class RayRunner:
             stats = BatchStats(**{n: int(sum(batch[f"stat_{n}"])) for n in _STATS})
             translator.stats.add(stats)
             self.workers.update(str(w) for w in batch["worker"])
-            yield {str(t): Generated(str(o), bool(lim), score=_score_of(s))
-                   for t, o, s, lim in zip(batch["text"], batch["output"], batch["score"],
-                                           batch["limit"], strict=True)}
+            yield {str(t): Generated(str(o), bool(lim), score=_score_of(s),
+                                     unknown=tuple(w for w in str(u).split("\n") if w))
+                   for t, o, s, lim, u in zip(batch["text"], batch["output"], batch["score"],
+                                              batch["limit"], batch["unknown"], strict=True)}
 
     def score(self, translator: Translator, sources: Sequence[str],
               outputs: Sequence[str]) -> list[float | None]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 __all__ = ["JobOptions"]
 
@@ -23,6 +24,9 @@ class JobOptions:
         retry: Generate failing segments once more (``--no-retry``: off).
         check_roundtrip: Translate outputs back and flag those far from the source.
         memory: Answer segments from the tree's translation memory before any model.
+        glossary: Glossary files, later ones winning per term (``--glossary``).
+        keep: Spans never translated (``--keep``, ``[keep]``).
+        keep_names: Keep names found by the name rule (``--no-keep-names``: off).
 
     """
 
@@ -37,3 +41,7 @@ class JobOptions:
     retry: bool = True
     check_roundtrip: bool = False
     memory: bool = True  # the translation memory (translate.run.memory)
+    # terms and names (translate.run.protecting)
+    glossary: tuple[Path, ...] = ()
+    keep: tuple[str, ...] = ()
+    keep_names: bool = True

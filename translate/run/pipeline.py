@@ -29,6 +29,7 @@ from translate.run.job_options import JobOptions
 from translate.run.memory import MemoryLayer
 from translate.run.notes import file_warnings, note_parsed
 from translate.run.planning import Plan, plan_run
+from translate.run.protecting import protection_of, terms_id, terms_record
 from translate.run.reading import BINARY, decode_input, is_blank, read_parsed
 from translate.run.report import FileResult, NoProgress, Progress, RunReport, Status, relative
 from translate.run.roundtrip import RoundTrip
@@ -72,10 +73,11 @@ class Pipeline:
         self.report = RunReport()
         # a session's translators count across its runs: the report takes this run's share
         self._stats_before = {id(t): replace(t.stats) for t in router.translators()}
+        self.protection = protection_of(self.options, router.registry)  # bad glossary: exit 2
         self.routes = RouteRunner(router, self.runner, self._planned, self.report,
                                   self.progress, target=self.options.target,
                                   force=self.options.force, dry_run=self.options.dry_run,
-                                  checking=self.checking)
+                                  checking=self.checking, protection=self.protection)
         self.memory = MemoryLayer(self.options.target, self.options.memory,
                                   self.options.dry_run)
         self.roundtrip = RoundTrip(router, self.runner, self.report, self.options.target,
@@ -250,7 +252,7 @@ class Pipeline:
                  encoding: str = "utf-8") -> bool:
         """Finish ``result`` when ``plan`` needs no translation; return whether it did."""
         if not settle_translation(plan, result, encoding, self.routes.signatures,
-                                  self.checking.run_id()):
+                                  self.checking.run_id(), terms_id(self.protection)):
             return False
         note_flags(result, self.report, (plan.record or {}).get("quality", {}))
         result.output = relative(out)
@@ -281,6 +283,7 @@ class Pipeline:
                 continue
             record = file_flags(work, self.report, self.routes.signals, self.checking)
             record["memory"] = self.memory.generation(work.cache)
+            record |= terms_record(self.protection, work)
             data = self._write(work, work.fmt.write(work.seg, texts, self.options.target),
                                record)
             if data is not None:

@@ -20,6 +20,7 @@ from translate.models.translator import Translator
 from translate.run.cached import CachedOutputs, Runner, generate_cached
 from translate.run.checking import Checking, combine
 from translate.run.planning import Plan, unavailable
+from translate.run.protecting import Protection
 from translate.run.report import FileResult, Progress, RunReport
 from translate.text.segment import Segmented
 
@@ -42,6 +43,7 @@ class RouteRunner:
         force: Ignore cache hits.
         dry_run: Count only; run no model.
         checking: Checks and retry of new translations (``None``: none).
+        protection: Terms and names kept through the routes (``translate.run.protecting``).
 
     Attributes:
         in_flight: Segments of the route in progress that the model finished (and
@@ -51,7 +53,8 @@ class RouteRunner:
 
     def __init__(self, router: Router, runner: Runner, plan: Plan, report: RunReport,
                  progress: Progress, *, target: str, force: bool, dry_run: bool,
-                 checking: Checking | None = None) -> None:
+                 checking: Checking | None = None, protection: Protection | None = None,
+                 ) -> None:
         self.router = router
         self.runner = runner
         self.plan = plan
@@ -63,6 +66,7 @@ class RouteRunner:
         self.in_flight = 0
         self.checking = checking
         self.signals: dict[tuple[Route, str], Entry] = {}
+        self.protection = protection if protection is not None and protection.active else None
 
     def signatures(self, languages: Iterable[str]) -> dict[str, str]:
         """Signature ids of every model on the routes from ``languages`` to the target."""
@@ -92,6 +96,13 @@ class RouteRunner:
             docs: What each document asks for, by a key of the caller's.
             results: The file results to count hits, misses and tokens in, by the same key.
         """
+        if self.protection is not None:  # terms and names as placeholders around it all
+            outputs, self.signals = self.protection.around(self._run, docs, results,
+                                                           lambda: self.signals)
+            return outputs
+        return self._run(docs, results)
+
+    def _run(self, docs: Docs, results: dict[int, FileResult] | None) -> Outputs:
         needs: dict[Route, dict[Cache | None, set[str]]] = defaultdict(lambda: defaultdict(set))
         for seg, routes, cache in docs.values():
             for route, text in zip(routes, seg.segments, strict=True):

@@ -100,7 +100,7 @@ def write_translation(work: Work, written: Written, target: str, router: Router,
 
 def settle_translation(plan: OutputPlan, result: FileResult, encoding: str,
                        signatures: Callable[[Iterable[str]], dict[str, str]],
-                       checks: str | None = None) -> bool:
+                       checks: str | None = None, terms: str | None = None) -> bool:
     """Set ``result`` when ``plan``'s output needs no translation; return whether it does not.
 
     Up to date is decided from the output's record alone (``settle``): no detection,
@@ -113,11 +113,12 @@ def settle_translation(plan: OutputPlan, result: FileResult, encoding: str,
         signatures: The signature ids this run would record for some languages.
         checks: The id of this run's checks and retry settings (``Checking.run_id``):
             an output checked otherwise is made again (from the cache, mostly).
+        terms: The id of this run's glossary, kept spans and name rule (``None``: none).
     """
     record = plan.record or {}
     decision = settle(plan, lambda found: {
         # the same bytes read another way (--encoding) are another text
-        "encoding": encoding, "checks": checks,
+        "encoding": encoding, "checks": checks, "terms": terms,
         "signatures": signatures(found.get("languages", []))})
     if decision == Decision.CONFLICT:
         result.status, result.reason = Status.CONFLICT, plan.reason

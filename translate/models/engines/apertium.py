@@ -106,6 +106,21 @@ def _strip_outside(source: str, output: str) -> tuple[str, int]:
     return cleaned, count + kept
 
 
+# An unknown word as Apertium marks it; inline-markup tokens (``<*x1/>``) are not words.
+_UNKNOWN = re.compile(r"(?<![\w*])\*([^\W\d_][\w'’-]*)")
+
+
+def unknown_words(source: str, output: str) -> tuple[str, ...]:
+    """The lower-case words Apertium marked unknown (``*word``) in ``output``.
+
+    Only when ``source`` has no ``*`` of its own (else a mark cannot be told from text).
+    """
+    if "*" in source:
+        return ()
+    return tuple(w for w in _UNKNOWN.findall(output) if w[0].islower()
+                 and not re.fullmatch(r"x\d+", w))
+
+
 def separator(texts: Sequence[str]) -> str:
     """A separator that occurs in none of ``texts`` (the marker grows until it does not)."""
     marker = MARKER
@@ -176,5 +191,6 @@ class ApertiumEngine:
         for text, output in zip(texts, outputs, strict=True):
             cleaned, marks = strip_marks(text, output)
             results.append(Generated(cleaned, marks=marks, redone=redone,
-                                     tokens=len(_WORD.findall(cleaned))))
+                                     tokens=len(_WORD.findall(cleaned)),
+                                     unknown=unknown_words(text, output)))
         return results

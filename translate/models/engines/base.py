@@ -89,6 +89,9 @@ class Generated:
         tokens: How many tokens were generated (special tokens excluded).
         marks: Unknown-word and generation marks removed from the text (Apertium).
         redone: Whether the text was redone alone after its batch came back miscounted.
+        unknown: Words the engine marked as unknown and left untranslated (Apertium's
+            ``*word``), lower-case ones only: a capitalised unknown word is most often a
+            name, rightly left as it is.
         score: The model's confidence: the mean log-probability per generated token,
             the final EOS included (``sum(log p) / count``), from the log-softmax of
             the model's logits; ``None`` for engines without probabilities (Apertium).
@@ -100,6 +103,7 @@ class Generated:
     marks: int = 0
     redone: bool = False
     score: float | None = None
+    unknown: tuple[str, ...] = ()
 
 
 def merge_pieces(pieces: Sequence[Generated]) -> Generated:
@@ -119,7 +123,8 @@ def merge_pieces(pieces: Sequence[Generated]) -> Generated:
     return Generated(" ".join(p.text for p in pieces),
                      hit_length_limit=any(p.hit_length_limit for p in pieces),
                      tokens=sum(p.tokens for p in pieces), marks=sum(p.marks for p in pieces),
-                     redone=any(p.redone for p in pieces), score=score)
+                     redone=any(p.redone for p in pieces), score=score,
+                     unknown=tuple(w for p in pieces for w in p.unknown))
 
 
 @dataclass
