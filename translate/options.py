@@ -207,7 +207,9 @@ def _check_types(options: Options) -> None:
         value = getattr(options, name)
         if value is None and name in optional:
             continue
-        if kind is bool:
+        if name in _tuple_fields():  # several values, each of ``kind`` (made a tuple above)
+            ok = isinstance(value, tuple) and all(isinstance(v, kind) for v in value)
+        elif kind is bool:
             ok = isinstance(value, bool)
         elif kind is int:
             ok = isinstance(value, int) and not isinstance(value, bool)
@@ -223,6 +225,13 @@ def _check_types(options: Options) -> None:
         wanted = _NAMES.get(kind, kind.__name__) + (" or None" if name in optional else "")
         raise OptionTypeError(name, f"'{name}' must be {wanted}, got "
                               f"{type(value).__name__} {value!r}")
+
+
+@functools.cache
+def _tuple_fields() -> frozenset[str]:
+    hints = typing.get_type_hints(Options)
+    return frozenset(f.name for f in dataclasses.fields(Options)
+                     if typing.get_origin(hints[f.name]) is tuple)
 
 
 @functools.cache
