@@ -94,6 +94,10 @@ class Options:
         review: Also write each input's review page (``X.txt.review.html``).
         check_roundtrip: Translate each output back and flag those far from the source
             (needs the reverse pair; costs a second model pass).
+        translate_sheet_names: Translate XLSX sheet names too, and rewrite every
+            reference to them (formulas, defined names, charts).
+        ocr: Run ``ocrmypdf`` first on a PDF without a text layer (needs ocrmypdf and
+            the language's Tesseract data).
     """
 
     target: str = "en"
@@ -129,6 +133,9 @@ class Options:
     strict: bool = False
     review: bool = False
     check_roundtrip: bool = False
+    # issue 26: how formats read (XLSX sheet names, PDF OCR); in the output's record
+    translate_sheet_names: bool = False
+    ocr: bool = False
 
     def __post_init__(self) -> None:
         if isinstance(self.models, str):  # a str is as good as a Path here

@@ -45,7 +45,8 @@ def job_options(options: Options) -> JobOptions:
     return JobOptions(target=options.target, source=options.source, glob=options.glob,
                       use_cache=options.use_cache, force=options.force,
                       dry_run=options.dry_run, encoding=encoding, retry=options.retry,
-                      check_roundtrip=options.check_roundtrip)
+                      check_roundtrip=options.check_roundtrip,
+                      translate_sheet_names=options.translate_sheet_names, ocr=options.ocr)
 
 
 def summary_options(options: Options) -> SummaryOptions:

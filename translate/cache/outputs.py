@@ -35,7 +35,8 @@ RECORD_DIR = ".translate-outputs"
 STALE_TMP_AGE_S = 3600.0
 _TMP = re.compile(r"^\..+\.translate-[a-z0-9_]{8}\.tmp$")
 # What a record written before a field existed means by its absence.
-RECORD_DEFAULTS: dict[str, Any] = {"encoding": "utf-8"}
+# "reading": a format's reading settings (``formats.base.reading_settings``), none before.
+RECORD_DEFAULTS: dict[str, Any] = {"encoding": "utf-8", "reading": {}}
 
 
 class Decision(StrEnum):

@@ -22,6 +22,8 @@ class JobOptions:
         encoding: Read inputs with this codec instead of detecting one (``--encoding``).
         retry: Generate failing segments once more (``--no-retry``: off).
         check_roundtrip: Translate outputs back and flag those far from the source.
+        translate_sheet_names: Translate XLSX sheet names and rewrite their references.
+        ocr: Run ``ocrmypdf`` on PDFs without a text layer first.
 
     """
 
@@ -35,3 +37,6 @@ class JobOptions:
     encoding: str | None = None
     retry: bool = True
     check_roundtrip: bool = False
+    # issue 26's reading settings (formats.base.run_format)
+    translate_sheet_names: bool = False
+    ocr: bool = False
