@@ -18,7 +18,8 @@ from translate.errors import InputError, UsageError
 from translate.formats import restore
 
 _NOT_FORMATS = frozenset({"base", "content", "inline", "restore", "md_inline", "md_html",
-                          "zipped", "package", "ooxml", "opc", "xmltree", "pdf_text"})  # helpers
+                          "zipped", "package", "ooxml", "opc", "xmltree", "pdf_text",
+                          "pdf_ocr", "sheet_names"})  # helpers
 # Suffixes no format reads, each with what to do (none today; a folder's such files are
 # listed as skipped with that advice).
 UNSUPPORTED: dict[str, str] = {}
