@@ -170,7 +170,9 @@ def read_layer(data: bytes, where: str) -> Layer:
 
     raw: list[tuple[list[_Box], float, float]] = []
     try:
-        for page in extract_pages(io.BytesIO(data), laparams=LAParams(all_texts=True), maxpages=MAX_PAGES):
+        # all_texts: text drawn inside forms (an OCR layer, a stamp) is text a reader sees
+        params = LAParams(all_texts=True)
+        for page in extract_pages(io.BytesIO(data), laparams=params, maxpages=MAX_PAGES):
             raw.append((_boxes(page), page.width, page.height))
     except Exception as exc:  # pdfminer raises many types on damaged files
         raise InputError(f"{where}: not a readable PDF ({type(exc).__name__})",

@@ -144,8 +144,8 @@ def rename_in(root: Any, renamed: Mapping[str, str]) -> tuple[bool, int]:
             element.set("sheet", renamed[element.get("sheet").casefold()])
             changed = True
         elif element.tag == _APP_PARTS and element.text:
-            text = renamed.get(element.text.casefold())
-            text = text if text is not None else rewrite_formula(element.text, renamed)[0]
+            whole = renamed.get(element.text.casefold())
+            text = whole if whole is not None else rewrite_formula(element.text, renamed)[0]
             if text != element.text:
                 element.text, changed = text, True
     return changed, in_text
