@@ -202,3 +202,9 @@ def test_with_apertium_names_are_english_and_libreoffice_computes_every_formula(
     assert [row[1] for row in rows[:4]] == ["2850", "1900", "Prezzi!A3 alto", "2850"]
     assert "#REF" not in first.read_text("utf-8")
     assert any(p.name.endswith("-Total sales.csv") for p in out.iterdir())
+    # the review page reads the workbook as the run did: its rows hold the sheet names
+    result = CliRunner().invoke(app, ["review", str(folder / "libro.xlsx"), "--to", "en"],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    page = (folder / "libro.xlsx.review.html").read_text("utf-8")
+    assert "Vendite totali" in page and "Total sales" in page
