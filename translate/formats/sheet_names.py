@@ -24,10 +24,11 @@ _FORBIDDEN = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
 _RESERVED = "history"  # Excel keeps this name for its change history
 _SIMPLE = re.compile(r"[^\W\d][\w.]*")
 _CELL_LIKE = re.compile(r"(?i)[a-z]{1,3}\d+|r\d*c\d*|true|false")
-# A string literal, a quoted sheet reference, or an unquoted one (not after "]": another
-# workbook's, not after a word character or dot: part of a longer name).
-_REFERENCE = re.compile(r'''"(?:[^"]|"")*"|'((?:[^']|'')+)'!|(?<![\w.\]])'''
-                        r'''([^\W\d][\w.]*(?::[^\W\d][\w.]*)?)!''')
+# Tokens that always match once begun (a literal, a quoted name, a bare name: each with
+# its "!" when it has one), so each character is read once: linear whatever the input.
+# A bare name is not taken after "]" (another workbook's) nor inside a longer name.
+_TOKEN = re.compile(r'''"(?:[^"]|"")*"?|'(?:[^']|'')*'?!?'''
+                    r'''|(?<![\w.\]])[^\W\d][\w.]*(?::[^\W\d][\w.]*)?!?''')
 # Elements whose text is a formula or a reference; attributes holding one.
 _FORMULA_TAGS = {"f", "formula", "formula1", "formula2", "definedName"}
 _APP_PARTS = "{http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes}lpstr"
@@ -101,19 +102,21 @@ def rewrite_formula(formula: str, renamed: Mapping[str, str]) -> tuple[str, int]
 
     def replace(match: re.Match[str]) -> str:
         nonlocal in_text
-        quoted, bare = match.group(1), match.group(2)
-        if quoted is None and bare is None:  # a string literal
-            inside = match.group(0)[1:-1].replace('""', '"').replace("''", "'").casefold()
+        token = match.group(0)
+        if token.startswith('"'):  # a string literal
+            inside = token[1:].replace('""', '"').casefold()
             in_text += any(f"{old}!" in inside for old in renamed)
-            return match.group(0)
-        names = (quoted.replace("''", "'") if quoted is not None else bare).split(":")
-        if quoted is not None and "[" in quoted:  # another workbook's sheet
-            return match.group(0)
-        if not any(n.casefold() in renamed for n in names):
-            return match.group(0)
+            return token
+        if not token.endswith("!") or (token.startswith("'") and not token.endswith("'!")):
+            return token  # a name, a function, a cell: no sheet
+        quoted = token.startswith("'")
+        text = token[1:-2].replace("''", "'") if quoted else token[:-1]
+        names = text.split(":")
+        if (quoted and "[" in text) or not any(n.casefold() in renamed for n in names):
+            return token  # another workbook's sheet, or one not renamed
         return _quoted([renamed.get(n.casefold(), n) for n in names]) + "!"
 
-    return _REFERENCE.sub(replace, formula), in_text
+    return _TOKEN.sub(replace, formula), in_text
 
 
 def _local(tag: Any) -> str:
