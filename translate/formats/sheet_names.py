@@ -152,17 +152,3 @@ def rename_in(root: Any, renamed: Mapping[str, str]) -> tuple[bool, int]:
             if text != element.text:
                 element.text, changed = text, True
     return changed, in_text
-
-
-def mentions(data: bytes, names: Sequence[str]) -> bool:
-    """Whether a part's bytes may refer to one of ``names`` (a quick test before parsing)."""
-    lowered = data.lower()
-    for name in names:
-        for form in {name, name.replace("'", "''")}:
-            escaped = (form.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-                       .replace("'", "&apos;").replace('"', "&quot;"))
-            for variant in (form, escaped):
-                if (variant.encode("utf-8") in data
-                        or variant.lower().encode("utf-8") in lowered):
-                    return True
-    return False

@@ -30,6 +30,7 @@ S = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _TC = "{http://schemas.microsoft.com/office/spreadsheetml/2018/threadedcomments}"
 _FIX = "open and save it again in Excel or LibreOffice Calc"
 _MAIN = ("spreadsheetml.sheet.main+xml", "spreadsheetml.template.main+xml")
+_TEXT_PARTS = re.compile(r"(?i)sharedstrings|comment")  # parts holding no reference
 _HEADER_CODES = re.compile(r'&(?:"[^"]*"|[LCRPNDTZFAGBIUSEXYKH]|\d+)')  # &P, &"Arial,Bold"
 
 
@@ -95,16 +96,24 @@ def _parts(package: Package, where: str) -> tuple[str, Any, tuple[str, ...]]:
     return package_main, root, tuple(parts)
 
 
-def _referring(package: Package, main: str, names: Sequence[str], where: str) -> tuple[str, ...]:
-    """The parts other than ``main`` that may name a sheet (each checked well-formed)."""
+def _referring(package: Package, main: str, parsed: Sequence[str], where: str,
+               ) -> tuple[str, ...]:
+    """The parts other than ``main`` that may name a sheet (each checked well-formed).
+
+    A reference to a sheet has a ``!`` (or is a pivot cache's source, or the list of
+    parts in ``docProps/app.xml``): one pass over each part's bytes, whatever the
+    number of sheets. Text parts (shared strings, comments) hold no reference.
+    """
     found = []
     for name in package.names:
-        if name == main or not ((name.startswith("xl/") and name.endswith(".xml"))
-                                or name == "docProps/app.xml"):
+        if name == main or _TEXT_PARTS.search(name) or not (
+                (name.startswith("xl/") and name.endswith(".xml"))
+                or name == "docProps/app.xml"):
             continue
         data = read_part(package, name, where, _FIX)
-        if sheet_names.mentions(data, names):
-            parse_xml(data, where, name)
+        if b"!" in data or b"worksheetSource" in data or name == "docProps/app.xml":
+            if name not in parsed:
+                parse_xml(data, where, name)
             found.append(name)
     return tuple(found)
 
@@ -151,7 +160,7 @@ class XlsxFormat:
             segments += [sheets[i] for i in named]
             paragraphs += range(first, first + len(named))
             skeleton = _Skeleton(package, parts, skeleton.spans, main, sheets, named,
-                                 _referring(package, main, sheets, where))
+                                 _referring(package, main, parts, where))
         return Parsed(tuple(segments), tuple(paragraphs), skeleton, _unreached(roots))
 
     def write(self, parsed: Parsed, outputs: Sequence[str], target: str) -> Written:
