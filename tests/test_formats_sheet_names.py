@@ -208,3 +208,26 @@ def test_with_apertium_names_are_english_and_libreoffice_computes_every_formula(
     assert result.exit_code == 0, result.output
     page = (folder / "libro.xlsx.review.html").read_text("utf-8")
     assert "Vendite totali" in page and "Total sales" in page
+
+
+def test_a_name_collision_in_a_run_is_a_warning_in_the_report(tmp_path: Path) -> None:
+    import xlsxwriter
+
+    require_program("apertium", "apertium apertium-cat-ita apertium-eng-cat")
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    book = xlsxwriter.Workbook(str(folder / "due.xlsx"))
+    book.add_worksheet("Vendite").write_string("A1", "Il totale delle vendite")
+    book.add_worksheet("Vendite ").write_formula("A1", "=Vendite!A1+'Vendite '!A2")
+    book.close()
+    report = tmp_path / "r.json"
+    result = CliRunner().invoke(app, [str(folder), "--from", "it", "--engine", "apertium",
+                                      "--translate-sheet-names", "--report", str(report)],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert _sheet_names((folder / "due.en.xlsx").read_bytes()) == ["Sales", "Sales (2)"]
+    details = json.loads(report.read_text("utf-8"))["files"][0]["details"]
+    assert any("'Sales (2)'" in note for note in details["changed_to_fit"])
+    assert "already taken" in result.output
+    assert "<f>Sales!A1+'Sales (2)'!A2</f>" in _parts((folder / "due.en.xlsx").read_bytes())[
+        "xl/worksheets/sheet2.xml"]
