@@ -116,6 +116,10 @@ class Options:
             repeatable; ``glossary = "..."`` in models.toml and job files).
         keep: Spans never translated (``--keep``, repeatable; job files: ``keep``).
         keep_names: Keep names found by the name rule verbatim (``--no-keep-names``: off).
+        translate_sheet_names: Translate XLSX sheet names too, and rewrite every
+            reference to them (formulas, defined names, charts).
+        ocr: Run ``ocrmypdf`` first on a PDF without a text layer (needs ocrmypdf and
+            the language's Tesseract data).
     """
 
     target: str = "en"
@@ -159,6 +163,9 @@ class Options:
     glossary: tuple[Path, ...] = ()
     keep: tuple[str, ...] = ()
     keep_names: bool = True
+    # issue 26: how formats read (XLSX sheet names, PDF OCR); in the output's record
+    translate_sheet_names: bool = False
+    ocr: bool = False
 
     def __post_init__(self) -> None:
         if isinstance(self.models, str | os.PathLike):  # a str is as good as a Path here

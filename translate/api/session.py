@@ -51,7 +51,8 @@ def job_options(options: Options) -> JobOptions:
                       dry_run=options.dry_run, encoding=encoding, retry=options.retry,
                       check_roundtrip=options.check_roundtrip, memory=options.memory,
                       glossary=options.glossary, keep=options.keep,
-                      keep_names=options.keep_names)
+                      keep_names=options.keep_names,
+                      translate_sheet_names=options.translate_sheet_names, ocr=options.ocr)
 
 
 def summary_options(options: Options) -> SummaryOptions:

@@ -41,7 +41,8 @@ _RECORD_TMP = re.compile(r"^\.(?P<record>[0-9a-f]{24}\.json)\.translate-[a-z0-9_
 # the process at any point of the write phase (never set in normal use).
 _WRITE_DELAY_ENV = "TRANSLATE_TEST_WRITE_DELAY_S"
 # What a record written before a field existed means by its absence.
-RECORD_DEFAULTS: dict[str, Any] = {"encoding": "utf-8"}
+# "reading": a format's reading settings (``formats.base.reading_settings``), none before.
+RECORD_DEFAULTS: dict[str, Any] = {"encoding": "utf-8", "reading": {}}
 
 
 class Decision(StrEnum):

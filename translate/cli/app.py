@@ -175,6 +175,12 @@ def translate_command(
     glossary: GlossaryOpt = None,
     keep: KeepOpt = None,
     no_keep_names: NoKeepNamesOpt = False,
+    translate_sheet_names: Annotated[bool, typer.Option(
+        "--translate-sheet-names", help="Translate XLSX sheet names too (off: kept), and "
+                                        "rewrite formulas and charts that name them.")] = False,
+    ocr: Annotated[bool, typer.Option(
+        "--ocr", help="Run ocrmypdf on PDFs without a text layer first (needs ocrmypdf and "
+                      "the language's Tesseract data).")] = False,
 ) -> None:
     """Translate files and folders; write X.en.txt next to each X.txt."""
     flags = dict(locals())

@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import importlib
 import pkgutil
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -18,7 +18,8 @@ from translate.errors import InputError, UsageError
 from translate.formats import restore
 
 _NOT_FORMATS = frozenset({"base", "content", "inline", "restore", "md_inline", "md_html",
-                          "zipped", "package", "ooxml", "opc", "xmltree", "pdf_text"})  # helpers
+                          "zipped", "package", "ooxml", "opc", "xmltree", "pdf_text",
+                          "pdf_ocr", "sheet_names"})  # helpers
 # Suffixes no format reads, each with what to do (none today; a folder's such files are
 # listed as skipped with that advice).
 UNSUPPORTED: dict[str, str] = {}
@@ -54,10 +55,13 @@ class Written:
         data: The output file's bytes.
         damaged: Segments whose placeholders could not be matched: written with their
             inline formatting removed, all their text kept.
+        notes: What writing had to change to keep the document valid (a sheet name
+            Excel would refuse), for the report.
     """
 
     data: bytes
     damaged: tuple[int, ...] = ()
+    notes: tuple[str, ...] = ()
 
 
 class Format(Protocol):
@@ -117,13 +121,32 @@ def format_for(path: Path) -> Format:
     return table.get(path.suffix.lower(), table[".txt"])
 
 
-def run_format(path: Path) -> Format:
+def run_format(path: Path, settings: Mapping[str, Any] | None = None) -> Format:
     """The format a translation run reads ``path`` with (``format_for``).
+
+    Args:
+        path: The input.
+        settings: The run's reading settings (``translate_sheet_names``, ``ocr``); a
+            format with a ``configure(**settings)`` method takes those it knows.
 
     Raises:
         InputError: the format is not supported (a suffix in ``UNSUPPORTED``).
     """
-    return format_for(path)
+    fmt = format_for(path)
+    configure = getattr(fmt, "configure", None)
+    if settings and configure is not None:
+        configured: Format = configure(**settings)
+        return configured
+    return fmt
+
+
+def reading_settings(fmt: Format) -> dict[str, Any]:
+    """The settings ``fmt`` was configured with that change its output (``{}``: none).
+
+    They are kept in the output's record: an output made with other ones is not up to
+    date.
+    """
+    return dict(getattr(fmt, "settings", {}))
 
 
 def unsupported(path: Path) -> tuple[str, str] | None:

@@ -8,16 +8,21 @@ text; each new page starts after a visible marker, a thematic break and
 it. A PDF without a text layer (a scan) is skipped with the OCR command to run; one
 whose text layer is not text (fonts without a character map) is an error with the
 same advice; an encrypted one, or one of more than ``MAX_PAGES`` pages, an error.
+With ``--ocr`` the pages without a text layer are recognised first
+(``formats.pdf_ocr``: ocrmypdf, into a temporary copy).
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Sequence
+from typing import Any
 
 from translate.errors import InputError
 from translate.formats.base import NothingToRead, Parsed, Written
 from translate.formats.markdown import FORMAT as MARKDOWN
+from translate.formats.pdf_ocr import recognise
 from translate.formats.pdf_text import garbage, ocr_hint, read_layer
 
 _INLINE = re.compile(r"([\\`*_\[\]|])|<(?=[A-Za-z/!?])|&(?=[#A-Za-z])")
@@ -67,6 +72,29 @@ class PdfFormat:
     binary = True  # never decoded as text
     output_suffix = ".md"
 
+    def __init__(self, ocr: bool = False) -> None:
+        self.ocr = ocr
+        self._recognised: dict[str, bytes] = {}  # the last file's OCR, read twice a run
+
+    @property
+    def settings(self) -> dict[str, Any]:
+        """The reading settings that change this format's output (kept in the record)."""
+        return {"ocr": True} if self.ocr else {}
+
+    def configure(self, ocr: bool = False, **_: Any) -> PdfFormat:
+        """The format configured with a run's reading settings (``--ocr``)."""
+        return PdfFormat(ocr)
+
+    def _with_text(self, data: bytes, where: str, lang: str) -> bytes:
+        """``data``, or with ``--ocr`` and pages without text, its recognised copy."""
+        layer = read_layer(data, where)
+        if layer.empty_pages == 0 and any(p.paragraphs for p in layer.pages):
+            return data
+        key = hashlib.sha256(data).hexdigest()
+        if key not in self._recognised:
+            self._recognised = {key: recognise(data, where, lang, len(layer.pages))}
+        return self._recognised[key]
+
     def read(self, data: bytes, where: str, lang: str = "it",
              encoding: str | None = None) -> Parsed:
         """Extract the text layer and read it as Markdown.
@@ -74,8 +102,11 @@ class PdfFormat:
         Raises:
             NothingToRead: no text layer.
             InputError: not a PDF, encrypted, too long, or a text layer that is not text.
-            UsageError: pdfminer.six is not installed (the ``pdf`` extra).
+            UsageError: pdfminer.six is not installed (the ``pdf`` extra), or ``--ocr``
+                without ocrmypdf or the language's Tesseract data.
         """
+        if self.ocr:
+            data = self._with_text(data, where, lang)
         markdown, notes = to_markdown(data, where)
         parsed = MARKDOWN.read(markdown.encode("utf-8"), where, lang)
         return Parsed(parsed.segments, parsed.paragraphs, parsed, notes + parsed.notes)

@@ -22,7 +22,8 @@ from translate.formats.base import need
 
 MAX_PAGES = 1000
 _MARGIN = 0.1  # the top and bottom tenth of a page: where running headers live
-_OCR = "ocrmypdf --language ita {name} {name}.ocr.pdf (then translate the .ocr.pdf)"
+_OCR = ("ocrmypdf --language ita {name} {name}.ocr.pdf (then translate the .ocr.pdf), or "
+        "run again with --ocr")
 _HYPHEN = re.compile(r"(?<=[^\W\d_])[-\u00ad]$")
 _DIGITS = re.compile(r"\d+")
 
@@ -87,11 +88,15 @@ def _document(data: bytes, where: str) -> Any:
     return document
 
 
-def _boxes(page: Any) -> list[_Box]:
-    from pdfminer.layout import LTTextBox, LTTextLine
+def _boxes(page: Any, depth: int = 0) -> list[_Box]:
+    """The text boxes of a page, and of the forms it draws (OCR puts its text in one)."""
+    from pdfminer.layout import LTFigure, LTTextBox, LTTextLine
 
     found: list[_Box] = []
     for item in page:
+        if isinstance(item, LTFigure):
+            found += _boxes(item, depth + 1) if depth < 16 else []
+            continue
         if not isinstance(item, LTTextBox):
             continue
         lines = tuple(line.get_text().strip() for line in item
@@ -165,7 +170,9 @@ def read_layer(data: bytes, where: str) -> Layer:
 
     raw: list[tuple[list[_Box], float, float]] = []
     try:
-        for page in extract_pages(io.BytesIO(data), laparams=LAParams(), maxpages=MAX_PAGES):
+        # all_texts: text drawn inside forms (an OCR layer, a stamp) is text a reader sees
+        params = LAParams(all_texts=True)
+        for page in extract_pages(io.BytesIO(data), laparams=params, maxpages=MAX_PAGES):
             raw.append((_boxes(page), page.width, page.height))
     except Exception as exc:  # pdfminer raises many types on damaged files
         raise InputError(f"{where}: not a readable PDF ({type(exc).__name__})",

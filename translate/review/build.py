@@ -23,7 +23,7 @@ from translate.cache.outputs import (
 )
 from translate.cache.store import CACHE_DIR, Cache, Entry, find_cache_root
 from translate.errors import InputError, TranslateError
-from translate.formats.base import format_for, is_plain_text
+from translate.formats.base import format_for, is_plain_text, run_format
 from translate.formats.content import plain
 from translate.formats.inline import TOKEN
 from translate.models.signature import parse_signature
@@ -64,7 +64,8 @@ def build_review(path: Path, target: str = "en") -> ReviewPage:
         raise InputError(f"{path}: no translation written by translate ({output.name})",
                          "translate it first, then ask for the review page")
     data = read_regular(path)
-    fmt = format_for(path)  # the rows are the segments the run translated
+    # the rows are the segments the run translated, read as it read them
+    fmt = run_format(path, record.get("reading") or {})
     encoding = record.get("encoding")
     doc = decode_input(fmt, data, str(path), encoding)
     languages = record.get("languages") or ["auto"]

@@ -27,6 +27,8 @@ class JobOptions:
         glossary: Glossary files, later ones winning per term (``--glossary``).
         keep: Spans never translated (``--keep``, ``[keep]``).
         keep_names: Keep names found by the name rule (``--no-keep-names``: off).
+        translate_sheet_names: Translate XLSX sheet names and rewrite their references.
+        ocr: Run ``ocrmypdf`` on PDFs without a text layer first.
 
     """
 
@@ -45,3 +47,6 @@ class JobOptions:
     glossary: tuple[Path, ...] = ()
     keep: tuple[str, ...] = ()
     keep_names: bool = True
+    # issue 26's reading settings (formats.base.run_format)
+    translate_sheet_names: bool = False
+    ocr: bool = False

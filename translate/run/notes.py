@@ -13,6 +13,7 @@ from translate.run.report import FileResult, Status
 
 NOT_TRANSLATED = "not_translated"
 DAMAGED = "placeholders_damaged"
+CHANGED = "changed_to_fit"  # Written.notes: what writing changed to keep the file valid
 
 
 def note_parsed(result: FileResult, fmt: Format, parsed: Parsed) -> None:
@@ -27,6 +28,8 @@ def note_written(result: FileResult, fmt: Format, written: Written) -> None:
     """Count the segments written without their inline formatting (any format but text)."""
     if not is_plain_text(fmt) or written.damaged:
         result.details[DAMAGED] = len(written.damaged)
+    if written.notes:
+        result.details[CHANGED] = list(written.notes)
 
 
 def file_warnings(result: FileResult) -> list[str]:
@@ -34,6 +37,7 @@ def file_warnings(result: FileResult) -> list[str]:
     if result.status not in (Status.TRANSLATED, Status.PLANNED):
         return []
     found = [f"{result.path}: {note}" for note in result.details.get(NOT_TRANSLATED, [])]
+    found += [f"{result.path}: {note}" for note in result.details.get(CHANGED, [])]
     damaged = int(result.details.get(DAMAGED, 0))
     if damaged:
         found.append(f"{result.path}: {damaged} segments lost their inline formatting (the "

@@ -18,7 +18,14 @@ from translate.cache.caches import CacheSet
 from translate.cache.outputs import OutputPlan, plan_output
 from translate.cache.store import Cache
 from translate.errors import InputError, ModelUnavailableError, TranslateError
-from translate.formats.base import Format, NothingToRead, Parsed, Written, run_format
+from translate.formats.base import (
+    Format,
+    NothingToRead,
+    Parsed,
+    Written,
+    reading_settings,
+    run_format,
+)
 from translate.models.routing import Route, Router
 from translate.models.translator import Translator
 from translate.run.cached import Runner
@@ -185,7 +192,8 @@ class Pipeline:
         result = FileResult(relative(path), Status.FAILED)
         self._tidy(path.parent)
         try:
-            fmt = run_format(path)
+            fmt = run_format(path, {"translate_sheet_names": self.options.translate_sheet_names,
+                                    "ocr": self.options.ocr})
             data = read_regular(path)
             doc = decode_input(fmt, data, str(path), self.options.encoding)
         except OSError as exc:
@@ -216,7 +224,7 @@ class Pipeline:
             legacy = cache.manifest(out) if cache is not None else None
             plan = self.memory.settle(plan_output(out, input_sha, self.options.force, legacy),
                                       cache)  # a changed memory: made again
-            if self._settled(plan, path, out, result, doc.encoding):
+            if self._settled(plan, path, out, result, doc.encoding, reading_settings(fmt)):
                 return None
             detected = self._planned.detected.pop(path, None)
             known = detected[1] if detected and detected[0] == input_sha else None
@@ -249,10 +257,11 @@ class Pipeline:
             self.report.notices.append(notice)
 
     def _settled(self, plan: OutputPlan, path: Path, out: Path, result: FileResult,
-                 encoding: str = "utf-8") -> bool:
+                 encoding: str = "utf-8", reading: dict[str, Any] | None = None) -> bool:
         """Finish ``result`` when ``plan`` needs no translation; return whether it did."""
         if not settle_translation(plan, result, encoding, self.routes.signatures,
-                                  self.checking.run_id(), terms_id(self.protection)):
+                                  self.checking.run_id(), terms_id(self.protection),
+                                  reading):
             return False
         note_flags(result, self.report, (plan.record or {}).get("quality", {}))
         result.output = relative(out)

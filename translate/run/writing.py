@@ -23,7 +23,7 @@ from translate.cache.outputs import (
 )
 from translate.cache.store import Cache
 from translate.errors import InputError
-from translate.formats.base import Format, Parsed, Written
+from translate.formats.base import Format, Parsed, Written, reading_settings
 from translate.models.routing import Route, Router
 from translate.models.signature import route_signatures
 from translate.run.notes import note_written
@@ -86,6 +86,7 @@ def write_translation(work: Work, written: Written, target: str, router: Router,
             "signatures": work.signature, "languages": work.languages,
             "signature_texts": route_signatures(router, work.languages, target),
             "target": target, "encoding": work.doc.encoding,
+            "reading": reading_settings(work.fmt),
             "segments": work.result.segments,
             "cache_hits": work.result.cache_hits, "details": work.result.details,
             "written": time.time(), **(extra or {})})
@@ -100,7 +101,8 @@ def write_translation(work: Work, written: Written, target: str, router: Router,
 
 def settle_translation(plan: OutputPlan, result: FileResult, encoding: str,
                        signatures: Callable[[Iterable[str]], dict[str, str]],
-                       checks: str | None = None, terms: str | None = None) -> bool:
+                       checks: str | None = None, terms: str | None = None,
+                       reading: Mapping[str, Any] | None = None) -> bool:
     """Set ``result`` when ``plan``'s output needs no translation; return whether it does not.
 
     Up to date is decided from the output's record alone (``settle``): no detection,
@@ -114,11 +116,14 @@ def settle_translation(plan: OutputPlan, result: FileResult, encoding: str,
         checks: The id of this run's checks and retry settings (``Checking.run_id``):
             an output checked otherwise is made again (from the cache, mostly).
         terms: The id of this run's glossary, kept spans and name rule (``None``: none).
+        reading: The format's reading settings (``reading_settings``): an output read
+            otherwise (``--translate-sheet-names``, ``--ocr``) is made again.
     """
     record = plan.record or {}
     decision = settle(plan, lambda found: {
         # the same bytes read another way (--encoding) are another text
         "encoding": encoding, "checks": checks, "terms": terms,
+        "reading": dict(reading or {}),
         "signatures": signatures(found.get("languages", []))})
     if decision == Decision.CONFLICT:
         result.status, result.reason = Status.CONFLICT, plan.reason
