@@ -283,9 +283,11 @@ def map_reduce_many(texts: Sequence[str], summarize_all: SummarizeAll,
 
 def _next_level(state: _Reduction, count_tokens: TokenCounter, limit: int,
                 max_levels: int, max_words: int, fits_in: int | None) -> None:
-    """Finish ``state`` (one summary left, the shares joined, or the fallback) or chunk
-    its next level; ``fits_in``: the tokens within which sized shares are joined (in
-    order, one paragraph) instead of reduced."""
+    """Finish ``state`` (one summary left, the shares joined, or the fallback) or go on.
+
+    ``fits_in``: the tokens within which sized shares are joined (in order, one
+    paragraph) instead of reduced; otherwise the next level is chunked.
+    """
     summaries = state.summaries
     joined = " ".join(s.strip() for s in summaries)
     if len(summaries) == 1:
