@@ -292,7 +292,8 @@ def _next_level(state: _Reduction, count_tokens: TokenCounter, limit: int,
     joined = " ".join(s.strip() for s in summaries)
     if len(summaries) == 1:
         state.result = Summary(summaries[0].strip(), state.chunks, state.levels)
-    elif fits_in is not None and count_tokens([joined])[0] - count_tokens([""])[0] <= fits_in:
+    elif fits_in is not None and _fits(joined, len(summaries), count_tokens, fits_in,
+                                       max_words):
         state.result = Summary(joined, state.chunks, state.levels)
     elif (state.levels >= max_levels
           or sum(count_tokens(summaries)) >= sum(count_tokens(state.inputs))):
@@ -304,6 +305,18 @@ def _next_level(state: _Reduction, count_tokens: TokenCounter, limit: int,
     else:
         state.levels += 1
         state.inputs = chunk_units(summaries, count_tokens, limit)
+
+
+def _fits(joined: str, shares: int, count_tokens: TokenCounter, tokens: int,
+          max_words: int) -> bool:
+    """Whether joined shares are one summary long.
+
+    Within ``max_words`` words, or within ``tokens`` with a token per share of slack
+    (decoded text tokenizes again a little differently at the joins).
+    """
+    if count_words(joined) <= max_words:
+        return True
+    return count_tokens([joined])[0] - count_tokens([""])[0] <= tokens + shares
 
 
 def fit_words(text: str, max_words: int) -> tuple[str, bool]:
