@@ -12,6 +12,12 @@ ratios to naive transformers from the same run.
     python benchmarks/engines.py --quick     # < 5 minutes on 2 cores
     python benchmarks/engines.py             # 256 sentences for every engine
     python benchmarks/engines.py --apertium  # only the Apertium row (seconds)
+    python benchmarks/engines.py --device cuda --fp16 --no-extras   # benchmarks/gpu.sh
+
+Every row is timed alike: an untimed warm-up on a few of its sentences, then the best
+of ``--repeats`` (3) passes over the same sentences, tokenization and decoding inside
+(the raw CTranslate2 row too, so ``vs_raw_ct2`` compares like with like). Peak RSS is
+``VmHWM`` of the row's own fresh process (``ru_maxrss`` is inherited over fork and exec).
 
 The Apertium row (rule-based, when the Debian packages are installed) runs the same
 Italian sentences through it -> ca -> en with no forced length (it has no decoder to
@@ -32,6 +38,7 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +56,8 @@ ENGINES = {  # name -> (project engine or None for naive, compute type)
 }
 NAIVE, REFERENCE, DEFAULT = list(ENGINES)[:3]
 RAW = list(ENGINES)[4]
+FP16 = "naive transformers float16 (one sentence at a time)"  # --fp16 (for CUDA)
+ENGINES[FP16] = (None, "float16")
 
 SUBJECTS = ["Il presidente del Consiglio", "La Commissione europea", "Il ministro dell'Economia",
             "Il sindaco di Roma", "La Banca d'Italia", "Il segretario del partito",
@@ -127,70 +136,119 @@ def _train(lines: list[str]) -> bytes:
     return buffer.getvalue()
 
 
-def worker(name: str, model: Path, count: int, out: Path) -> None:
+def best_of(run: Callable[[], dict[str, Any]], repeats: int) -> dict[str, Any]:
+    """``run()`` timed ``repeats`` times; the fastest pass's result with its ``seconds``.
+
+    Every row is timed the same way: after an untimed warm-up on a few of the same
+    sentences (the caller's), the best of ``repeats`` full passes over all of them.
+    """
+    best: dict[str, Any] = {}
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        result = run()
+        seconds = time.perf_counter() - t0
+        if not best or seconds < best["seconds"]:
+            best = {**result, "seconds": seconds}
+    return best
+
+
+def peak_rss_mb() -> float:
+    """This process's peak RSS (``VmHWM``: unlike ``ru_maxrss``, not the parent's peak
+    inherited across fork and exec, which overstates small rows)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def worker(name: str, model: Path, count: int, out: Path, device: str, repeats: int) -> None:
     """Run one engine at greedy and beam 4; write figures and outputs as JSON."""
     os.environ.setdefault("TRANSLATE_THREADS", "2")
     sentences = workload(count)
     engine_name, compute = ENGINES[name]
-    started = time.perf_counter()
     results: dict[str, Any] = {}
     if engine_name == "raw":
-        load = raw_ct2(model, sentences, results)
+        load = raw_ct2(model, sentences, results, device, repeats)
     elif engine_name is None:
-        import torch
-        from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
-
-        torch.set_num_threads(2)
-        tokenizer = AutoTokenizer.from_pretrained(model)
-        net = AutoModelForSeq2SeqLM.from_pretrained(model).eval()
-        load = time.perf_counter() - started
-        for beams in (1, 4):
-            t0 = time.perf_counter()
-            texts, tokens = [], []
-            for sentence in sentences:
-                with torch.inference_mode():
-                    ids = net.generate(**tokenizer([sentence], return_tensors="pt"),
-                                       num_beams=beams, min_new_tokens=TOKENS,
-                                       max_new_tokens=TOKENS, do_sample=False)
-                row = [t for t in ids[0].tolist()[1:] if t not in tokenizer.all_special_ids]
-                tokens.append(len(row))
-                texts.append(tokenizer.decode(ids[0], skip_special_tokens=True).strip())
-            results[str(beams)] = {"seconds": time.perf_counter() - t0, "texts": texts,
-                                   "tokens": tokens}
+        load = naive(model, sentences, results, device, compute, repeats)
     else:
-        from translate.models.engines.base import BatchStats, iter_translations
-        from translate.models.registry import GenerationOptions, ModelSpec
-        from translate.models.translator import RunSettings, Translator
-
-        settings = RunSettings(engine=engine_name, device="cpu", compute_type=compute)
-        load = 0.0
-        for beams in (1, 4):
-            spec = ModelSpec("it-en", str(model), batch_size=32, max_batch_tokens=8192,
-                             generation=GenerationOptions(num_beams=beams, min_new_tokens=TOKENS,
-                                                          max_new_tokens=TOKENS))
-            translator = Translator(spec, settings)
-            t_load = time.perf_counter()
-            translator.engine  # noqa: B018  (load and, for ctranslate2, convert once)
-            load = load or time.perf_counter() - t_load
-            results["engine"] = f"{translator.info.name} {translator.compute_type}"
-            stats = BatchStats()
-            t0 = time.perf_counter()
-            done: dict[str, str] = {}
-            for batch in iter_translations(translator.engine, sentences, spec.batch_size,
-                                           spec.max_batch_tokens, stats):
-                done.update(batch)
-            results[str(beams)] = {"seconds": time.perf_counter() - t0,
-                                   "texts": [done[s] for s in sentences],
-                                   "output_tokens": stats.output_tokens}
-            translator.unload()
+        load = project_row(model, sentences, results, device, engine_name, compute, repeats)
     results["load_s"] = load
-    results["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    results["rss_mb"] = peak_rss_mb()
     results["count"] = len(sentences)
     out.write_text(json.dumps(results))
 
 
-def raw_ct2(model: Path, sentences: list[str], results: dict[str, Any]) -> float:
-    """The raw CTranslate2 row: fill ``results`` per beam size; return the load time."""
+def naive(model: Path, sentences: list[str], results: dict[str, Any], device: str,
+          dtype: str, repeats: int) -> float:
+    """Naive transformers: one sentence at a time; fill ``results``; return the load time."""
+    import torch
+    from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
+
+    torch.set_num_threads(2)
+    started = time.perf_counter()
+    tokenizer = AutoTokenizer.from_pretrained(model)
+    net = AutoModelForSeq2SeqLM.from_pretrained(model, dtype=getattr(torch, dtype))
+    net = net.to(device).eval()
+    load = time.perf_counter() - started
+    results["engine"] = f"transformers {dtype}"
+
+    def run(beams: int, batch: list[str]) -> dict[str, Any]:
+        texts, tokens = [], []
+        for sentence in batch:
+            with torch.inference_mode():
+                ids = net.generate(**tokenizer([sentence], return_tensors="pt").to(device),
+                                   num_beams=beams, min_new_tokens=TOKENS,
+                                   max_new_tokens=TOKENS, do_sample=False)
+            row = [t for t in ids[0].tolist()[1:] if t not in tokenizer.all_special_ids]
+            tokens.append(len(row))
+            texts.append(tokenizer.decode(ids[0], skip_special_tokens=True).strip())
+        return {"texts": texts, "tokens": tokens}
+
+    for beams in (1, 4):
+        run(beams, sentences[:2])  # warm-up
+        results[str(beams)] = best_of(lambda beams=beams: run(beams, sentences), repeats)
+    return load
+
+
+def project_row(model: Path, sentences: list[str], results: dict[str, Any], device: str,
+                engine_name: str, compute: str, repeats: int) -> float:
+    """A project engine through ``iter_translations``; fill ``results``; return load time."""
+    from translate.models.engines.base import BatchStats, iter_translations
+    from translate.models.registry import GenerationOptions, ModelSpec
+    from translate.models.translator import RunSettings, Translator
+
+    settings = RunSettings(engine=engine_name, device=device, compute_type=compute)
+    load = 0.0
+    for beams in (1, 4):
+        spec = ModelSpec("it-en", str(model), batch_size=32, max_batch_tokens=8192,
+                         generation=GenerationOptions(num_beams=beams, min_new_tokens=TOKENS,
+                                                      max_new_tokens=TOKENS))
+        translator = Translator(spec, settings)
+        t_load = time.perf_counter()
+        translator.engine  # noqa: B018  (load and, for ctranslate2, convert once)
+        load = load or time.perf_counter() - t_load
+        results["engine"] = f"{translator.info.name} {translator.compute_type}"
+
+        def run(batch: list[str], translator: Translator = translator) -> dict[str, Any]:
+            stats = BatchStats()
+            done: dict[str, str] = {}
+            for part in iter_translations(translator.engine, batch, 32, 8192, stats):
+                done.update(part)
+            return {"texts": [done[s] for s in batch], "output_tokens": stats.output_tokens}
+
+        run(sentences[:8])  # warm-up
+        results[str(beams)] = best_of(lambda run=run: run(sentences), repeats)
+        translator.unload()
+    return load
+
+
+def raw_ct2(model: Path, sentences: list[str], results: dict[str, Any], device: str,
+            repeats: int) -> float:
+    """The raw CTranslate2 row: fill ``results`` per beam size; return the load time.
+
+    Timed as the project rows: warm-up, best of ``repeats``, tokenization inside.
+    """
     import ctranslate2
     import sentencepiece as spm
 
@@ -198,35 +256,40 @@ def raw_ct2(model: Path, sentences: list[str], results: dict[str, Any]) -> float
     from translate.models.hub import resolve_model
     from translate.models.registry import ModelSpec
 
-    path = converted_model(resolve_model(ModelSpec("it-en", str(model))), "int8")
+    compute = "int8" if device == "cpu" else "float16"
+    path = converted_model(resolve_model(ModelSpec("it-en", str(model))), compute)
     t0 = time.perf_counter()
-    translator = ctranslate2.Translator(str(path), device="cpu", compute_type="int8",
-                                        inter_threads=2, intra_threads=1)
+    workers = 2 if device == "cpu" else 1
+    translator = ctranslate2.Translator(str(path), device=device, compute_type=compute,
+                                        inter_threads=workers, intra_threads=1)
     sp = spm.SentencePieceProcessor(model_file=str(model / "source.spm"))
     load = time.perf_counter() - t0
-    results["engine"] = "ctranslate2 int8"
-    for beams in (1, 4):
-        t0 = time.perf_counter()
-        tokens = [[*pieces, "</s>"] for pieces in sp.encode(sentences, out_type=str)]
+    results["engine"] = f"ctranslate2 {compute}"
+
+    def run(beams: int, batch: list[str]) -> dict[str, Any]:
+        tokens = [[*pieces, "</s>"] for pieces in sp.encode(batch, out_type=str)]
         order = sorted(range(len(tokens)), key=lambda i: -len(tokens[i]))
         futures = []
         for start in range(0, len(order), 32):
             futures += translator.translate_batch(
                 [tokens[i] for i in order[start:start + 32]], beam_size=beams,
                 min_decoding_length=TOKENS, max_decoding_length=TOKENS, asynchronous=True)
-        texts: list[str] = [""] * len(sentences)
+        texts: list[str] = [""] * len(batch)
         count = 0
         for index, future in zip(order, futures, strict=True):
             hypothesis = [tok for tok in future.result().hypotheses[0]
                           if tok not in ("</s>", "<pad>", "<unk>")]
             count += len(hypothesis)
             texts[index] = sp.decode_pieces(hypothesis).replace("\u2581", " ").strip()
-        results[str(beams)] = {"seconds": time.perf_counter() - t0, "texts": texts,
-                               "output_tokens": count}
+        return {"texts": texts, "output_tokens": count}
+
+    for beams in (1, 4):
+        run(beams, sentences[:8])  # warm-up
+        results[str(beams)] = best_of(lambda beams=beams: run(beams, sentences), repeats)
     return load
 
 
-def convert(model: Path, work: Path) -> dict[str, float]:
+def convert(model: Path, work: Path, device: str) -> dict[str, float]:
     """Convert the model for CTranslate2 once per compute type (timed, in a subprocess).
 
     Conversion is a one-time cost (the converted model is cached), so it is kept out of
@@ -235,7 +298,7 @@ def convert(model: Path, work: Path) -> dict[str, float]:
     shutil.rmtree(work / "ct2", ignore_errors=True)
     env = {**os.environ, "PYTHONPATH": str(ROOT), "TRANSLATE_CT2_CACHE": str(work / "ct2")}
     times = {}
-    for compute in ("int8", "float32"):
+    for compute in ("int8", "float32", *(("float16",) if device != "cpu" else ())):
         code = ("import sys, time; from translate.models.registry import ModelSpec; "
                 "from translate.models.hub import resolve_model; "
                 "from translate.models.engines.ct2 import converted_model; "
@@ -248,12 +311,14 @@ def convert(model: Path, work: Path) -> dict[str, float]:
     return times
 
 
-def run_worker(name: str, model: Path, count: int, work: Path) -> dict[str, Any]:
-    """Run ``worker`` in a fresh process (so its peak RSS is its own)."""
+def run_worker(name: str, model: Path, count: int, work: Path, device: str,
+               repeats: int) -> dict[str, Any]:
+    """Run ``worker`` in a fresh process (so its peak RSS, ``VmHWM``, is its own)."""
     out = work / f"result-{list(ENGINES).index(name)}.json"
     env = {**os.environ, "PYTHONPATH": str(ROOT), "TRANSLATE_CT2_CACHE": str(work / "ct2")}
     subprocess.run([sys.executable, __file__, "--worker", name, "--model", str(model),
-                    "--count", str(count), "--out", str(out)], check=True, env=env)
+                    "--count", str(count), "--out", str(out), "--device", device,
+                    "--repeats", str(repeats)], check=True, env=env)
     return json.loads(out.read_text())
 
 
@@ -375,13 +440,21 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="fewer sentences (< 5 min)")
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/translate-bench"))
     parser.add_argument("--apertium", action="store_true", help="only the Apertium row")
+    parser.add_argument("--device", default="cpu", help="cpu (default) or cuda")
+    parser.add_argument("--fp16", action="store_true", help="also naive transformers float16")
+    parser.add_argument("--count", type=int,
+                        help="sentences per row (default 256; --quick: 64, naive 16)")
+    parser.add_argument("--repeats", type=int, default=3,
+                        help="timed passes per row after a warm-up; the best counts (3)")
+    parser.add_argument("--no-extras", action="store_true",
+                        help="only the table (no signals, Apertium or seeds/ re-run)")
+    parser.add_argument("--json", type=Path, help="also write every row's figures here")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--model", type=Path, help=argparse.SUPPRESS)
-    parser.add_argument("--count", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
-        worker(args.worker, args.model, args.count, args.out)
+        worker(args.worker, args.model, args.count, args.out, args.device, args.repeats)
         return
     if args.apertium:
         print(apertium_row(64 if args.quick else 256) or "apertium is not installed")
@@ -390,18 +463,28 @@ def main() -> None:
     t0 = time.perf_counter()
     model = build_model(args.workdir / "opus-mt-it-en-random")
     print(f"model: opus-mt-it-en shape, random weights, built in {time.perf_counter() - t0:.1f} s")
-    conversions = convert(model, args.workdir)
+    conversions = convert(model, args.workdir, args.device)
     print("one-time CTranslate2 conversion: " + ", ".join(
         f"{k} {v:.1f} s" for k, v in conversions.items()))
-    counts = {name: (16 if name == NAIVE else 64) if args.quick else 256 for name in ENGINES}
-    results = {name: run_worker(name, model, counts[name], args.workdir) for name in ENGINES}
-    print(signals_overhead(model, args.workdir, counts[DEFAULT]))  # before the last line
-    report(results, model, args.workdir)
+    rows = [name for name in ENGINES if name != FP16 or args.fp16]
+    counts = {name: args.count or ((16 if name in (NAIVE, FP16) else 64) if args.quick else 256)
+              for name in rows}
+    results = {name: run_worker(name, model, counts[name], args.workdir, args.device,
+                                args.repeats) for name in rows}
+    if args.json:
+        args.json.write_text(json.dumps({"device": args.device, "tokens": TOKENS,
+                                         "results": results}))
+    if not args.no_extras:
+        print(signals_overhead(model, args.workdir, counts[DEFAULT]))  # before the last line
+    report(results, model, args.workdir, extras=not args.no_extras)
 
 
-def report(results: dict[str, dict[str, Any]], model: Path, work: Path) -> None:
+def report(results: dict[str, dict[str, Any]], model: Path, work: Path,
+           extras: bool = True) -> None:
     """Print the table, token counts, agreement, the seeds re-run and the speedup line."""
-    print(f"\n{TOKENS} target tokens per sentence, 2 threads; ratios against naive greedy/beam 4")
+    print(f"\n{TOKENS} target tokens per sentence, 2 threads; ratios against naive greedy/beam 4;"
+          " every row: warm-up, then the best of its timed passes over the same sentences"
+          " (tokenization inside); peak RSS: VmHWM of the row's own process")
     print("| engine | sentences | greedy sent/s | beam4 sent/s | greedy tok/s | beam4 tok/s "
           "| x greedy | x beam4 | load s | peak RSS MB |")
     print("|---|---|---|---|---|---|---|---|---|---|")
@@ -415,9 +498,9 @@ def report(results: dict[str, dict[str, Any]], model: Path, work: Path) -> None:
               f"{rate[name]['1'] / rate[NAIVE]['1']:.1f} | "
               f"{rate[name]['4'] / rate[NAIVE]['4']:.1f} | {r['load_s']:.1f} | "
               f"{r['rss_mb']:.0f} |")
-    row = apertium_row(max(r["count"] for r in results.values()))
-    print(row or "| apertium: not installed (apt-get install apertium apertium-cat-ita "
-          "apertium-eng-cat) |")
+    row = apertium_row(max(r["count"] for r in results.values())) if extras else ""
+    print(row if row is not None else "| apertium: not installed (apt-get install apertium "
+          "apertium-cat-ita apertium-eng-cat) |")
     print("\ntokens generated per sentence (must all equal the forced count):")
     for name, r in results.items():
         per = {b: (sum(r[b]["tokens"]) / len(r[b]["tokens"]) if "output_tokens" not in r[b]
@@ -431,13 +514,14 @@ def report(results: dict[str, dict[str, Any]], model: Path, work: Path) -> None:
         texts = r["1"]["texts"]
         same = sum(a == b for a, b in zip(texts, reference[: len(texts)], strict=True))
         print(f"  {name}: {same}/{len(texts)} = {same / len(texts):.1%}")
-    print("\nseeds/ through the CLI (default engine, beam 4, 32 tokens a sentence):")
-    cold, warm = rerun_seeds(model, work, fresh=True)
-    print(f"  new machine (model converted in the cold run): cold {cold:.2f} s, "
-          f"warm re-run {warm:.2f} s, {cold / warm:.0f}x faster")
-    cold, warm = rerun_seeds(model, work, fresh=False)
-    print(f"  converted model already cached: cold {cold:.2f} s, "
-          f"warm re-run {warm:.2f} s, {cold / warm:.0f}x faster")
+    if extras:
+        print("\nseeds/ through the CLI (default engine, beam 4, 32 tokens a sentence):")
+        cold, warm = rerun_seeds(model, work, fresh=True)
+        print(f"  new machine (model converted in the cold run): cold {cold:.2f} s, "
+              f"warm re-run {warm:.2f} s, {cold / warm:.0f}x faster")
+        cold, warm = rerun_seeds(model, work, fresh=False)
+        print(f"  converted model already cached: cold {cold:.2f} s, "
+              f"warm re-run {warm:.2f} s, {cold / warm:.0f}x faster")
     default = results[DEFAULT]
     versus = {b: rate[DEFAULT][b] / rate[RAW][b] for b in ("1", "4")}
     print(f"\ndefault engine against raw CTranslate2 (best layout): greedy {versus['1']:.2f}, "

@@ -156,7 +156,9 @@ def test_map_reduce_many_equals_map_reduce_per_document() -> None:
 
     passes: list[dict[int, list[str]]] = []
 
-    def summarize_all(wanted: dict[int, list[str]]) -> dict[int, list[str]]:
+    def summarize_all(wanted: dict[int, list[str]], lengths: dict[int, Any],
+                      ) -> dict[int, list[str]]:
+        assert set(lengths.values()) == {None}  # not sized: every level at its own settings
         passes.append(wanted)
         return {i: [shorten(c) for c in chunks] for i, chunks in wanted.items()}
 

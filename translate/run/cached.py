@@ -34,7 +34,8 @@ class CachedOutputs:
 def generate_cached(translator: Translator, needs: Mapping[Cache | None, set[str]],
                     run: Runner, *, force: bool = False, dry_run: bool = False,
                     on_batch: Callable[[int], None] | None = None,
-                    checking: Checking | None = None) -> CachedOutputs:
+                    checking: Checking | None = None,
+                    overrides: Mapping[str, Any] | None = None) -> CachedOutputs:
     """Answer ``needs`` (texts per cache) from the caches, then the model.
 
     Each text goes to the model at most once, even when several caches lack it; every
@@ -50,8 +51,12 @@ def generate_cached(translator: Translator, needs: Mapping[Cache | None, set[str
         dry_run: Look up only; never run the model.
         on_batch: Called with the number of texts each finished batch completed.
         checking: Checks and retry of translations (``None``: none, e.g. summaries).
+        overrides: ``generate()`` settings for these outputs only (a chunk summary's
+            share of the length); part of their cache signature.
     """
     signature = translator.signature()
+    if overrides:
+        signature = {**signature, "generation": {**signature["generation"], **overrides}}
     sig_id = signature_id(signature)
     checking = checking if checking is not None and checked(translator) else None
     entries: dict[str, Entry] = {}
@@ -72,7 +77,7 @@ def generate_cached(translator: Translator, needs: Mapping[Cache | None, set[str
     hits = set(entries)
     misses = wanted - hits
     if misses and not dry_run:
-        for batch in run(translator, sorted(misses)):
+        for batch in run(translator, sorted(misses), overrides):
             done = (check_batch(translator, batch, checking, run) if checking is not None
                     else {k: Entry(g.text, g.score) for k, g in batch.items()})
             for cache, lacking in missing.items():

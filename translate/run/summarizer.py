@@ -23,6 +23,7 @@ from translate.run.cached import LimitTracker, Runner, generate_cached
 from translate.run.checking import LocalRunner
 from translate.text.sentences import split_long
 from translate.text.summarize import (
+    Lengths,
     Summary,
     SummaryOptions,
     fit_words,
@@ -39,6 +40,12 @@ def summarizer_spec(router: Router, model: str | None) -> ModelSpec:
                          "add one to models.toml, or pass --model / --summary-model")
     spec = spec or ModelSpec(key="summarizer", model=str(model))
     return spec.replace(model=model) if model else spec
+
+
+def length_overrides(length: Lengths) -> dict[str, int] | None:
+    """``generate()`` settings of a chunk summary's share of the length (``None``: own)."""
+    return None if length is None else {"min_new_tokens": length[0],
+                                        "max_new_tokens": length[1]}
 
 
 class Summarizer:
@@ -146,17 +153,26 @@ class Summarizer:
         tracker = LimitTracker(self.runner)
         made: list[set[str]] = [set() for _ in texts]  # chunks the model made, per text
 
-        def summarize_all(wanted: dict[int, list[str]]) -> dict[int, list[str]]:
-            needs: dict[Cache | None, set[str]] = {}
-            for index, chunks in wanted.items():
-                needs.setdefault(caches[index], set()).update(chunks)
-            got = generate_cached(translator, needs, tracker, force=self.force)
-            for index, chunks in wanted.items():
-                made[index].update(got.misses.intersection(chunks))
-            return {i: [got.outputs[c] for c in chunks] for i, chunks in wanted.items()}
+        def summarize_all(wanted: dict[int, list[str]],
+                          lengths: dict[int, Lengths]) -> dict[int, list[str]]:
+            outputs: dict[int, list[str]] = {}
+            for length in dict.fromkeys(lengths.values()):  # one pass per length, in order
+                part = {i: chunks for i, chunks in wanted.items() if lengths[i] == length}
+                needs: dict[Cache | None, set[str]] = {}
+                for index, chunks in part.items():
+                    needs.setdefault(caches[index], set()).update(chunks)
+                got = generate_cached(translator, needs, tracker, force=self.force,
+                                      overrides=length_overrides(length))
+                for index, chunks in part.items():
+                    made[index].update(got.misses.intersection(chunks))
+                    outputs[index] = [got.outputs[c] for c in chunks]
+            return outputs
 
+        generation = translator.spec.generation
         results = map_reduce_many(texts, summarize_all, translator.count_tokens, limit,
-                                  max_words=self.options.max_words)
+                                  max_words=self.options.max_words,
+                                  summary_tokens=generation.max_new_tokens,
+                                  least_tokens=generation.min_new_tokens)
         summaries = []
         for result, chunks in zip(results, made, strict=True):
             fitted, trimmed = fit_words(result.text, self.options.max_words)

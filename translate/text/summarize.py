@@ -100,10 +100,14 @@ def paragraphs(text: str) -> list[str]:
 
 
 def chunk_units(units: Sequence[str], count_tokens: TokenCounter, limit: int) -> list[str]:
-    """Pack paragraphs into chunks of at most ``limit`` tokens, in order.
+    """Pack paragraphs into chunks of at most ``limit`` tokens, in order, of even size.
 
     A paragraph that alone exceeds ``limit`` is cut into sentences, and a sentence that
-    still exceeds it by ``split_long``. Every unit is in exactly one chunk.
+    still exceeds it by ``split_long``. Every unit is in exactly one chunk. The number
+    of chunks is the least that greedy packing needs; the cuts are then moved, still
+    at paragraph boundaries, so that the chunks are about equally long (a chunk's
+    summary gets an equal share of the summary's length, ``chunk_lengths``) instead
+    of a full first chunk and a short rest.
     """
     pieces: list[str] = []
     for unit in units:
@@ -119,7 +123,73 @@ def chunk_units(units: Sequence[str], count_tokens: TokenCounter, limit: int) ->
             chunks[-1] = candidate
         else:
             chunks.append(piece)
+    if len(chunks) < 2:
+        return chunks
+    return _balanced(pieces, count_tokens, limit, len(chunks)) or chunks
+
+
+def _balanced(pieces: Sequence[str], count_tokens: TokenCounter, limit: int,
+              count: int) -> list[str] | None:
+    """``pieces`` in ``count`` chunks of about equal tokens, or ``None`` if none is found.
+
+    The least cap (binary search) under which greedy packing of the pieces' summed
+    token counts needs ``count`` chunks; the chunks found are checked with real counts
+    (a join can tokenize differently from its parts), and ``None`` is returned if any
+    is over ``limit``. Linear in the pieces for each of the log2(limit) probes.
+    """
+    sizes = count_tokens(pieces)
+    joint = count_tokens([""])[0] - 1  # special tokens each piece counts, less the newline
+
+    def pack(cap: int) -> list[list[int]]:
+        groups: list[list[int]] = []
+        total = 0
+        for index, size in enumerate(sizes):
+            if groups and total + size - joint <= cap:
+                groups[-1].append(index)
+                total += size - joint
+            else:
+                groups.append([index])
+                total = size
+        return groups
+
+    low, high = max(sizes), limit
+    if len(pack(high)) > count:
+        return None
+    while low < high:
+        middle = (low + high) // 2
+        if len(pack(middle)) <= count:
+            high = middle
+        else:
+            low = middle + 1
+    chunks = ["\n".join(pieces[i] for i in group) for group in pack(high)]
+    if len(chunks) != count or max(count_tokens(chunks)) > limit:
+        return None
     return chunks
+
+
+# Shortest chunk summary asked for when a chunk gets a share of the summary's length:
+# below this a share says too little to be worth reading (or reducing).
+MIN_SHARE_TOKENS = 24
+# (min_new_tokens, max_new_tokens) of a level's outputs; None: the summariser's own.
+Lengths = tuple[int, int] | None
+
+
+def chunk_lengths(count: int, summary_tokens: int | None, least_tokens: int) -> Lengths:
+    """The length of each of ``count`` chunk summaries: a share of the summary's.
+
+    One chunk: the summariser's own settings (its summary is the summary). Several: an
+    even share of ``summary_tokens`` each (at least ``MIN_SHARE_TOKENS``) and of the
+    shortest summary, ``least_tokens``, so that the chunk summaries together are about
+    one summary long and often need no reduce pass at all; when they do not fit, the
+    reduce reads short inputs. ``summary_tokens`` ``None``: every level at the
+    summariser's own settings (the old behaviour).
+    """
+    if count < 2 or summary_tokens is None:
+        return None
+    longest = max(MIN_SHARE_TOKENS, summary_tokens // count)
+    if longest >= summary_tokens:
+        return None
+    return min(longest, math.ceil(least_tokens / count)), longest
 
 
 def map_reduce(text: str, summarize_all: Callable[[list[str]], list[str]],
@@ -131,6 +201,8 @@ def map_reduce(text: str, summarize_all: Callable[[list[str]], list[str]],
     and there are at most ``max_levels`` of them. When a level's summaries are not
     shorter than its input, or the levels run out, the summary is taken from the last
     level's summaries by TextRank (``fallback="extractive"``) instead of an error.
+    Every level is generated at the summariser's own lengths (``map_reduce_many`` can
+    size them).
 
     Args:
         text: The document.
@@ -140,7 +212,7 @@ def map_reduce(text: str, summarize_all: Callable[[list[str]], list[str]],
         max_levels: Safety bound on reduce levels.
         max_words: Length of the extractive fallback, in words.
     """
-    return map_reduce_many([text], lambda wanted: {0: summarize_all(wanted[0])},
+    return map_reduce_many([text], lambda wanted, _: {0: summarize_all(wanted[0])},
                            count_tokens, limit, max_levels, max_words)[0]
 
 
@@ -155,10 +227,13 @@ class _Reduction:
     result: Summary | None = None
 
 
-def map_reduce_many(texts: Sequence[str],
-                    summarize_all: Callable[[dict[int, list[str]]], dict[int, list[str]]],
+SummarizeAll = Callable[[dict[int, list[str]], dict[int, Lengths]], dict[int, list[str]]]
+
+
+def map_reduce_many(texts: Sequence[str], summarize_all: SummarizeAll,
                     count_tokens: TokenCounter, limit: int, max_levels: int = 8,
-                    max_words: int = 120) -> list[Summary]:
+                    max_words: int = 120, summary_tokens: int | None = None,
+                    least_tokens: int = 0) -> list[Summary]:
     """``map_reduce`` of several documents, level by level, in one model pass per level.
 
     Every document still reducing hands its chunks of the level to one
@@ -166,14 +241,23 @@ def map_reduce_many(texts: Sequence[str],
     chunks be summarised once). Each document's summary is the one ``map_reduce``
     gives it alone when a chunk's summary depends on the chunk only.
 
+    With ``summary_tokens`` (the summary's ``max_new_tokens``), a level of several
+    chunks asks each for a share of the summary's length (``chunk_lengths``), and when
+    the chunk summaries together fit ``summary_tokens`` they are the summary, joined
+    in order, with no reduce pass. A document of one chunk is summarised exactly as
+    without it.
+
     Args:
         texts: The documents.
         summarize_all: Summarises the chunks of each document still reducing (by its
-            index in ``texts``) in one batched pass; returns their summaries by index.
+            index in ``texts``) in one batched pass, at the given lengths (``None``:
+            the summariser's own); returns their summaries by index.
         count_tokens: The model's input token counter.
         limit: The model's input limit in tokens.
         max_levels: Safety bound on reduce levels.
         max_words: Length of the extractive fallback, in words.
+        summary_tokens: The summary's length in tokens; ``None``: levels not sized.
+        least_tokens: The summary's shortest length in tokens (``min_new_tokens``).
 
     Returns:
         One ``Summary`` per text, in order.
@@ -185,30 +269,54 @@ def map_reduce_many(texts: Sequence[str],
         states.append(_Reduction(len(chunks), chunks, result=None if chunks else Summary("", 0)))
     active = {i: s for i, s in enumerate(states) if s.result is None}
     while active:
-        got = summarize_all({i: s.inputs for i, s in active.items()})
+        lengths = {i: chunk_lengths(len(s.inputs), summary_tokens, least_tokens)
+                   for i, s in active.items()}
+        got = summarize_all({i: s.inputs for i, s in active.items()}, lengths)
         for index, state in active.items():
             state.summaries = got[index]
-            _next_level(state, count_tokens, limit, max_levels, max_words)
+            sized = lengths[index] is not None
+            _next_level(state, count_tokens, limit, max_levels, max_words,
+                        summary_tokens if sized else None)
         active = {i: s for i, s in active.items() if s.result is None}
     return [s.result for s in states if s.result is not None]
 
 
 def _next_level(state: _Reduction, count_tokens: TokenCounter, limit: int,
-                max_levels: int, max_words: int) -> None:
-    """Finish ``state`` (one summary left, or the fallback) or chunk its next level."""
+                max_levels: int, max_words: int, fits_in: int | None) -> None:
+    """Finish ``state`` (one summary left, the shares joined, or the fallback) or go on.
+
+    ``fits_in``: the tokens within which sized shares are joined (in order, one
+    paragraph) instead of reduced; otherwise the next level is chunked.
+    """
     summaries = state.summaries
+    joined = " ".join(s.strip() for s in summaries)
     if len(summaries) == 1:
         state.result = Summary(summaries[0].strip(), state.chunks, state.levels)
+    elif fits_in is not None and _fits(joined, len(summaries), count_tokens, fits_in,
+                                       max_words):
+        state.result = Summary(joined, state.chunks, state.levels)
     elif (state.levels >= max_levels
           or sum(count_tokens(summaries)) >= sum(count_tokens(state.inputs))):
-        joined = "\n\n".join(s.strip() for s in summaries)
         # Every sentence longer than max_words: keep them all (the caller's
         # fit_words cuts, and says so), never an empty summary.
-        picked = textrank(joined, max_words) or joined
+        parts = "\n\n".join(s.strip() for s in summaries)
+        picked = textrank(parts, max_words) or parts
         state.result = Summary(picked, state.chunks, state.levels, fallback="extractive")
     else:
         state.levels += 1
         state.inputs = chunk_units(summaries, count_tokens, limit)
+
+
+def _fits(joined: str, shares: int, count_tokens: TokenCounter, tokens: int,
+          max_words: int) -> bool:
+    """Whether joined shares are one summary long.
+
+    Within ``max_words`` words, or within ``tokens`` with a token per share of slack
+    (decoded text tokenizes again a little differently at the joins).
+    """
+    if count_words(joined) <= max_words:
+        return True
+    return count_tokens([joined])[0] - count_tokens([""])[0] <= tokens + shares
 
 
 def fit_words(text: str, max_words: int) -> tuple[str, bool]:

@@ -194,10 +194,6 @@ class CTranslate2Engine:
 
         self.generation = spec.generation
         self.prefix = spec.source_prefix or ""
-        # Beam search keeps num_beams hypotheses per sentence: split a batch so that
-        # sentences x beams stays within twice batch_size, which bounds memory (measured
-        # in docs/benchmarks.md: beam 4 at 32 sentences a call costs 180 MB more).
-        self.max_rows = max(1, 2 * spec.batch_size // max(1, spec.generation.num_beams))
         self.batch_size = spec.batch_size
         self.scores = True  # return Generated.score (benchmarks switch it off)
         self.path = converted_model(resolved, compute_type)
@@ -206,6 +202,7 @@ class CTranslate2Engine:
         # cannot share): all threads on one. On CUDA one worker (stream) fills the GPU.
         several = device == "cpu" and spec.key != "summarizer"
         self.workers, threads = thread_layout() if several else (1, thread_count())
+        self.max_rows = self.rows(spec.generation.num_beams)
         self.translator: Any = ctranslate2.Translator(
             str(self.path), device=device, compute_type=compute_type,
             intra_threads=threads, inter_threads=self.workers)
@@ -215,6 +212,19 @@ class CTranslate2Engine:
         limit = min(filter(None, (self.codec.model_max_length, self.positions)))
         self.forced_prefix, self.forced_eos = forced_ends(folder, self.path)
         self.max_input_tokens = min(spec.max_input_tokens or limit, limit)
+
+    def rows(self, beams: int) -> int:
+        """Most sentences one worker decodes at once (``translate_batch``'s batch size).
+
+        Beam search keeps ``beams`` hypotheses per sentence, and each worker holds its
+        own activations: one call's batch is split so that sentences x beams stays within
+        twice ``batch_size`` (beam 4 at 32 sentences a call costs 180 MB more), and that
+        bound is shared among the workers, so that together they hold what one worker
+        held (on two workers, per worker, the default engine's peak had grown from 330
+        to 470 MB: docs/benchmarks.md).
+        """
+        return max(1, min(self.batch_size, 2 * self.batch_size // max(1, beams))
+                   // self.workers)
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         """Token counts with special tokens, as the model sees them."""
@@ -237,7 +247,7 @@ class CTranslate2Engine:
         settings["max_new_tokens"] = longest
         settings["min_new_tokens"] = min(settings["min_new_tokens"], longest)
         options = {CT2_NAMES[k]: v for k, v in settings.items()}
-        rows = max(1, 2 * self.batch_size // max(1, settings["num_beams"]))  # see max_rows
+        rows = self.rows(settings["num_beams"])
         prefixes = [self.forced_prefix] * len(texts) if self.forced_prefix else None
         results = self.translator.translate_batch(
             self.codec.tokens([self.prefix + t for t in texts]), target_prefix=prefixes,
