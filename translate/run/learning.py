@@ -30,6 +30,7 @@ from translate.errors import InputError, TranslateError
 from translate.formats.base import Format, run_format
 from translate.formats.inline import TOKEN
 from translate.run.inputs import Inputs, collect_inputs
+from translate.run.protecting import protection_from_record, restore_spans
 from translate.run.reading import decode_input, read_parsed
 from translate.run.report import relative
 from translate.text.documents import decode_bytes, output_path, read_regular, sha256
@@ -241,12 +242,20 @@ def _aligned(source: Path, data: bytes, record: dict[str, Any], cache: Cache, ou
 
 def _from_cache(cache: Cache, record: dict[str, Any], segments: Sequence[str],
                 langs: list[str], target: str) -> Written:
-    """The segments as written, from the cache entries of the record's signatures."""
+    """The segments as written, from the cache entries of the record's signatures.
+
+    The cache holds a segment as the run sent it: names and terms shielded as
+    placeholders (``protection_from_record``); its output is restored the same way.
+    """
     signatures: dict[str, str] = record.get("signatures") or {}
+    protection = protection_from_record(record)
+    shields = ({s: protection.shield(s, lg) for s, lg in zip(segments, langs, strict=True)
+                if lg != target} if protection is not None and protection.active else {})
     rows: list[tuple[str, str, str, str]] = []
     by_lang: dict[str, dict[str, str]] = {}
     for lang in set(langs) - {target}:
-        current = {s: s for s, lg in zip(segments, langs, strict=True) if lg == lang}
+        current = {s: shields[s].text if s in shields else s
+                   for s, lg in zip(segments, langs, strict=True) if lg == lang}
         here = lang
         while here != target and current:
             key = next((k for k in signatures if k.startswith(f"{here}-")), None)
@@ -262,6 +271,8 @@ def _from_cache(cache: Cache, record: dict[str, Any], segments: Sequence[str],
         if out is None:
             raise InputError("the segments it was written from are no longer in the cache; "
                              "translate it again with --force, then edit")
+        if src in shields and shields[src].spans:
+            out = restore_spans(shields[src], out)[0]
         rows.append((lang, src, out, "same" if lang == target else "model"))
     return Written(str(record.get("output_sha256")), target, tuple(rows))
 

@@ -26,6 +26,7 @@ from translate.run.planning import unavailable
 from translate.run.reading import decode_input, is_blank, read_parsed
 from translate.serve.batcher import ModelWorker
 from translate.text.detect import DEFAULT_LANGUAGES, detect, document_language, probability
+from translate.text.documents import OUTPUT_SUFFIXES
 
 NAMES = {
     "ar": "Arabic", "ca": "Catalan", "cs": "Czech", "da": "Danish", "de": "German",
@@ -171,10 +172,13 @@ def upload_suffix(filename: str) -> str:
 
 
 def download_name(filename: str, target: str, suffix: str) -> str:
-    """A safe name to offer a translated file under (``report.it.docx`` -> ``report.en.docx``)."""
+    """A safe name to offer a translated file under (``report.it.docx`` -> ``report.en.docx``).
+
+    The output's suffix is the CLI's (``X.pdf`` -> ``X.en.md``: a PDF's text is Markdown).
+    """
     stem = Path(filename.replace("\\", "/")).name[: -len(suffix) or None]
     stem = re.sub(r"[^\w.\- ]+", "_", stem).strip(" .") or "translated"
-    return f"{stem[:100]}.{target}{suffix}"
+    return f"{stem[:100]}.{target}{OUTPUT_SUFFIXES.get(suffix.lower(), suffix)}"
 
 
 class Downloads:
