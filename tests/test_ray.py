@@ -109,3 +109,24 @@ def test_interrupted_ray_run_resumes_from_the_cache(tmp_path, registry_file, loc
     assert 0 < totals["cache_hits"] < 12  # the batch that came back is not translated again
     assert totals["model_segments"] == 12 - totals["cache_hits"]
     assert len(list(folder.glob("*.en.txt"))) == 12
+
+
+def test_max_new_tokens_past_the_position_table_on_ray_is_capped_and_said(
+        tmp_path, local_ray) -> None:
+    """Issue 21: a Ray run of a 128-position model with the default 512 writes, capped."""
+    from tests.model_factory import build_marian
+
+    model = build_marian(tmp_path / "marian-128", max_positions=128)
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Una frase.\n", "utf-8")
+    report = tmp_path / "r.json"
+    result = run(str(folder), "--model", str(model), "--from", "it", "--engine",
+                 "transformers", "--max-new-tokens", "512", "--no-retry", "--cluster", "local",
+                 "--actors", "1", "--report", str(report))
+    assert result.exit_code == 0, result.output
+    data = json.loads(report.read_text("utf-8"))
+    assert any("max_new_tokens 512 is more than the model can write" in w
+               and "capped at 127 tokens" in w for w in data["warnings"]), data["warnings"]
+    assert data["distributed"]["actors"] == 1
+    assert (folder / "a.en.txt").read_text("utf-8").strip()
