@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -17,7 +17,13 @@ from typing import Any
 from translate.cache.caches import CacheSet
 from translate.cache.outputs import OutputPlan, plan_output
 from translate.cache.store import Cache
-from translate.errors import InputError, ModelUnavailableError, TranslateError
+from translate.errors import (
+    InputError,
+    ModelUnavailableError,
+    TranslateError,
+    UsageError,
+    fail_softly,
+)
 from translate.formats.base import (
     Format,
     NothingToRead,
@@ -33,7 +39,7 @@ from translate.run.checking import Checking, LocalRunner
 from translate.run.flags import file_flags, note_flags
 from translate.run.inputs import Languages, collect_inputs
 from translate.run.job_options import JobOptions
-from translate.run.memory import MemoryLayer
+from translate.run.memory import Hits, MemoryLayer
 from translate.run.notes import file_warnings, note_parsed
 from translate.run.planning import Plan, plan_run
 from translate.run.protecting import protection_of, terms_id, terms_record
@@ -53,6 +59,10 @@ from translate.text.documents import (
 from translate.text.segment import Segmented
 
 __all__ = ["JobOptions", "Pipeline", "estimate_tokens"]
+
+# A file failed by a bug in translate: the run went on; the user can tell us.
+BUG_HINT = ("a bug in translate, not in your file; the other files went on; run this file "
+            "again with --debug to see the traceback, which may show its text")
 
 
 class Pipeline:
@@ -105,7 +115,7 @@ class Pipeline:
         try:
             count = 0
             while left:
-                work = self._prepare(left[-1])
+                work = self._prepare_isolated(left[-1])
                 left.pop()
                 if work is None:
                     continue
@@ -117,23 +127,31 @@ class Pipeline:
             self._flush(pending)
         except KeyboardInterrupt:
             self._interrupted(pending, left)
+        except (ModelUnavailableError, UsageError):
+            raise  # before any file: one clear message, exit 2
+        except Exception as exc:  # a bug outside any one file: every input still reported
+            line = fail_softly(exc)
+            self.report.warnings.append(f"the run stopped: {line}; {BUG_HINT}")
+            self._interrupted(pending, left, Status.FAILED, f"not translated: {line}")
         finally:
             self._close()
         return self.report
 
-    def _interrupted(self, pending: list[Work], left: list[Path]) -> None:
-        """Account for the work an interruption stopped: every input stays in the report."""
-        self.report.interrupted = True
+    def _interrupted(self, pending: list[Work], left: list[Path],
+                     status: Status = Status.INTERRUPTED, why: str | None = None) -> None:
+        """Account for the work an interruption (or a bug) stopped: every input is reported."""
+        self.report.interrupted = status == Status.INTERRUPTED
         self.report.model_segments += self.routes.in_flight  # batches finished and cached
         done = {id(r) for r in self.report.files}
         for work in pending:
             if id(work.result) not in done:
-                work.result.status = Status.INTERRUPTED
-                work.result.reason = "stopped before its output was written; run again to resume"
+                work.result.status = status
+                work.result.reason = why or ("stopped before its output was written; run "
+                                             "again to resume")
                 self._finish(work.result)
         for path in reversed(left):
-            self._finish(FileResult(relative(path), Status.INTERRUPTED,
-                                    reason="not started; run again to resume"))
+            self._finish(FileResult(relative(path), status,
+                                    reason=why or "not started; run again to resume"))
 
     def translate_text(self, text: str) -> str:
         """Translate one text (stdin): no cache, no files."""
@@ -187,6 +205,19 @@ class Pipeline:
         plan_run(self._planned, self.router, files, source=options.source,
                  target=options.target, force=options.force, dry_run=options.dry_run,
                  encoding=options.encoding, also_needs=self._also_needs)
+
+    def _prepare_isolated(self, path: Path) -> Work | None:
+        """``_prepare``, where a bug in handling this one file fails only this file."""
+        done = len(self.report.files)
+        try:
+            return self._prepare(path)
+        except (ModelUnavailableError, KeyboardInterrupt):
+            raise  # the same for every file: stop the run with one clear message
+        except Exception as exc:  # a bug: this file fails, the run goes on
+            del self.report.files[done:]  # a result finished before the bug is replaced
+            self._fail(FileResult(relative(path), Status.FAILED), fail_softly(exc),
+                       BUG_HINT)
+            return None
 
     def _prepare(self, path: Path) -> Work | None:
         result = FileResult(relative(path), Status.FAILED)
@@ -276,27 +307,45 @@ class Pipeline:
         if not works:
             return
         memo = self.memory.answer(works)  # exact human/imported matches: no model for them
-        outputs = self.routes.run({id(w): (*self.memory.remaining(w, memo.get(id(w), {})),
-                                           w.cache) for w in works},
-                                  {id(w): w.result for w in works})
-        if not self.options.dry_run:
-            self.roundtrip.flag(works, self.routes.signals)  # with --check-roundtrip
+        try:
+            outputs = self.routes.run({id(w): (*self.memory.remaining(w, memo.get(id(w), {})),
+                                               w.cache) for w in works},
+                                      {id(w): w.result for w in works})
+            if not self.options.dry_run:
+                self.roundtrip.flag(works, self.routes.signals)  # with --check-roundtrip
+        except (ModelUnavailableError, KeyboardInterrupt):
+            raise
+        except Exception as exc:  # a bug in a batch: its files fail
+            for work in works:
+                self._fail(work.result, fail_softly(exc), BUG_HINT)
+            return
         for work in works:
-            if self.options.dry_run:
-                work.result.status = Status.PLANNED
-                self._finish(work.result)
-                continue
-            texts = self.memory.assemble(work, memo.get(id(work), {}), outputs)
-            if isinstance(texts, int):  # never the source text in place of a translation
-                self._fail(work.result, f"the model returned no output for {texts} segments")
-                continue
-            record = file_flags(work, self.report, self.routes.signals, self.checking)
-            record["memory"] = self.memory.generation(work.cache)
-            record |= terms_record(self.protection, work)
-            data = self._write(work, work.fmt.write(work.seg, texts, self.options.target),
-                               record)
-            if data is not None:
-                self.memory.remember(work, texts, memo.get(id(work), {}), data)
+            done = len(self.report.files)
+            try:
+                self._finish_work(work, memo.get(id(work), {}), outputs)
+            except KeyboardInterrupt:
+                raise
+            except Exception as exc:  # a bug: this file fails, the run goes on
+                del self.report.files[done:]
+                self._fail(work.result, fail_softly(exc), BUG_HINT)
+
+    def _finish_work(self, work: Work, memo: Hits,
+                     outputs: Mapping[tuple[Route, str], str]) -> None:
+        """Assemble, write and record one file's translation (or plan it, in a dry run)."""
+        if self.options.dry_run:
+            work.result.status = Status.PLANNED
+            self._finish(work.result)
+            return
+        texts = self.memory.assemble(work, memo, outputs)
+        if isinstance(texts, int):  # never the source text in place of a translation
+            self._fail(work.result, f"the model returned no output for {texts} segments")
+            return
+        record = file_flags(work, self.report, self.routes.signals, self.checking)
+        record["memory"] = self.memory.generation(work.cache)
+        record |= terms_record(self.protection, work)
+        data = self._write(work, work.fmt.write(work.seg, texts, self.options.target), record)
+        if data is not None:
+            self.memory.remember(work, texts, memo, data)
 
     # -- results -------------------------------------------------------------------------
 
