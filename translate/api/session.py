@@ -28,6 +28,7 @@ from translate.run.inputs import plan_languages
 from translate.run.job_options import job_options
 from translate.run.learning import LearnReport, learn
 from translate.run.pipeline import Pipeline
+from translate.run.reading import InputBytes
 from translate.run.report import Progress, RunReport
 from translate.run.summarizer import Summarizer, summary_settings
 from translate.run.summary import SummaryRun
@@ -260,30 +261,32 @@ class Session:
         before = len(router.loads)
         with element_limit(options.max_elements):  # every document read by this run
             learned = self.learn(paths, options=options) if options.learn else None
-            reports = self._run(paths, options, progress, translate_first)
+            inputs = InputBytes(keep_after_use=options.review or (
+                options.summarize and summary_options(options).extractive))
+            reports = self._run(paths, options, progress, translate_first, inputs)
             if learned is not None and reports[0] is not None:
                 reports[0].notices.extend(learned.lines())
             for report in reports:
                 if report is not None:  # this run's loads, not the session's earlier ones
                     report.models_loaded = report.models_loaded[before:]
             if options.review and reports[0] is not None and not options.dry_run:
-                write_reviews(reports[0], options.target, options.force)
+                write_reviews(reports[0], options.target, options.force, inputs)
         return reports
 
     def _run(self, paths: str | Path | Sequence[str | Path], options: Options,
-             progress: Progress | None, translate_first: bool,
+             progress: Progress | None, translate_first: bool, inputs: InputBytes,
              ) -> tuple[RunReport | None, RunReport | None]:
         files = as_paths(paths)
         router, runner = self.router(options), _runner(options)
         jobs = job_options(options)
         if not options.summarize or options.dry_run:
-            report = Pipeline(router, jobs, progress, runner).run(files)
+            report = Pipeline(router, jobs, progress, runner, inputs=inputs).run(files)
             return _distributed(report, runner), None
         summary = summary_options(options)
         if summary.extractive:
-            translated = (Pipeline(router, jobs, progress, runner).run(files)
+            translated = (Pipeline(router, jobs, progress, runner, inputs=inputs).run(files)
                           if translate_first else None)
-            summaries = ExtractiveSummaries(Pipeline(router, jobs, None, runner),
+            summaries = ExtractiveSummaries(Pipeline(router, jobs, None, runner, inputs=inputs),
                                             summary).run(files)
             if translated is not None:
                 summaries.interrupted |= translated.interrupted
@@ -291,7 +294,7 @@ class Session:
             return translated, _distributed(summaries, runner)
         summarizer = (self.summarizer(options) if runner is None
                       else Summarizer.from_options(router, options, runner))
-        both = SummaryRun(router, jobs, summarizer, progress, runner).run(files)
+        both = SummaryRun(router, jobs, summarizer, progress, runner, inputs).run(files)
         return _distributed(both[0], runner), _distributed(both[1], runner)
 
     # -- translation memory --------------------------------------------------------------

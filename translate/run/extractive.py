@@ -29,7 +29,6 @@ from translate.run.report import FileResult, RunReport, Status, relative
 from translate.text.documents import (
     Document,
     encode_text,
-    read_regular,
     sha256,
     summary_path,
 )
@@ -125,7 +124,7 @@ class ExtractiveSummaries:
         result = FileResult(relative(path), Status.FAILED)
         options = self.pipeline.options
         try:
-            data = read_regular(path)
+            data = self.pipeline.inputs.read(path)  # read once a run (planning read it)
             doc = text_of(path, data, encoding=options.encoding)  # of any format: its words
             if doc.is_blank:
                 result.status, result.reason = Status.SKIPPED, "empty or whitespace-only"

@@ -43,7 +43,7 @@ from translate.run.memory import Hits, MemoryLayer
 from translate.run.notes import file_warnings, note_parsed
 from translate.run.planning import Plan, plan_run
 from translate.run.protecting import protection_of, terms_id, terms_record
-from translate.run.reading import BINARY, decode_input, is_blank, read_parsed
+from translate.run.reading import BINARY, InputBytes, is_blank, read_parsed
 from translate.run.report import FileResult, NoProgress, Progress, RunReport, Status, relative
 from translate.run.roundtrip import RoundTrip
 from translate.run.routes import RouteRunner, Segments, estimate_tokens, outputs_of
@@ -53,7 +53,6 @@ from translate.text.documents import (
     decode_bytes,
     output_path,
     output_twin,
-    read_regular,
     sha256,
 )
 from translate.text.segment import Segmented
@@ -74,7 +73,7 @@ class Pipeline:
     def __init__(self, router: Router, options: JobOptions | None = None,
                  progress: Progress | None = None, runner: Runner | None = None,
                  also_needs: Sequence[Translator] = (), on_output: OnOutput | None = None,
-                 ) -> None:
+                 inputs: InputBytes | None = None) -> None:
         self.router = router
         self.on_output = on_output
         # Runs the model over misses: in this process (LocalRunner) or on a cluster.
@@ -85,7 +84,7 @@ class Pipeline:
         self.progress: Progress = progress or NoProgress()
         self.caches = CacheSet(self.options.use_cache, self.options.dry_run)
         self._tidied: set[Path] = set()
-        self._planned = Plan()
+        self._planned = Plan(inputs=inputs or InputBytes())  # each input read once a run
         self._also_needs = also_needs  # e.g. the summariser: checked before any work too
         self.report = RunReport()
         # a session's translators count across its runs: the report takes this run's share
@@ -99,6 +98,11 @@ class Pipeline:
                                   self.options.dry_run)
         self.roundtrip = RoundTrip(router, self.runner, self.report, self.options.target,
                                    self.checking, self.options.force)
+
+    @property
+    def inputs(self) -> InputBytes:
+        """The run's inputs, read once (planning, translation and later stages)."""
+        return self._planned.inputs
 
     # -- public entry points -------------------------------------------------------------
 
@@ -210,7 +214,7 @@ class Pipeline:
         """``_prepare``, where a bug in handling this one file fails only this file."""
         done = len(self.report.files)
         try:
-            return self._prepare(path)
+            return self._prepare(path)  # the work holds what it needs of the input
         except (ModelUnavailableError, KeyboardInterrupt):
             raise  # the same for every file: stop the run with one clear message
         except Exception as exc:  # a bug: this file fails, the run goes on
@@ -218,6 +222,8 @@ class Pipeline:
             self._fail(FileResult(relative(path), Status.FAILED), fail_softly(exc),
                        BUG_HINT)
             return None
+        finally:
+            self._planned.inputs.used(path)
 
     def _prepare(self, path: Path) -> Work | None:
         result = FileResult(relative(path), Status.FAILED)
@@ -225,8 +231,8 @@ class Pipeline:
         try:
             fmt = run_format(path, {"translate_sheet_names": self.options.translate_sheet_names,
                                     "ocr": self.options.ocr})
-            data = read_regular(path)
-            doc = decode_input(fmt, data, str(path), self.options.encoding)
+            data = self._planned.inputs.read(path)
+            doc = self._planned.inputs.decode(path, fmt, data, self.options.encoding)
         except OSError as exc:
             self._fail(result, f"cannot read: {exc.strerror or exc}")
             return None

@@ -28,7 +28,7 @@ from translate.models.routing import Router
 from translate.models.signature import readable_signature
 from translate.run.cached import Runner
 from translate.run.pipeline import JobOptions, Pipeline
-from translate.run.reading import text_of
+from translate.run.reading import InputBytes, text_of
 from translate.run.report import FileResult, NoProgress, Progress, RunReport, Status, relative
 from translate.run.summarizer import Summarizer, summarizer_spec
 from translate.text.documents import (
@@ -58,8 +58,10 @@ class SummaryRun:
     """Translate (when needed) and summarise files, writing ``X.en.summary.txt``."""
 
     def __init__(self, router: Router, job: JobOptions, summarizer: Summarizer,
-                 progress: Progress | None = None, runner: Runner | None = None) -> None:
+                 progress: Progress | None = None, runner: Runner | None = None,
+                 inputs: InputBytes | None = None) -> None:
         self.router = router
+        self.inputs = inputs
         self.job = job
         self.summarizer = summarizer
         self.progress = progress or NoProgress()
@@ -73,7 +75,8 @@ class SummaryRun:
         """Return the translation report and the summary report."""
         needs = [self.summarizer.translator] if self.summarizer.translator else []
         translated = Pipeline(self.router, self.job, self.progress, self.runner,
-                              also_needs=needs, on_output=self._keep).run(paths)
+                              also_needs=needs, on_output=self._keep,
+                              inputs=self.inputs).run(paths)
         before = self.summarizer.stats()
         sig = self.summarizer.signature()
         caches = CacheSet(self.job.use_cache)
