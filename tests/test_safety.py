@@ -229,8 +229,8 @@ def test_detect_lists_no_outputs(docs, registry_file) -> None:
 def test_a_missing_model_output_fails_the_file(docs, registry_file, tmp_path) -> None:
     from translate.api import Session
     from translate.options import Options
-    from translate.run.checking import LocalRunner
     from translate.run.pipeline import JobOptions, Pipeline
+    from translate.run.runner import LocalRunner
 
     router = Session(Options(models=registry_file, engine="fake", source="it")).router()
 

@@ -12,8 +12,7 @@ from typer.testing import CliRunner
 from tests.conftest import SEED_DIR
 from tests.fakes import LOG
 from translate.cli.app import app
-from translate.text.extractive import count_words, lead, sentences, textrank
-from translate.text.summarize import (
+from translate.summaries.summarize import (
     SummaryOptions,
     chunk_units,
     fit_words,
@@ -21,6 +20,7 @@ from translate.text.summarize import (
     paragraphs,
     summarize_extractive,
 )
+from translate.summaries.textrank import count_words, lead, sentences, textrank
 
 ENGLISH_DOC = (
     "The leader of North Korea met the Russian minister of natural resources.\n\n"

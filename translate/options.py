@@ -23,7 +23,7 @@ from typing import Any
 
 from translate.errors import OptionTypeError, OptionValueError
 
-# The summary methods (``translate.text.summarize.METHODS``; a test keeps them equal).
+# The summary methods (``translate.summaries.summarize.METHODS``; a test keeps them equal).
 SUMMARY_METHODS = ("abstractive", "extractive", "textrank", "lead")
 DEVICES = ("auto", "cpu", "cuda")
 # Model settings applied to every language pair of a run (``None``: the registry's).

@@ -23,18 +23,18 @@ from translate.models.translator import RunSettings
 from translate.options import ROUTER_LAYERS, SUMMARIZER_LAYERS, Options, layer_key
 from translate.review.build import write_reviews
 from translate.run.distributed import RayRunner
-from translate.run.extractive import ExtractiveSummaries
 from translate.run.inputs import plan_languages
 from translate.run.job_options import job_options
 from translate.run.learning import LearnReport, learn
 from translate.run.pipeline import Pipeline
 from translate.run.reading import InputBytes
 from translate.run.report import Progress, RunReport
-from translate.run.summarizer import Summarizer, summary_settings
-from translate.run.summary import SummaryRun
 from translate.run.texts import translate_texts
+from translate.summaries.extractive import ExtractiveSummaries
+from translate.summaries.files import SummaryRun
+from translate.summaries.summarize import Summary, SummaryOptions
+from translate.summaries.summarizer import Summarizer, summary_settings
 from translate.text.documents import decode_bytes
-from translate.text.summarize import Summary, SummaryOptions
 
 __all__ = ["Session", "job_options", "summary_options"]
 

@@ -22,9 +22,9 @@ from translate.models.routing import Router
 from translate.models.signature import differences, parse_signature, readable_signature
 from translate.run.protecting import Protection, terms_changes
 from translate.run.reading import text_of
-from translate.run.summary import Summarizer
+from translate.summaries.files import Summarizer
+from translate.summaries.summarize import SummaryOptions
 from translate.text.documents import output_path, sha256, summary_path
-from translate.text.summarize import SummaryOptions
 
 
 def explain(path: Path, router: Router, target: str, source: str = "auto",

@@ -16,7 +16,6 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from translate import __version__
 from translate.models.engines import APERTIUM, EngineInfo, choose_engine, resolve_device
 from translate.models.engines.base import (
     BatchStats,
@@ -30,6 +29,7 @@ from translate.models.hub import ResolvedModel, resolve_model
 from translate.models.registry import ModelSpec
 from translate.options import Options, layer_values
 from translate.text.segment import SEGMENTER_VERSION
+from translate.version import __version__
 
 # Libraries whose version can change an output, per engine; tokenisers for every engine.
 # torch computes the transformers engine's outputs: its version changes them too.

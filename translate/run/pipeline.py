@@ -35,7 +35,7 @@ from translate.formats.base import (
 from translate.models.routing import Route, Router
 from translate.models.translator import Translator
 from translate.run.cached import Runner
-from translate.run.checking import Checking, LocalRunner
+from translate.run.checking import Checking
 from translate.run.flags import file_flags, note_flags
 from translate.run.inputs import Languages, collect_inputs
 from translate.run.job_options import JobOptions
@@ -47,6 +47,7 @@ from translate.run.reading import BINARY, InputBytes, is_blank, read_parsed
 from translate.run.report import FileResult, NoProgress, Progress, RunReport, Status, relative
 from translate.run.roundtrip import RoundTrip
 from translate.run.routes import RouteRunner, Segments, estimate_tokens, outputs_of
+from translate.run.runner import LocalRunner
 from translate.run.writing import OnOutput, Work, settle_translation, tidy, write_translation
 from translate.text.documents import (
     Document,

@@ -11,7 +11,6 @@ from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
-from translate import __version__
 from translate.cache.store import Cache
 from translate.errors import UsageError
 from translate.models.engines.base import BatchStats
@@ -21,9 +20,8 @@ from translate.models.routing import Router
 from translate.models.translator import Translator
 from translate.options import Options, layer_values
 from translate.run.cached import LimitTracker, Runner, generate_cached
-from translate.run.checking import LocalRunner
-from translate.text.sentences import split_long
-from translate.text.summarize import (
+from translate.run.runner import LocalRunner
+from translate.summaries.summarize import (
     Lengths,
     Summary,
     SummaryOptions,
@@ -31,6 +29,8 @@ from translate.text.summarize import (
     map_reduce_many,
     summarize_extractive,
 )
+from translate.text.sentences import split_long
+from translate.version import __version__
 
 
 def summary_settings(options: Options) -> tuple[SummaryOptions, str | None, bool]:

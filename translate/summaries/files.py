@@ -30,16 +30,16 @@ from translate.run.cached import Runner
 from translate.run.pipeline import JobOptions, Pipeline
 from translate.run.reading import InputBytes, text_of
 from translate.run.report import FileResult, NoProgress, Progress, RunReport, Status, relative
-from translate.run.summarizer import Summarizer, summarizer_spec
+from translate.summaries.summarize import (
+    Summary,
+)
+from translate.summaries.summarizer import Summarizer, summarizer_spec
 from translate.text.documents import (
     Document,
     encode_text,
     output_path,
     sha256,
     summary_path,
-)
-from translate.text.summarize import (
-    Summary,
 )
 
 __all__ = ["Summarizer", "SummaryRun", "summarizer_spec"]

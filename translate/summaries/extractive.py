@@ -16,7 +16,6 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from translate import __version__
 from translate.cache.outputs import Decision, may_still_write, plan_output, settle, write_output
 from translate.cache.store import signature_id
 from translate.errors import TranslateError, UsageError
@@ -26,15 +25,16 @@ from translate.run.pipeline import Pipeline
 from translate.run.planning import unavailable
 from translate.run.reading import text_of
 from translate.run.report import FileResult, RunReport, Status, relative
+from translate.summaries.summarize import SummaryOptions
+from translate.summaries.textrank import pick_sentences
 from translate.text.documents import (
     Document,
     encode_text,
     sha256,
     summary_path,
 )
-from translate.text.extractive import pick_sentences
 from translate.text.segment import segment
-from translate.text.summarize import SummaryOptions
+from translate.version import __version__
 
 
 @dataclass(frozen=True)

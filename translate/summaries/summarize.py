@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from translate.errors import UsageError
-from translate.text.extractive import count_words, lead, sentences, textrank
+from translate.summaries.textrank import count_words, lead, sentences, textrank
 from translate.text.sentences import TokenCounter, split_long
 
 METHODS = ("abstractive", "extractive", "textrank", "lead")
