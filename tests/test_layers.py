@@ -9,6 +9,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "translate"
 # Lowest first. A module may import its own layer and the layers before it.
 LAYERS = [
     ("ground", {"translate", "translate.version", "translate.errors", "translate.options"}),
+    ("files", {"translate.files"}),  # reading, atomic writes, output names, walking
     ("text", {"translate.text"}),
     ("formats", {"translate.formats"}),
     ("quality", {"translate.quality"}),

@@ -28,7 +28,9 @@ from pathlib import Path
 from typing import Any
 
 from translate.errors import InputError
-from translate.text.documents import sha256, storable, write_atomic
+from translate.files.names import storable
+from translate.files.reading import sha256
+from translate.files.writing import write_atomic
 
 RECORD_DIR = ".translate-outputs"
 # An output's temporary file: ``.<output name>.translate-<token>.tmp`` beside it. A name

@@ -37,7 +37,7 @@ from translate.cache.files import (
 from translate.cache.memory import Memory
 from translate.cache.schema import Entry, SchemaTooOld
 from translate.errors import CacheError
-from translate.text.documents import storable
+from translate.files.names import storable
 
 __all__ = ["CACHE_DIR", "DB_NAME", "Cache", "Entry", "find_cache_root", "signature_id",
            "text_hash"]

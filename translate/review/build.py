@@ -23,6 +23,8 @@ from translate.cache.outputs import (
 )
 from translate.cache.store import CACHE_DIR, Cache, Entry, find_cache_root
 from translate.errors import InputError, TranslateError
+from translate.files.names import output_path, storable, summary_path
+from translate.files.reading import sha256
 from translate.formats.base import format_for, is_plain_text, run_format
 from translate.formats.content import plain
 from translate.formats.inline import TOKEN
@@ -42,12 +44,6 @@ from translate.run.checking import combine
 from translate.run.protecting import protection_from_record, restored_entries
 from translate.run.reading import InputBytes, read_parsed, text_of
 from translate.run.report import RunReport, Status
-from translate.text.documents import (
-    output_path,
-    sha256,
-    storable,
-    summary_path,
-)
 from translate.text.segment import segment
 
 

@@ -24,6 +24,8 @@ from translate.errors import (
     UsageError,
     fail_softly,
 )
+from translate.files.names import output_path, output_twin
+from translate.files.reading import sha256
 from translate.formats.base import (
     Format,
     NothingToRead,
@@ -49,13 +51,7 @@ from translate.run.roundtrip import RoundTrip
 from translate.run.routes import RouteRunner, Segments, estimate_tokens, outputs_of
 from translate.run.runner import LocalRunner
 from translate.run.writing import OnOutput, Work, settle_translation, tidy, write_translation
-from translate.text.documents import (
-    Document,
-    decode_bytes,
-    output_path,
-    output_twin,
-    sha256,
-)
+from translate.text.documents import Document, decode_bytes
 from translate.text.segment import Segmented
 
 __all__ = ["JobOptions", "Pipeline", "estimate_tokens"]

@@ -16,12 +16,13 @@ from typing import Any
 
 from translate.cache.outputs import Decision, plan_output
 from translate.errors import InputError, ModelUnavailableError, TranslateError, UsageError
+from translate.files.names import output_path
+from translate.files.reading import sha256
 from translate.formats.base import format_for
 from translate.models.routing import Router
 from translate.models.translator import Translator
 from translate.run.inputs import Languages
 from translate.run.reading import InputBytes, is_blank, read_languages
-from translate.text.documents import output_path, sha256
 
 
 @dataclass

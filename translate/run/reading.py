@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from translate.files.reading import read_regular
 from translate.formats.base import Format, Parsed, format_for, is_binary, is_plain_text
 from translate.formats.content import paragraph_texts, text_content
 from translate.run.inputs import Languages, detect_languages, plan_languages
-from translate.text.documents import Document, decode_bytes, read_regular
+from translate.text.documents import Document, decode_bytes
 
 BINARY = "binary"  # the ``encoding`` a binary document is recorded with
 # The most input bytes (and their decoded text) a run keeps between its stages, so that

@@ -19,6 +19,8 @@ from typing import Any
 from translate.cache.outputs import Decision, may_still_write, plan_output, settle, write_output
 from translate.cache.store import signature_id
 from translate.errors import TranslateError, UsageError
+from translate.files.names import summary_path
+from translate.files.reading import sha256
 from translate.models.signature import readable_signature
 from translate.run.inputs import Languages, collect_inputs, plan_languages
 from translate.run.pipeline import Pipeline
@@ -27,12 +29,7 @@ from translate.run.reading import text_of
 from translate.run.report import FileResult, RunReport, Status, relative
 from translate.summaries.summarize import SummaryOptions
 from translate.summaries.textrank import pick_sentences
-from translate.text.documents import (
-    Document,
-    encode_text,
-    sha256,
-    summary_path,
-)
+from translate.text.documents import Document, encode_text
 from translate.text.segment import segment
 from translate.version import __version__
 

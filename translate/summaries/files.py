@@ -24,6 +24,8 @@ from translate.cache.outputs import (
 )
 from translate.cache.store import Cache, signature_id
 from translate.errors import TranslateError
+from translate.files.names import output_path, summary_path
+from translate.files.reading import sha256
 from translate.models.routing import Router
 from translate.models.signature import readable_signature
 from translate.run.cached import Runner
@@ -34,13 +36,7 @@ from translate.summaries.summarize import (
     Summary,
 )
 from translate.summaries.summarizer import Summarizer, summarizer_spec
-from translate.text.documents import (
-    Document,
-    encode_text,
-    output_path,
-    sha256,
-    summary_path,
-)
+from translate.text.documents import Document, encode_text
 
 __all__ = ["Summarizer", "SummaryRun", "summarizer_spec"]
 
