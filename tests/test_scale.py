@@ -17,12 +17,12 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from tests.helpers import map_reduce
 from tests.model_factory import build_bart
 from translate.cli.app import app
 from translate.cli.render import render_report
 from translate.models.engines.base import BatchStats
 from translate.run.report import FileResult, RunReport, Status
-from translate.summaries.summarize import map_reduce
 from translate.summaries.textrank import _centrality, sentences
 from translate.text import sentences as sentences_module
 from translate.text.segment import Wrapped, reassemble, rewrap, segment

@@ -11,12 +11,12 @@ from typer.testing import CliRunner
 
 from tests.conftest import SEED_DIR
 from tests.fakes import LOG
+from tests.helpers import map_reduce
 from translate.cli.app import app
 from translate.summaries.summarize import (
     SummaryOptions,
     chunk_units,
     fit_words,
-    map_reduce,
     paragraphs,
     summarize_extractive,
 )

@@ -145,7 +145,8 @@ def test_bart_codec_matches_auto_tokenizer(tiny_bart: Path) -> None:
 
 def test_map_reduce_many_equals_map_reduce_per_document() -> None:
     """The level-by-level logic alone (a chunk's 'summary' is a function of the chunk)."""
-    from translate.summaries.summarize import map_reduce, map_reduce_many
+    from tests.helpers import map_reduce
+    from translate.summaries.summarize import map_reduce_many
 
     def count(texts: Sequence[str]) -> list[int]:
         return [len(text.split()) for text in texts]

@@ -242,11 +242,6 @@ class Cache:
             "SELECT body FROM manifests WHERE output = ?", (key,)).fetchone())
         return json.loads(row[0]) if row else None
 
-    def put_manifest(self, output: Path, body: Mapping[str, Any]) -> None:
-        """Store the manifest of an output file."""
-        self._write("INSERT OR REPLACE INTO manifests VALUES (?, ?)",
-                    [(self._key(output), json.dumps(body, sort_keys=True))])
-
     def record_run(self, hits: int, misses: int) -> None:
         """Remember one run's hit and miss counts (``cache stats`` shows the last)."""
         self._write("INSERT INTO runs (finished, hits, misses) VALUES (?, ?, ?)",

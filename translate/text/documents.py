@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
-from translate.errors import InputError
-from translate.files.reading import read_regular
 from translate.text.encoding import decode
 
 
@@ -48,20 +45,6 @@ def decode_bytes(data: bytes, where: str = "<input>", encoding: str | None = Non
     """
     decoded = decode(data, where, encoding)
     return Document(decoded.text, decoded.encoding, decoded.bom)
-
-
-def read_document(path: Path) -> Document:
-    """Read and decode one text file.
-
-    Raises:
-        InputError: if it cannot be read or is not text.
-
-    """
-    try:
-        data = read_regular(path)
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from exc
-    return decode_bytes(data, str(path))
 
 
 def encode_text(text: str, like: Document) -> bytes:
