@@ -235,13 +235,6 @@ class Cache:
         self._write("INSERT OR REPLACE INTO segments (signature, source, output, created, "
                     "score, flags, retried, checked) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
 
-    def manifest(self, output: Path) -> dict[str, Any] | None:
-        """The manifest stored for an output file, or ``None``."""
-        key = self._key(output)
-        row = self._run(lambda conn: conn.execute(
-            "SELECT body FROM manifests WHERE output = ?", (key,)).fetchone())
-        return json.loads(row[0]) if row else None
-
     def record_run(self, hits: int, misses: int) -> None:
         """Remember one run's hit and miss counts (``cache stats`` shows the last)."""
         self._write("INSERT INTO runs (finished, hits, misses) VALUES (?, ?, ?)",

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from translate.cache.caches import CacheSet
-from translate.cache.outputs import OutputPlan, plan_output
+from translate.cache.outputs import LegacyManifests, OutputPlan, plan_output
 from translate.cache.store import Cache
 from translate.errors import (
     InputError,
@@ -82,6 +82,7 @@ class Pipeline:
         self.caches = CacheSet(self.options.use_cache, self.options.dry_run)
         self._tidied: set[Path] = set()
         self._planned = Plan(inputs=inputs or InputBytes())  # each input read once a run
+        self.legacy = LegacyManifests(migrate=not self.options.dry_run)  # 0.1's, read once
         self._also_needs = also_needs  # e.g. the summariser: checked before any work too
         self.report = RunReport()
         # a session's translators count across its runs: the report takes this run's share
@@ -105,7 +106,7 @@ class Pipeline:
 
     def run(self, paths: Sequence[str | Path]) -> RunReport:
         """Translate every input; return the report (also when interrupted)."""
-        inputs = collect_inputs(paths, self.options.glob)
+        inputs = collect_inputs(paths, self.options.glob, self.legacy)
         self._start(inputs.files)
         self.report.own_outputs = inputs.own_outputs
         self.progress.start(len(inputs.files) + len(inputs.skipped))
@@ -255,7 +256,7 @@ class Pipeline:
         input_sha = sha256(data)
         try:
             cache = self.caches.for_path(path)
-            legacy = cache.manifest(out) if cache is not None else None
+            legacy = self.legacy.get(out)
             plan = self.memory.settle(plan_output(out, input_sha, self.options.force, legacy),
                                       cache)  # a changed memory: made again
             if self._settled(plan, path, out, result, doc.encoding, reading_settings(fmt)):
