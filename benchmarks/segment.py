@@ -18,7 +18,7 @@ import argparse
 import random
 import time
 
-from translate.text.extractive import textrank
+from translate.summaries.textrank import textrank
 from translate.text.segment import reassemble, segment
 
 ITALIAN = ("il governo ha approvato la legge di bilancio per il prossimo anno dopo una lunga "

@@ -214,13 +214,13 @@ def project(model: Path, docs: list[str], tokens: int, work: Path, name: str,
             device: str = "cpu", profile: bool = False) -> dict[str, Any]:
     """The default engine through ``SummaryRun`` (files in, summaries and cache out)."""
     os.environ["TRANSLATE_THREADS"] = str(THREADS)
-    import translate.run.summarizer as summarizer_module
-    import translate.run.summary as summary
+    import translate.summaries.files as summary
+    import translate.summaries.summarizer as summarizer_module
     from translate.models.registry import load_registry
     from translate.models.routing import Router
     from translate.models.translator import RunSettings, Translator
     from translate.run.pipeline import JobOptions
-    from translate.text.summarize import SummaryOptions
+    from translate.summaries.summarize import SummaryOptions
 
     folder = work / f"docs-{name}"
     shutil.rmtree(folder, ignore_errors=True)
@@ -273,7 +273,7 @@ def _profile_project(summarizer: Any, docs: list[str]) -> dict[str, float]:
     The encoder is timed as CTranslate2 runs it: ``translate_batch`` over the same
     chunks, in batches as the engine makes them, stopped after one decoding step.
     """
-    from translate.text.summarize import chunk_units, paragraphs
+    from translate.summaries.summarize import chunk_units, paragraphs
 
     engine = summarizer.translator.engine
     limit = summarizer.input_limit()

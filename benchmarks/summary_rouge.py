@@ -95,11 +95,11 @@ def apertium_english(texts: list[str]) -> list[str]:
 
 def summarise(model: Path, texts: list[str], sized: bool, work: Path) -> list[dict[str, Any]]:
     """Each text's summary through ``Summarizer`` (sizing on or off), with its counts."""
-    import translate.run.summarizer as summarizer_module
+    import translate.summaries.summarizer as summarizer_module
     from translate.models.registry import load_registry
     from translate.models.routing import Router
     from translate.models.translator import RunSettings
-    from translate.text.summarize import SummaryOptions
+    from translate.summaries.summarize import SummaryOptions
 
     registry = work / "models.toml"
     registry.write_text(f'[summarizer]\nmodel = "{model}"\nnum_beams = 4\n'

@@ -33,3 +33,21 @@ def identity_round_trip(fmt: Any, data: bytes, name: str) -> bytes:
     written = fmt.write(parsed, parsed.segments, "en")
     assert written.damaged == ()
     return bytes(written.data)
+
+
+def golden_pair_names() -> list[str]:
+    """The language pairs (``it-en``) that ship golden sentences."""
+    from importlib import resources
+
+    folder = resources.files("translate.quality") / "golden"
+    return sorted(p.name.removesuffix(".tsv") for p in folder.iterdir()
+                  if p.name.endswith(".tsv"))
+
+
+def map_reduce(text: str, summarize_all: Any, count_tokens: Any, limit: int,
+               max_levels: int = 8, max_words: int = 120) -> Any:
+    """``map_reduce_many`` of one document, its chunks summarised by ``summarize_all``."""
+    from translate.summaries.summarize import map_reduce_many
+
+    return map_reduce_many([text], lambda wanted, _: {0: summarize_all(wanted[0])},
+                           count_tokens, limit, max_levels, max_words)[0]

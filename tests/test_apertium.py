@@ -28,9 +28,9 @@ from translate.models.hub import resolve_model
 from translate.models.registry import ModelSpec, Registry, parse_registry
 from translate.models.routing import Router
 from translate.models.translator import RunSettings, Translator
-from translate.run.summary import Summarizer
+from translate.summaries.files import Summarizer
+from translate.summaries.summarize import SummaryOptions
 from translate.text.segment import segment
-from translate.text.summarize import SummaryOptions
 
 ARTICLE = Path(__file__).parent / "data" / "apertium_it.txt"
 PAIRS = ("ita-cat", "cat-eng")

@@ -27,7 +27,7 @@ from translate.cache.outputs import (
     write_record,
 )
 from translate.cli.app import app
-from translate.text.documents import sha256
+from translate.files.reading import sha256
 
 ROOT = Path(__file__).resolve().parent.parent
 TEXTS = {f"doc{i}.txt": f"Documento numero {i}. Una frase {i * 7}.\n\nAltro paragrafo {i}.\n"

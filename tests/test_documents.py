@@ -7,13 +7,10 @@ import pytest
 
 from translate.cache.outputs import is_recorded, write_record
 from translate.errors import InputError
-from translate.text.documents import (
-    decode_bytes,
-    encode_text,
-    iter_input_files,
-    output_path,
-    write_atomic,
-)
+from translate.files.names import output_path
+from translate.files.walking import iter_input_files
+from translate.files.writing import write_atomic
+from translate.text.documents import decode_bytes, encode_text
 
 
 def test_utf8_bom_is_kept() -> None:

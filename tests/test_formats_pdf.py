@@ -9,9 +9,9 @@ import pytest
 
 from tests.office_corpus import PDF_PARAGRAPHS, build_pdf
 from translate.errors import InputError
+from translate.files.names import output_path
 from translate.formats.base import NothingToRead, format_for
 from translate.formats.pdf import FORMAT, to_markdown
-from translate.text.documents import output_path
 
 pytest.importorskip("pdfminer")
 pytest.importorskip("reportlab")

@@ -133,9 +133,9 @@ def test_apertium_keeps_numbers_names_and_markup_in_html_and_docx(tmp_path: Path
 def test_every_output_name_is_in_gitignore_and_no_input_is() -> None:
     import fnmatch
 
+    from translate.files.names import output_path, summary_path
     from translate.formats.base import default_suffixes, unsupported
     from translate.review.page import review_path
-    from translate.text.documents import output_path, summary_path
 
     root = Path(__file__).resolve().parent.parent
     patterns = [line for line in (root / ".gitignore").read_text().splitlines()

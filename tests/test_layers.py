@@ -8,13 +8,15 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent.parent / "translate"
 # Lowest first. A module may import its own layer and the layers before it.
 LAYERS = [
-    ("ground", {"translate", "translate.errors", "translate.options"}),
+    ("ground", {"translate", "translate.version", "translate.errors", "translate.options"}),
+    ("files", {"translate.files"}),  # reading, atomic writes, output names, walking
     ("text", {"translate.text"}),
     ("formats", {"translate.formats"}),
     ("quality", {"translate.quality"}),
     ("cache", {"translate.cache"}),
     ("models", {"translate.models"}),
     ("run", {"translate.run"}),
+    ("summaries", {"translate.summaries"}),  # chunks, TextRank, the summariser, runs of them
     ("review", {"translate.review"}),
     ("api", {"translate.api", "translate.jobs"}),
     ("serve", {"translate.serve"}),  # the HTTP server: over the library, beside the CLI

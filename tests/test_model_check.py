@@ -6,6 +6,7 @@ import random
 
 import pytest
 
+from tests.helpers import golden_pair_names
 from tests.system_tools import apertium_it_en
 from translate.errors import ModelUnavailableError
 from translate.quality.checks import QualityOptions
@@ -14,7 +15,6 @@ from translate.quality.model_check import (
     check_models,
     check_pair,
     format_check,
-    golden_pair_names,
     golden_pairs,
 )
 from translate.text.detect import detect

@@ -16,7 +16,7 @@ from translate.errors import UsageError
 from translate.jobs import JOB_ONLY_KEYS, NOT_IN_JOB_FILES, job_keys, load_jobs
 from translate.models import registry
 from translate.options import ALIASES, SUMMARY_METHODS, Options, field_for
-from translate.text.summarize import METHODS
+from translate.summaries.summarize import METHODS
 
 FIELDS = {f.name for f in dataclasses.fields(Options)}
 # Flags that only choose what to show: no run setting.

@@ -70,8 +70,8 @@ def _summarizer(registry_file: Path, router: object = None):  # type: ignore[no-
     from translate.models.registry import load_registry
     from translate.models.routing import Router
     from translate.models.translator import RunSettings
-    from translate.run.summary import Summarizer
-    from translate.text.summarize import SummaryOptions
+    from translate.summaries.files import Summarizer
+    from translate.summaries.summarize import SummaryOptions
 
     router = router or Router(load_registry(registry_file), settings=RunSettings(engine="fake"))
     return Summarizer(router, SummaryOptions(max_words=8, min_words=2))  # type: ignore[arg-type]
@@ -141,9 +141,9 @@ class _MovesAway:
 
 def test_summaries_take_the_english_from_the_translation(
         tmp_path: Path, registry_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from translate.run import summary
     from translate.run.pipeline import JobOptions
     from translate.run.report import Status
+    from translate.summaries import files as summary
 
     folder = tmp_path / "work" / "it"
     folder.mkdir(parents=True)
@@ -183,7 +183,7 @@ def test_two_summary_runs_in_one_process_load_each_model_once(
     from tests.fakes import LOG
     from translate.run.pipeline import JobOptions
     from translate.run.report import Status
-    from translate.run.summary import SummaryRun
+    from translate.summaries.files import SummaryRun
 
     (tmp_path / "a.txt").write_text("Prima frase breve qui. Seconda frase.\n")
     router = _summarizer(registry_file).router

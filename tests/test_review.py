@@ -6,16 +6,12 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
-import pytest
-
 from tests.review_pages import HOSTILE_OUTPUT, HOSTILE_SOURCE, hostile_page
 from translate.review.links import exact_links, lexical_links, link_summary
 from translate.review.page import (
     ReviewRow,
-    is_review_page,
     render_review,
     review_path,
-    rows_from_segments,
 )
 
 
@@ -113,14 +109,6 @@ def test_no_flag_toggle_without_flags() -> None:
 def test_review_path_keeps_whole_name(tmp_path: Path) -> None:
     txt, md = review_path(tmp_path / "X.txt"), review_path(tmp_path / "X.md")
     assert txt != md and txt.name == "X.txt.review.html" and md.parent == tmp_path
-    assert is_review_page(txt) and not is_review_page(tmp_path / "X.txt")
-
-
-def test_rows_from_segments_checks_lengths() -> None:
-    rows = rows_from_segments(["a", "b"], ["A", "B"], [0, 1], [(), ("copy",)])
-    assert rows[1] == ReviewRow("b", "B", 1, ("copy",))
-    with pytest.raises(ValueError):
-        rows_from_segments(["a"], ["A", "B"], [0])
 
 
 SENTENCES = ["The mayor closed all schools in Genoa for two days.",

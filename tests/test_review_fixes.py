@@ -12,8 +12,8 @@ from tests.fakes import FakeEngine
 from translate import Options
 from translate.formats.base import format_for
 from translate.run import flags
-from translate.run import summary as summary_module
 from translate.run.report import Status
+from translate.summaries import files as summary_module
 
 ENGLISH = ("The leader of North Korea met the Russian minister of natural resources. "
            "The government approved the budget law after a long debate in Parliament.")

@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 
 from tests.fakes import LOG
 from translate.cache.outputs import read_record
+from translate.cache.outputs import is_recorded
 from translate.cache.store import CACHE_DIR, DB_NAME
 from translate.cli.app import app
 
@@ -123,9 +124,19 @@ def test_outputs_from_version_0_1_are_not_inputs(docs, registry_file) -> None:
                     "output_sha256": hashlib.sha256(data).hexdigest()}
             db.execute("INSERT OR REPLACE INTO manifests VALUES (?, ?)", (name, json.dumps(body)))
     db.close()
+    dry = translate(docs, registry_file, "--dry-run")  # plans with them, writes nothing
+    assert dry.exit_code == 0, dry.output
+    assert not (docs / ".translate-outputs").exists()
     again = translate(docs, registry_file)
     assert again.exit_code == 0, again.output
     assert not list(docs.glob("*.en.en.txt"))
+    # read once, then gone: the manifests became records, and their rows are deleted
+    db = sqlite3.connect(docs / CACHE_DIR / DB_NAME)
+    assert db.execute("SELECT count(*) FROM manifests").fetchone()[0] == 0
+    db.close()
+    assert all(is_recorded(docs / name) for name in ("a.en.txt", "b.en.txt"))
+    third = translate(docs, registry_file)
+    assert third.exit_code == 0 and "2 up to date" in third.output, third.output
 
 
 def test_report_never_replaces_an_input_or_a_foreign_file(docs, registry_file,
@@ -229,8 +240,8 @@ def test_detect_lists_no_outputs(docs, registry_file) -> None:
 def test_a_missing_model_output_fails_the_file(docs, registry_file, tmp_path) -> None:
     from translate.api import Session
     from translate.options import Options
-    from translate.run.checking import LocalRunner
     from translate.run.pipeline import JobOptions, Pipeline
+    from translate.run.runner import LocalRunner
 
     router = Session(Options(models=registry_file, engine="fake", source="it")).router()
 

@@ -21,7 +21,7 @@ from tests.system_tools import require_program
 from translate.cache.files import find_cache_root
 from translate.cache.outputs import read_record
 from translate.cache.store import Cache
-from translate.text.documents import sha256
+from translate.files.reading import sha256
 
 pytestmark = pytest.mark.slow
 TEXT = ("Il governo ha approvato la legge di bilancio dopo un lungo dibattito.\n\n"

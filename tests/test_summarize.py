@@ -11,16 +11,16 @@ from typer.testing import CliRunner
 
 from tests.conftest import SEED_DIR
 from tests.fakes import LOG
+from tests.helpers import map_reduce
 from translate.cli.app import app
-from translate.text.extractive import count_words, lead, sentences, textrank
-from translate.text.summarize import (
+from translate.summaries.summarize import (
     SummaryOptions,
     chunk_units,
     fit_words,
-    map_reduce,
     paragraphs,
     summarize_extractive,
 )
+from translate.summaries.textrank import count_words, lead, sentences, textrank
 
 ENGLISH_DOC = (
     "The leader of North Korea met the Russian minister of natural resources.\n\n"

@@ -18,9 +18,9 @@ from translate.models.engines.base import Generated
 from translate.models.registry import load_registry
 from translate.models.routing import Router
 from translate.models.translator import RunSettings, Translator
-from translate.run.checking import LocalRunner
-from translate.run.summary import Summarizer
-from translate.text.summarize import SummaryOptions
+from translate.run.runner import LocalRunner
+from translate.summaries.files import Summarizer
+from translate.summaries.summarize import SummaryOptions
 
 LINES = ENGLISH.splitlines()
 # Documents of two to five paragraphs: with a 48-token input limit, most take several
@@ -145,7 +145,8 @@ def test_bart_codec_matches_auto_tokenizer(tiny_bart: Path) -> None:
 
 def test_map_reduce_many_equals_map_reduce_per_document() -> None:
     """The level-by-level logic alone (a chunk's 'summary' is a function of the chunk)."""
-    from translate.text.summarize import map_reduce, map_reduce_many
+    from tests.helpers import map_reduce
+    from translate.summaries.summarize import map_reduce_many
 
     def count(texts: Sequence[str]) -> list[int]:
         return [len(text.split()) for text in texts]

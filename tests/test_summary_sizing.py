@@ -14,15 +14,15 @@ from typing import Any
 
 import pytest
 
-import translate.run.summarizer as summarizer_module
+import translate.summaries.summarizer as summarizer_module
 from tests.model_factory import ENGLISH
 from translate.models.engines.base import Generated
 from translate.models.registry import load_registry
 from translate.models.routing import Router
 from translate.models.translator import RunSettings, Translator
-from translate.run.checking import LocalRunner
-from translate.run.summary import Summarizer
-from translate.text.summarize import (
+from translate.run.runner import LocalRunner
+from translate.summaries.files import Summarizer
+from translate.summaries.summarize import (
     MIN_SHARE_TOKENS,
     Lengths,
     chunk_lengths,
@@ -157,7 +157,7 @@ def _summarizer(tmp_path: Path, model: Path,
             return local.score(translator, sources, outputs)
 
     # 40 words: 56 tokens, so that two shares of 28 are over the 24-token floor
-    from translate.text.summarize import SummaryOptions
+    from translate.summaries.summarize import SummaryOptions
 
     return Summarizer(router, SummaryOptions(max_words=40, min_words=10), runner=Recording())
 

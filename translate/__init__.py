@@ -12,7 +12,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from translate.version import __version__
 
 if TYPE_CHECKING:
     from translate.api import (
@@ -26,8 +26,8 @@ if TYPE_CHECKING:
         translate_text,
     )
     from translate.options import Options
+    from translate.summaries.summarize import Summary
     from translate.text.detect import Detection
-    from translate.text.summarize import Summary
 
 __all__ = ["Detection", "Options", "Report", "Session", "Summary", "__version__", "close",
            "detect_language", "summarize_files", "summarize_text", "translate_files",
@@ -35,7 +35,7 @@ __all__ = ["Detection", "Options", "Report", "Session", "Summary", "__version__"
 
 # Where each lazily loaded name lives; Options costs nothing (standard library only).
 _LAZY = {"Options": "translate.options", "Detection": "translate.text.detect",
-         "Summary": "translate.text.summarize"}
+         "Summary": "translate.summaries.summarize"}
 
 
 def __getattr__(name: str) -> Any:

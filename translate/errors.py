@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import sys
+import traceback
+
 
 class TranslateError(Exception):
     """An error with a message for the user and, where known, how to fix it.
@@ -87,3 +91,38 @@ class InputError(TranslateError):
 
 class CacheError(TranslateError):
     """The cache database is corrupt, foreign or unusable."""
+
+
+# Messages of these types name files, modules or sizes, never a document's text.
+_TEXT_FREE = (OSError, MemoryError, ImportError, RecursionError)
+
+
+DEBUG_ENV = "TRANSLATE_DEBUG"  # also set by the CLI's --debug
+
+
+def debugging() -> bool:
+    """Whether tracebacks of internal errors are wanted (``--debug``, ``TRANSLATE_DEBUG``)."""
+    return os.environ.get(DEBUG_ENV, "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def fail_softly(exc: BaseException) -> str:
+    """An internal error that fails one file only: its line (and traceback when debugging)."""
+    if debugging():
+        traceback.print_exception(exc, file=sys.stderr)
+    return describe_internal_error(exc)
+
+
+def describe_internal_error(exc: BaseException) -> str:
+    """One line for an unexpected exception, without the document text it may quote.
+
+    A ``ValueError`` raised deep in a tokenizer may carry the sentence it choked on, so
+    the message is shown only for types whose messages never hold text; the type and
+    the place it was raised in are always shown.
+    """
+    frames = traceback.extract_tb(exc.__traceback__)
+    where = f" in {frames[-1].filename.rsplit('/', 1)[-1]}:{frames[-1].lineno}" if frames else ""
+    if isinstance(exc, _TEXT_FREE):
+        detail = str(exc).strip().splitlines()[0] if str(exc).strip() else "no message"
+    else:
+        detail = "message not shown, it may quote your documents"
+    return f"internal error: {type(exc).__name__}{where} ({detail})"

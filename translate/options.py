@@ -23,13 +23,39 @@ from typing import Any
 
 from translate.errors import OptionTypeError, OptionValueError
 
-# The summary methods (``translate.text.summarize.METHODS``; a test keeps them equal).
+# The summary methods (``translate.summaries.summarize.METHODS``; a test keeps them equal).
 SUMMARY_METHODS = ("abstractive", "extractive", "textrank", "lead")
 DEVICES = ("auto", "cpu", "cuda")
 # Model settings applied to every language pair of a run (``None``: the registry's).
 MODEL_SETTINGS = ("model", "num_beams", "max_new_tokens", "min_new_tokens",
                   "no_repeat_ngram_size", "length_penalty", "batch_size", "max_batch_tokens",
                   "max_input_tokens")
+
+# Which layers each field reaches, so that what a lower layer needs and every pool or
+# cache key are computed from ``Options`` (``layer_fields``, ``layer_key``), never listed
+# by hand: ``models`` (which model and how it generates: the router's registry and
+# overrides), ``engine`` (``RunSettings``: engines, device, network), ``job`` (the
+# pipeline's ``JobOptions``), ``summary`` (the summariser), ``session`` (only the order of
+# work: what runs, where, what is written besides the outputs). A field missing here
+# fails ``tests/test_option_layers.py``; so does one that does not reach its layer.
+FIELD_LAYERS: dict[str, tuple[str, ...]] = {
+    "target": ("job",), "source": ("job",), "glob": ("job",), "encoding": ("job",),
+    "force": ("job", "summary"), "use_cache": ("job",), "dry_run": ("job",),
+    "offline": ("engine",), "models": ("models",),
+    **{name: ("models",) for name in MODEL_SETTINGS},
+    "device": ("engine",), "engine": ("engine",), "compute_type": ("engine",),
+    "cluster": ("session",), "actors": ("session",), "summarize": ("session",),
+    "summary_model": ("summary",), "summary_engine": ("engine",), "method": ("summary",),
+    "max_words": ("summary",), "min_words": ("summary",), "retry": ("job",),
+    "strict": ("session",), "review": ("session",), "check_roundtrip": ("job",),
+    "memory": ("job",), "learn": ("session",), "max_elements": ("session",),
+    "glossary": ("job",), "keep": ("job",), "keep_names": ("job",),
+    "translate_sheet_names": ("job",), "ocr": ("job",),
+}
+LAYERS = ("models", "engine", "job", "summary", "session")
+# The layers a model router (and its pool of loaded models) depends on, and a summariser.
+ROUTER_LAYERS = ("models", "engine")
+SUMMARIZER_LAYERS = ("models", "engine", "summary")
 
 # The names that differ from the field's, keyed by (where, name). ``where`` is a command
 # (``translate``, ``summarize``: flags without dashes, dashes as underscores) or ``job``
@@ -269,6 +295,33 @@ def field_types() -> dict[str, type]:
         args = [a for a in typing.get_args(hints[field.name]) if a is not type(None)]
         out[field.name] = args[0] if args else hints[field.name]
     return out
+
+
+def layer_fields(*layers: str) -> tuple[str, ...]:
+    """The fields that reach any of ``layers``, in ``Options``' order.
+
+    Raises:
+        ValueError: a layer that is not in ``LAYERS``.
+    """
+    unknown = set(layers) - set(LAYERS)
+    if unknown:
+        raise ValueError(f"unknown layer(s): {', '.join(sorted(unknown))}")
+    return tuple(f.name for f in dataclasses.fields(Options)
+                 if set(FIELD_LAYERS[f.name]) & set(layers))
+
+
+def layer_values(options: Options, *layers: str) -> dict[str, Any]:
+    """The values of the fields that reach ``layers`` (a lower layer's settings)."""
+    return {name: getattr(options, name) for name in layer_fields(*layers)}
+
+
+def layer_key(options: Options, *layers: str) -> tuple[tuple[str, Any], ...]:
+    """A hashable key of everything in ``options`` that reaches ``layers``.
+
+    Pools and caches of objects built for those layers (routers, summarisers) are keyed
+    by it, so a new field in their layers changes the key without anyone listing it.
+    """
+    return tuple(layer_values(options, *layers).items())
 
 
 def field_for(where: str, name: str) -> str | None:

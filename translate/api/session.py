@@ -20,49 +20,30 @@ from translate.models.pool import ModelPool
 from translate.models.registry import Registry, load_registry
 from translate.models.routing import Router
 from translate.models.translator import RunSettings
-from translate.options import Options
+from translate.options import ROUTER_LAYERS, SUMMARIZER_LAYERS, Options, layer_key
 from translate.review.build import write_reviews
 from translate.run.distributed import RayRunner
-from translate.run.extractive import ExtractiveSummaries
 from translate.run.inputs import plan_languages
+from translate.run.job_options import job_options
 from translate.run.learning import LearnReport, learn
-from translate.run.pipeline import JobOptions, Pipeline
+from translate.run.pipeline import Pipeline
+from translate.run.reading import InputBytes
 from translate.run.report import Progress, RunReport
-from translate.run.summary import Summarizer, SummaryRun
 from translate.run.texts import translate_texts
+from translate.summaries.extractive import ExtractiveSummaries
+from translate.summaries.files import SummaryRun
+from translate.summaries.summarize import Summary, SummaryOptions
+from translate.summaries.summarizer import Summarizer, summary_settings
 from translate.text.documents import decode_bytes
-from translate.text.encoding import check_encoding
-from translate.text.summarize import Summary, SummaryOptions
 
 __all__ = ["Session", "job_options", "summary_options"]
 
 Notify = Callable[[str], None]
 
 
-def job_options(options: Options) -> JobOptions:
-    """The pipeline's per-run settings from ``options``.
-
-    Raises:
-        UsageError: ``encoding`` is not a codec Python knows.
-    """
-    encoding = check_encoding(options.encoding) if options.encoding else None
-    return JobOptions(target=options.target, source=options.source, glob=options.glob,
-                      use_cache=options.use_cache, force=options.force,
-                      dry_run=options.dry_run, encoding=encoding, retry=options.retry,
-                      check_roundtrip=options.check_roundtrip, memory=options.memory,
-                      glossary=options.glossary, keep=options.keep,
-                      keep_names=options.keep_names,
-                      translate_sheet_names=options.translate_sheet_names, ocr=options.ocr)
-
-
 def summary_options(options: Options) -> SummaryOptions:
     """The summary method and length from ``options``."""
-    return SummaryOptions(options.method, options.max_words, options.min_words)
-
-
-def _router_key(options: Options) -> tuple[Any, ...]:
-    return (options.models, tuple(sorted(options.model_overrides().items())), options.engine,
-            options.device, options.offline, options.compute_type, options.summary_engine)
+    return summary_settings(options)[0]
 
 
 def _runner(options: Options) -> RayRunner | None:
@@ -120,29 +101,25 @@ class Session:
             UsageError: an unknown or uninstalled engine, or a bad registry.
         """
         options = options or self.options
-        key = _router_key(options)
+        key = layer_key(options, *ROUTER_LAYERS)
         if key not in self._routers:
             choose_engine(options.engine).compute_type("cpu", options.compute_type)
             if options.summary_engine is not None:
                 choose_engine(options.summary_engine)
             if options.models not in self._registries:
                 self._registries[options.models] = load_registry(options.models)
-            settings = RunSettings(engine=options.engine, device=options.device,
-                                   offline=options.offline, compute_type=options.compute_type,
-                                   summary_engine=options.summary_engine)
             self._routers[key] = Router(self._registries[options.models],
-                                        options.model_overrides(), settings, self.max_loaded,
+                                        options.model_overrides(),
+                                        RunSettings.from_options(options), self.max_loaded,
                                         pool=self._pool)
         return self._routers[key]
 
     def summarizer(self, options: Options | None = None) -> Summarizer:
         """The summariser for ``options`` (kept, so its model stays loaded)."""
         options = options or self.options
-        key = (_router_key(options), options.method, options.max_words, options.min_words,
-               options.summary_model, options.force)
+        key = layer_key(options, *SUMMARIZER_LAYERS)
         if key not in self._summarizers:
-            self._summarizers[key] = Summarizer(self.router(options), summary_options(options),
-                                                options.summary_model, force=options.force)
+            self._summarizers[key] = Summarizer.from_options(self.router(options), options)
         return self._summarizers[key]
 
     def close(self) -> None:
@@ -284,38 +261,40 @@ class Session:
         before = len(router.loads)
         with element_limit(options.max_elements):  # every document read by this run
             learned = self.learn(paths, options=options) if options.learn else None
-            reports = self._run(paths, options, progress, translate_first)
+            inputs = InputBytes(keep_after_use=options.review or (
+                options.summarize and summary_options(options).extractive))
+            reports = self._run(paths, options, progress, translate_first, inputs)
             if learned is not None and reports[0] is not None:
                 reports[0].notices.extend(learned.lines())
             for report in reports:
                 if report is not None:  # this run's loads, not the session's earlier ones
                     report.models_loaded = report.models_loaded[before:]
             if options.review and reports[0] is not None and not options.dry_run:
-                write_reviews(reports[0], options.target, options.force)
+                write_reviews(reports[0], options.target, options.force, inputs)
         return reports
 
     def _run(self, paths: str | Path | Sequence[str | Path], options: Options,
-             progress: Progress | None, translate_first: bool,
+             progress: Progress | None, translate_first: bool, inputs: InputBytes,
              ) -> tuple[RunReport | None, RunReport | None]:
         files = as_paths(paths)
         router, runner = self.router(options), _runner(options)
         jobs = job_options(options)
         if not options.summarize or options.dry_run:
-            report = Pipeline(router, jobs, progress, runner).run(files)
+            report = Pipeline(router, jobs, progress, runner, inputs=inputs).run(files)
             return _distributed(report, runner), None
         summary = summary_options(options)
         if summary.extractive:
-            translated = (Pipeline(router, jobs, progress, runner).run(files)
+            translated = (Pipeline(router, jobs, progress, runner, inputs=inputs).run(files)
                           if translate_first else None)
-            summaries = ExtractiveSummaries(Pipeline(router, jobs, None, runner),
+            summaries = ExtractiveSummaries(Pipeline(router, jobs, None, runner, inputs=inputs),
                                             summary).run(files)
             if translated is not None:
                 summaries.interrupted |= translated.interrupted
                 _distributed(translated, runner)
             return translated, _distributed(summaries, runner)
-        summarizer = (self.summarizer(options) if runner is None else Summarizer(
-            router, summary, options.summary_model, force=options.force, runner=runner))
-        both = SummaryRun(router, jobs, summarizer, progress, runner).run(files)
+        summarizer = (self.summarizer(options) if runner is None
+                      else Summarizer.from_options(router, options, runner))
+        both = SummaryRun(router, jobs, summarizer, progress, runner, inputs).run(files)
         return _distributed(both[0], runner), _distributed(both[1], runner)
 
     # -- translation memory --------------------------------------------------------------

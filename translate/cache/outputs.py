@@ -28,7 +28,9 @@ from pathlib import Path
 from typing import Any
 
 from translate.errors import InputError
-from translate.text.documents import sha256, storable, write_atomic
+from translate.files.names import storable
+from translate.files.reading import sha256
+from translate.files.writing import write_atomic
 
 RECORD_DIR = ".translate-outputs"
 # An output's temporary file: ``.<output name>.translate-<token>.tmp`` beside it. A name
@@ -346,42 +348,82 @@ def _unlock_free(path: str) -> bool:
 
 
 class LegacyManifests:
-    """Manifests that version 0.1 kept in the cache database, read-only.
+    """Version 0.1's manifests, kept in the cache database: read once per tree, then moved.
 
-    Outputs written before records existed are still known as the tool's own, so an
-    upgrade never takes ``X.en.txt`` for an input (and writes ``X.en.en.txt``).
+    The first time a run meets a tree, every manifest of its cache is read at once; each
+    of an output that is still there and has no record becomes its record, and the rows
+    are deleted, so no later run reads a manifest again. A dry run writes nothing: it
+    keeps them in memory for its plan. Outputs written before records existed are thus
+    still known as the tool's own, and an upgrade never takes ``X.en.txt`` for an input
+    (and writes ``X.en.en.txt``).
+
+    Args:
+        migrate: Write the records and delete the rows (``False``: a dry run).
     """
 
-    def __init__(self) -> None:
-        self._dbs: dict[Path, sqlite3.Connection | None] = {}
+    def __init__(self, migrate: bool = True) -> None:
+        self.migrate = migrate
+        self._trees: dict[Path, dict[str, dict[str, Any]]] = {}
 
     def get(self, output: Path) -> dict[str, Any] | None:
         """The 0.1 manifest of ``output``, or ``None``."""
-        from translate.cache.store import CACHE_DIR, DB_NAME, find_cache_root
+        from translate.cache.store import find_cache_root
 
         root = find_cache_root(output)
-        if root not in self._dbs:
-            db = root / CACHE_DIR / DB_NAME
-            self._dbs[root] = None
-            if db.is_file() and not db.is_symlink() and not db.parent.is_symlink():
-                with contextlib.suppress(sqlite3.Error):
-                    self._dbs[root] = sqlite3.connect(f"{db.as_uri()}?mode=ro", uri=True)
-        conn = self._dbs[root]
-        if conn is None:
+        if root not in self._trees:
+            self._trees[root] = self._read(root)
+        manifests = self._trees[root]
+        if not manifests:
             return None
         try:
             key = storable(str(output.resolve().relative_to(root)))
         except (ValueError, OSError, RuntimeError):
             return None
-        try:
-            row = conn.execute("SELECT body FROM manifests WHERE output = ?", (key,)).fetchone()
-            body = json.loads(row[0]) if row else None
-        except (sqlite3.Error, ValueError):
-            return None
-        return body if isinstance(body, dict) else None
+        return manifests.get(key)
 
-    def close(self) -> None:
-        """Close the connections."""
-        for conn in filter(None, self._dbs.values()):
+    def _read(self, root: Path) -> dict[str, dict[str, Any]]:
+        """Every manifest of ``root``'s cache (moved into records unless a dry run)."""
+        from translate.cache.schema import SCHEMA_VERSION
+        from translate.cache.store import CACHE_DIR, DB_NAME
+
+        db = root / CACHE_DIR / DB_NAME
+        if not db.is_file() or db.is_symlink() or db.parent.is_symlink():
+            return {}
+        mode = "rw" if self.migrate else "ro"
+        try:
+            conn = sqlite3.connect(f"{db.as_uri()}?mode={mode}", uri=True, timeout=30)
+        except sqlite3.Error:
+            return {}
+        try:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:  # a newer translate's cache: never touched
+                return {}
+            rows = conn.execute("SELECT output, body FROM manifests").fetchall()
+            found = {key: body for key, body in ((k, _json(b)) for k, b in rows)
+                     if isinstance(body, dict)}
+            if self.migrate and rows:
+                for key, body in found.items():
+                    _record_legacy(root / key, body)
+                with conn:
+                    conn.execute("DELETE FROM manifests")
+        except sqlite3.Error:
+            return {}
+        finally:
             conn.close()
-        self._dbs.clear()
+        return found
+
+
+def _json(text: object) -> object:
+    try:
+        return json.loads(text) if isinstance(text, str) else None
+    except ValueError:
+        return None
+
+
+def _record_legacy(output: Path, body: dict[str, Any]) -> None:
+    """Give ``output`` the record its 0.1 manifest ``body`` stood for, if it has none."""
+    if output.is_symlink() or not output.is_file():
+        return
+    with contextlib.suppress(OSError, InputError):
+        if read_record(output) is None:
+            write_record(output, body)

@@ -37,7 +37,7 @@ from translate.cache.files import (
 from translate.cache.memory import Memory
 from translate.cache.schema import Entry, SchemaTooOld
 from translate.errors import CacheError
-from translate.text.documents import storable
+from translate.files.names import storable
 
 __all__ = ["CACHE_DIR", "DB_NAME", "Cache", "Entry", "find_cache_root", "signature_id",
            "text_hash"]
@@ -234,18 +234,6 @@ class Cache:
                          " ".join(entry.flags), int(entry.retried), entry.checked))
         self._write("INSERT OR REPLACE INTO segments (signature, source, output, created, "
                     "score, flags, retried, checked) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
-
-    def manifest(self, output: Path) -> dict[str, Any] | None:
-        """The manifest stored for an output file, or ``None``."""
-        key = self._key(output)
-        row = self._run(lambda conn: conn.execute(
-            "SELECT body FROM manifests WHERE output = ?", (key,)).fetchone())
-        return json.loads(row[0]) if row else None
-
-    def put_manifest(self, output: Path, body: Mapping[str, Any]) -> None:
-        """Store the manifest of an output file."""
-        self._write("INSERT OR REPLACE INTO manifests VALUES (?, ?)",
-                    [(self._key(output), json.dumps(body, sort_keys=True))])
 
     def record_run(self, hits: int, misses: int) -> None:
         """Remember one run's hit and miss counts (``cache stats`` shows the last)."""

@@ -104,7 +104,7 @@ def export_tmx(memory: Memory, out: IO[str], origins: Sequence[str] | None = Non
     Returns:
         How many units were written.
     """
-    from translate import __version__
+    from translate.version import __version__
 
     def chosen() -> Iterator[MemoryEntry]:
         return (e for e in memory.entries() if origins is None or e.origin in origins)

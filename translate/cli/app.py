@@ -14,7 +14,6 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from translate import __version__
 from translate.cli import admin as cli_admin
 from translate.cli import serve as cli_serve
 from translate.cli.common import (
@@ -61,6 +60,7 @@ from translate.errors import UsageError
 from translate.options import Options
 from translate.run import interrupts
 from translate.run.report import REPORT_TOOL
+from translate.version import __version__
 
 DEFAULT_COMMAND = "translate"
 

@@ -97,9 +97,9 @@ def _taken_by_run(report: Path, paths: Sequence[str], options: Options) -> str |
     """What of the run ``report`` would overwrite (``None``: nothing)."""
     from translate.cache.outputs import RECORD_DIR
     from translate.cache.store import CACHE_DIR
+    from translate.files.names import output_path, summary_path
     from translate.review.page import review_path
     from translate.run.inputs import collect_inputs
-    from translate.text.documents import output_path, summary_path
 
     real = Path(os.path.realpath(report))
     if RECORD_DIR in real.parts or CACHE_DIR in real.parts:
@@ -169,7 +169,7 @@ def write_report(report: Path, data: dict[str, Any], inputs: list[str]) -> None:
     if any(os.path.realpath(path) == real for path in inputs):
         raise UsageError(f"--report {report}: is an input of this run; not overwritten",
                          "write the report outside the input folders")
-    from translate.text.documents import write_atomic
+    from translate.files.writing import write_atomic
 
     report.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(report, text.encode("utf-8"))

@@ -14,38 +14,23 @@ import sys
 import traceback
 from collections.abc import Sequence
 
+from translate.errors import DEBUG_ENV, debugging, describe_internal_error
+
 DEBUG_FLAG = "--debug"
-DEBUG_ENV = "TRANSLATE_DEBUG"
+__all__ = ["DEBUG_ENV", "describe_internal_error", "report_internal_error", "split_debug"]
 
 
 # EX_SOFTWARE from sysexits.h: a bug in translate, distinct from 1 (a file failed).
 INTERNAL_ERROR_EXIT = 70
-# Messages of these types name files, modules or sizes, never a document's text.
-_TEXT_FREE = (OSError, MemoryError, ImportError, RecursionError)
-
-
-def describe_internal_error(exc: BaseException) -> str:
-    """One line for an unexpected exception, without the document text it may quote.
-
-    A ``ValueError`` raised deep in a tokenizer may carry the sentence it choked on, so
-    the message is shown only for types whose messages never hold text; the type and
-    the place it was raised in are always shown.
-    """
-    frames = traceback.extract_tb(exc.__traceback__)
-    where = f" in {frames[-1].filename.rsplit('/', 1)[-1]}:{frames[-1].lineno}" if frames else ""
-    if isinstance(exc, _TEXT_FREE):
-        detail = str(exc).strip().splitlines()[0] if str(exc).strip() else "no message"
-    else:
-        detail = "message not shown, it may quote your documents"
-    return f"internal error: {type(exc).__name__}{where} ({detail})"
 
 
 def split_debug(args: Sequence[str]) -> tuple[bool, list[str]]:
     """Whether debugging is on (flag before ``--``, or the environment); args without it."""
     args = list(args)
     end = args.index("--") if "--" in args else len(args)
-    env = os.environ.get(DEBUG_ENV, "").strip().lower() in {"1", "true", "yes", "on"}
-    return (DEBUG_FLAG in args[:end] or env,
+    if DEBUG_FLAG in args[:end]:  # the library reads the environment (errors.debugging)
+        os.environ[DEBUG_ENV] = "1"
+    return (debugging(),
             [a for a in args[:end] if a != DEBUG_FLAG] + args[end:])
 
 

@@ -18,13 +18,14 @@ from typing import Any
 from translate.cache.outputs import RECORD_DIR, file_sha256, read_record
 from translate.cache.store import signature_id
 from translate.errors import TranslateError, UsageError
+from translate.files.names import output_path, summary_path
+from translate.files.reading import sha256
 from translate.models.routing import Router
 from translate.models.signature import differences, parse_signature, readable_signature
 from translate.run.protecting import Protection, terms_changes
 from translate.run.reading import text_of
-from translate.run.summary import Summarizer
-from translate.text.documents import output_path, sha256, summary_path
-from translate.text.summarize import SummaryOptions
+from translate.summaries.files import Summarizer
+from translate.summaries.summarize import SummaryOptions
 
 
 def explain(path: Path, router: Router, target: str, source: str = "auto",

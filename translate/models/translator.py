@@ -16,7 +16,6 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from translate import __version__
 from translate.models.engines import APERTIUM, EngineInfo, choose_engine, resolve_device
 from translate.models.engines.base import (
     BatchStats,
@@ -28,7 +27,9 @@ from translate.models.engines.base import (
 )
 from translate.models.hub import ResolvedModel, resolve_model
 from translate.models.registry import ModelSpec
+from translate.options import Options, layer_values
 from translate.text.segment import SEGMENTER_VERSION
+from translate.version import __version__
 
 # Libraries whose version can change an output, per engine; tokenisers for every engine.
 # torch computes the transformers engine's outputs: its version changes them too.
@@ -99,6 +100,11 @@ class RunSettings:
     offline: bool = False
     compute_type: str = "auto"
     summary_engine: str | None = None
+
+    @classmethod
+    def from_options(cls, options: Options) -> RunSettings:
+        """The fields of ``options`` that reach the ``engine`` layer."""
+        return cls(**layer_values(options, "engine"))
 
     def for_models(self) -> RunSettings:
         """These settings for the summariser: its own engine (see ``summary_engine``)."""

@@ -58,13 +58,6 @@ class ModelsCheck:
         return 0 if all(r.passed for r in self.results) else 1
 
 
-def golden_pair_names() -> list[str]:
-    """The language pairs (``it-en``) that have golden sentences."""
-    folder = resources.files("translate.quality") / "golden"
-    return sorted(p.name.removesuffix(".tsv") for p in folder.iterdir()
-                  if p.name.endswith(".tsv"))
-
-
 def golden_pairs(pair: str) -> list[GoldenPair]:
     """The golden sentence pairs of ``pair``; empty when it has none."""
     path = resources.files("translate.quality") / "golden" / f"{pair}.tsv"

@@ -23,6 +23,8 @@ from translate.cache.outputs import (
 )
 from translate.cache.store import CACHE_DIR, Cache, Entry, find_cache_root
 from translate.errors import InputError, TranslateError
+from translate.files.names import output_path, storable, summary_path
+from translate.files.reading import sha256
 from translate.formats.base import format_for, is_plain_text, run_format
 from translate.formats.content import plain
 from translate.formats.inline import TOKEN
@@ -40,20 +42,19 @@ from translate.review.page import (
 )
 from translate.run.checking import combine
 from translate.run.protecting import protection_from_record, restored_entries
-from translate.run.reading import decode_input, read_parsed, text_of
+from translate.run.reading import InputBytes, read_parsed, text_of
 from translate.run.report import RunReport, Status
-from translate.text.documents import (
-    output_path,
-    read_regular,
-    sha256,
-    storable,
-    summary_path,
-)
 from translate.text.segment import segment
 
 
-def build_review(path: Path, target: str = "en") -> ReviewPage:
+def build_review(path: Path, target: str = "en",
+                 inputs: InputBytes | None = None) -> ReviewPage:
     """The review page of input ``path``, from its output's record and the cache.
+
+    Args:
+        path: The input.
+        target: The target language.
+        inputs: The run's inputs, when a run writes the page (each read once a run).
 
     Raises:
         InputError: ``path`` has no translation that translate wrote.
@@ -63,11 +64,12 @@ def build_review(path: Path, target: str = "en") -> ReviewPage:
     if record is None or record.get("kind", "translation") != "translation":
         raise InputError(f"{path}: no translation written by translate ({output.name})",
                          "translate it first, then ask for the review page")
-    data = read_regular(path)
+    inputs = inputs or InputBytes()
+    data = inputs.read(path)
     # the rows are the segments the run translated, read as it read them
     fmt = run_format(path, record.get("reading") or {})
     encoding = record.get("encoding")
-    doc = decode_input(fmt, data, str(path), encoding)
+    doc = inputs.decode(path, fmt, data, encoding)
     languages = record.get("languages") or ["auto"]
     seg, planned = read_parsed(fmt, data, str(path), doc,
                                languages[0] if len(languages) == 1 else "auto", encoding)
@@ -108,14 +110,17 @@ def _edited_text(output: Path) -> str:
         return f"(cannot be read: {exc})"
 
 
-def write_review(path: Path, target: str = "en", force: bool = False) -> tuple[Path, ReviewPage]:
+def write_review(path: Path, target: str = "en", force: bool = False,
+                 inputs: InputBytes | None = None) -> tuple[Path, ReviewPage]:
     """Write the review page of ``path`` beside it; return where, and the page.
+
+    ``inputs``: the run's inputs, when a run writes the page.
 
     Raises:
         InputError: no translation to review, or a file of that name that the tool did
             not write (or that was edited) is in the way.
     """
-    page = build_review(path, target)
+    page = build_review(path, target, inputs)
     html = storable(render_review(page)).encode("utf-8")  # a name that is not UTF-8
     where = review_path(path)
     plan = plan_output(where, sha256(html), force)
@@ -240,8 +245,11 @@ def _summary(path: Path, target: str, translations: list[str]) -> ReviewSummary 
     return ReviewSummary(link_summary(sentences, translations, exact), method, exact)
 
 
-def write_reviews(report: RunReport, target: str, force: bool = False) -> None:
+def write_reviews(report: RunReport, target: str, force: bool = False,
+                  inputs: InputBytes | None = None) -> None:
     """Write the review page of every file ``report`` translated or found up to date.
+
+    ``inputs``: the run's inputs (read once a run: planning and translation read them).
 
     A page that cannot be written (a file of that name in the way) is a warning of the
     report: the translations stand.
@@ -251,7 +259,7 @@ def write_reviews(report: RunReport, target: str, force: bool = False) -> None:
         if result.status not in (Status.TRANSLATED, Status.UP_TO_DATE) or result.path == "-":
             continue
         try:
-            write_review(Path(result.path), target, force)
+            write_review(Path(result.path), target, force, inputs)
             written += 1
         except (InputError, OSError) as exc:
             reason = exc.message if isinstance(exc, InputError) else str(exc.strerror or exc)

@@ -19,11 +19,12 @@ from typing import Any
 
 from translate.cache.outputs import Decision, file_sha256, plan_output, read_record, write_output
 from translate.errors import InputError
+from translate.files.names import output_path
+from translate.files.reading import read_regular, sha256
 from translate.formats.base import Format, Parsed, format_for
 from translate.formats.inline import TOKEN
 from translate.review.build import _cached_entries, apply_corrections
 from translate.run.reading import decode_input, read_parsed
-from translate.text.documents import output_path, read_regular, sha256
 
 __all__ = ["CorrectionRefused", "Document", "Saved", "read_document", "save_correction"]
 

@@ -9,7 +9,7 @@ of document text is escaped: a document about ``<script>`` shows the word, never
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from itertools import groupby
 from pathlib import Path
@@ -92,12 +92,6 @@ def review_path(input_path: Path) -> Path:
     The whole input name is kept, so ``X.txt`` and ``X.md`` never share a page.
     """
     return input_path.with_name(input_path.name + REVIEW_SUFFIX)
-
-
-def is_review_page(path: Path) -> bool:
-    """Whether ``path`` is named like a review page (never to be taken as an input)."""
-    return path.name.endswith(REVIEW_SUFFIX)
-
 
 
 # What a served page puts in a row's translation cell instead of the text (an editor).
@@ -221,16 +215,3 @@ def render_review(page: ReviewPage, cell: Cell | None = None, top: str = "") -> 
         "</body></html>\n")
 
 
-def rows_from_segments(sources: Sequence[str], translations: Sequence[str],
-                       paragraphs: Sequence[int],
-                       flags: Sequence[tuple[str, ...]] | None = None) -> tuple[ReviewRow, ...]:
-    """Rows from parallel lists (a convenience for callers holding columns).
-
-    Raises:
-        ValueError: When the lists differ in length.
-    """
-    flag_list = list(flags) if flags is not None else [()] * len(sources)
-    if not len(sources) == len(translations) == len(paragraphs) == len(flag_list):
-        raise ValueError("sources, translations, paragraphs and flags differ in length")
-    return tuple(ReviewRow(s, t, p, f) for s, t, p, f
-                 in zip(sources, translations, paragraphs, flag_list, strict=True))

@@ -9,15 +9,11 @@ from pathlib import Path
 
 from translate.cache.outputs import LegacyManifests, is_recorded
 from translate.errors import InputError
+from translate.files.reading import entry_problem, folder_problem, path_problem
+from translate.files.walking import iter_input_files
 from translate.formats.base import default_suffixes, unsupported
 from translate.run.report import FileResult, Status
 from translate.text.detect import DOCUMENT_MIN_CONFIDENCE, detect_paragraphs, document_language
-from translate.text.documents import (
-    entry_problem,
-    folder_problem,
-    iter_input_files,
-    path_problem,
-)
 from translate.text.segment import Segmented, paragraph_texts, segment
 
 
@@ -37,7 +33,8 @@ class Inputs:
     own_outputs: int = 0
 
 
-def collect_inputs(paths: Iterable[str | Path], glob: str | None) -> Inputs:
+def collect_inputs(paths: Iterable[str | Path], glob: str | None,
+                   legacy: LegacyManifests | None = None) -> Inputs:
     """Expand files and folders into input files; account for everything else.
 
     Without ``glob``, folders give the files of every format (``formats``), and PDFs,
@@ -45,10 +42,11 @@ def collect_inputs(paths: Iterable[str | Path], glob: str | None) -> Inputs:
     see ``outputs``) are never inputs: found in a folder they are counted, named on the
     command line they are skipped with a reason.
     Anything that is not a regular file is skipped with its reason, never read.
+    ``legacy``: version 0.1's manifests (read once per tree, and moved into records).
     """
     found = Inputs()
     candidates: list[Path] = []
-    legacy = LegacyManifests()
+    legacy = legacy or LegacyManifests()
     unlisted: list[tuple[Path, OSError]] = []
     for raw in paths:
         path = Path(raw)
@@ -87,7 +85,6 @@ def collect_inputs(paths: Iterable[str | Path], glob: str | None) -> Inputs:
             found.skipped.append(FileResult(str(path), Status.FAILED, reason=too_long))
             continue
         found.files.append(path)
-    legacy.close()
     found.skipped += [FileResult(str(folder), Status.FAILED, reason=folder_problem(exc))
                       for folder, exc in unlisted]
     return found

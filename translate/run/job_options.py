@@ -5,7 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["JobOptions"]
+from translate.options import Options, layer_values
+from translate.text.encoding import check_encoding
+
+__all__ = ["JobOptions", "job_options"]
 
 
 @dataclass(frozen=True)
@@ -50,3 +53,15 @@ class JobOptions:
     # issue 26's reading settings (formats.base.run_format)
     translate_sheet_names: bool = False
     ocr: bool = False
+
+
+def job_options(options: Options) -> JobOptions:
+    """The pipeline's settings: the fields of ``options`` that reach the ``job`` layer.
+
+    Raises:
+        UsageError: ``encoding`` is not a codec Python knows.
+    """
+    values = layer_values(options, "job")
+    if values["encoding"]:
+        values["encoding"] = check_encoding(values["encoding"])
+    return JobOptions(**values)

@@ -27,13 +27,15 @@ from translate.cache.memory import MemoryEntry, Written
 from translate.cache.outputs import file_sha256, read_record
 from translate.cache.store import Cache
 from translate.errors import InputError, TranslateError
+from translate.files.names import output_path
+from translate.files.reading import read_regular, sha256
 from translate.formats.base import Format, run_format
 from translate.formats.inline import TOKEN
 from translate.run.inputs import Inputs, collect_inputs
 from translate.run.protecting import protection_from_record, restore_spans
 from translate.run.reading import decode_input, read_parsed
 from translate.run.report import relative
-from translate.text.documents import decode_bytes, output_path, read_regular, sha256
+from translate.text.documents import decode_bytes
 
 __all__ = ["LearnReport", "LearnedFile", "learn"]
 

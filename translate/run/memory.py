@@ -19,11 +19,11 @@ from translate.cache.memory import MemoryEntry, Written
 from translate.cache.outputs import Decision, OutputPlan
 from translate.cache.store import Cache
 from translate.errors import CacheError
+from translate.files.reading import sha256
 from translate.models.routing import Route
 from translate.run.report import FileResult
 from translate.run.routes import Segments
 from translate.run.writing import Work
-from translate.text.documents import sha256
 from translate.text.segment import Segmented
 
 __all__ = ["MemoryLayer", "memory_counts"]

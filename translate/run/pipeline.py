@@ -9,15 +9,23 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from translate.cache.caches import CacheSet
-from translate.cache.outputs import OutputPlan, plan_output
+from translate.cache.outputs import LegacyManifests, OutputPlan, plan_output
 from translate.cache.store import Cache
-from translate.errors import InputError, ModelUnavailableError, TranslateError
+from translate.errors import (
+    InputError,
+    ModelUnavailableError,
+    TranslateError,
+    UsageError,
+    fail_softly,
+)
+from translate.files.names import output_path, output_twin
+from translate.files.reading import sha256
 from translate.formats.base import (
     Format,
     NothingToRead,
@@ -29,30 +37,28 @@ from translate.formats.base import (
 from translate.models.routing import Route, Router
 from translate.models.translator import Translator
 from translate.run.cached import Runner
-from translate.run.checking import Checking, LocalRunner
+from translate.run.checking import Checking
 from translate.run.flags import file_flags, note_flags
 from translate.run.inputs import Languages, collect_inputs
 from translate.run.job_options import JobOptions
-from translate.run.memory import MemoryLayer
+from translate.run.memory import Hits, MemoryLayer
 from translate.run.notes import file_warnings, note_parsed
 from translate.run.planning import Plan, plan_run
 from translate.run.protecting import protection_of, terms_id, terms_record
-from translate.run.reading import BINARY, decode_input, is_blank, read_parsed
+from translate.run.reading import BINARY, InputBytes, is_blank, read_parsed
 from translate.run.report import FileResult, NoProgress, Progress, RunReport, Status, relative
 from translate.run.roundtrip import RoundTrip
 from translate.run.routes import RouteRunner, Segments, estimate_tokens, outputs_of
+from translate.run.runner import LocalRunner
 from translate.run.writing import OnOutput, Work, settle_translation, tidy, write_translation
-from translate.text.documents import (
-    Document,
-    decode_bytes,
-    output_path,
-    output_twin,
-    read_regular,
-    sha256,
-)
+from translate.text.documents import Document, decode_bytes
 from translate.text.segment import Segmented
 
 __all__ = ["JobOptions", "Pipeline", "estimate_tokens"]
+
+# A file failed by a bug in translate: the run went on; the user can tell us.
+BUG_HINT = ("a bug in translate, not in your file; the other files went on; run this file "
+            "again with --debug to see the traceback, which may show its text")
 
 
 class Pipeline:
@@ -64,7 +70,7 @@ class Pipeline:
     def __init__(self, router: Router, options: JobOptions | None = None,
                  progress: Progress | None = None, runner: Runner | None = None,
                  also_needs: Sequence[Translator] = (), on_output: OnOutput | None = None,
-                 ) -> None:
+                 inputs: InputBytes | None = None) -> None:
         self.router = router
         self.on_output = on_output
         # Runs the model over misses: in this process (LocalRunner) or on a cluster.
@@ -75,7 +81,8 @@ class Pipeline:
         self.progress: Progress = progress or NoProgress()
         self.caches = CacheSet(self.options.use_cache, self.options.dry_run)
         self._tidied: set[Path] = set()
-        self._planned = Plan()
+        self._planned = Plan(inputs=inputs or InputBytes())  # each input read once a run
+        self.legacy = LegacyManifests(migrate=not self.options.dry_run)  # 0.1's, read once
         self._also_needs = also_needs  # e.g. the summariser: checked before any work too
         self.report = RunReport()
         # a session's translators count across its runs: the report takes this run's share
@@ -90,11 +97,16 @@ class Pipeline:
         self.roundtrip = RoundTrip(router, self.runner, self.report, self.options.target,
                                    self.checking, self.options.force)
 
+    @property
+    def inputs(self) -> InputBytes:
+        """The run's inputs, read once (planning, translation and later stages)."""
+        return self._planned.inputs
+
     # -- public entry points -------------------------------------------------------------
 
     def run(self, paths: Sequence[str | Path]) -> RunReport:
         """Translate every input; return the report (also when interrupted)."""
-        inputs = collect_inputs(paths, self.options.glob)
+        inputs = collect_inputs(paths, self.options.glob, self.legacy)
         self._start(inputs.files)
         self.report.own_outputs = inputs.own_outputs
         self.progress.start(len(inputs.files) + len(inputs.skipped))
@@ -105,7 +117,7 @@ class Pipeline:
         try:
             count = 0
             while left:
-                work = self._prepare(left[-1])
+                work = self._prepare_isolated(left[-1])
                 left.pop()
                 if work is None:
                     continue
@@ -117,23 +129,31 @@ class Pipeline:
             self._flush(pending)
         except KeyboardInterrupt:
             self._interrupted(pending, left)
+        except (ModelUnavailableError, UsageError):
+            raise  # before any file: one clear message, exit 2
+        except Exception as exc:  # a bug outside any one file: every input still reported
+            line = fail_softly(exc)
+            self.report.warnings.append(f"the run stopped: {line}; {BUG_HINT}")
+            self._interrupted(pending, left, Status.FAILED, f"not translated: {line}")
         finally:
             self._close()
         return self.report
 
-    def _interrupted(self, pending: list[Work], left: list[Path]) -> None:
-        """Account for the work an interruption stopped: every input stays in the report."""
-        self.report.interrupted = True
+    def _interrupted(self, pending: list[Work], left: list[Path],
+                     status: Status = Status.INTERRUPTED, why: str | None = None) -> None:
+        """Account for the work an interruption (or a bug) stopped: every input is reported."""
+        self.report.interrupted = status == Status.INTERRUPTED
         self.report.model_segments += self.routes.in_flight  # batches finished and cached
         done = {id(r) for r in self.report.files}
         for work in pending:
             if id(work.result) not in done:
-                work.result.status = Status.INTERRUPTED
-                work.result.reason = "stopped before its output was written; run again to resume"
+                work.result.status = status
+                work.result.reason = why or ("stopped before its output was written; run "
+                                             "again to resume")
                 self._finish(work.result)
         for path in reversed(left):
-            self._finish(FileResult(relative(path), Status.INTERRUPTED,
-                                    reason="not started; run again to resume"))
+            self._finish(FileResult(relative(path), status,
+                                    reason=why or "not started; run again to resume"))
 
     def translate_text(self, text: str) -> str:
         """Translate one text (stdin): no cache, no files."""
@@ -188,14 +208,29 @@ class Pipeline:
                  target=options.target, force=options.force, dry_run=options.dry_run,
                  encoding=options.encoding, also_needs=self._also_needs)
 
+    def _prepare_isolated(self, path: Path) -> Work | None:
+        """``_prepare``, where a bug in handling this one file fails only this file."""
+        done = len(self.report.files)
+        try:
+            return self._prepare(path)  # the work holds what it needs of the input
+        except (ModelUnavailableError, KeyboardInterrupt):
+            raise  # the same for every file: stop the run with one clear message
+        except Exception as exc:  # a bug: this file fails, the run goes on
+            del self.report.files[done:]  # a result finished before the bug is replaced
+            self._fail(FileResult(relative(path), Status.FAILED), fail_softly(exc),
+                       BUG_HINT)
+            return None
+        finally:
+            self._planned.inputs.used(path)
+
     def _prepare(self, path: Path) -> Work | None:
         result = FileResult(relative(path), Status.FAILED)
         self._tidy(path.parent)
         try:
             fmt = run_format(path, {"translate_sheet_names": self.options.translate_sheet_names,
                                     "ocr": self.options.ocr})
-            data = read_regular(path)
-            doc = decode_input(fmt, data, str(path), self.options.encoding)
+            data = self._planned.inputs.read(path)
+            doc = self._planned.inputs.decode(path, fmt, data, self.options.encoding)
         except OSError as exc:
             self._fail(result, f"cannot read: {exc.strerror or exc}")
             return None
@@ -221,7 +256,7 @@ class Pipeline:
         input_sha = sha256(data)
         try:
             cache = self.caches.for_path(path)
-            legacy = cache.manifest(out) if cache is not None else None
+            legacy = self.legacy.get(out)
             plan = self.memory.settle(plan_output(out, input_sha, self.options.force, legacy),
                                       cache)  # a changed memory: made again
             if self._settled(plan, path, out, result, doc.encoding, reading_settings(fmt)):
@@ -276,27 +311,45 @@ class Pipeline:
         if not works:
             return
         memo = self.memory.answer(works)  # exact human/imported matches: no model for them
-        outputs = self.routes.run({id(w): (*self.memory.remaining(w, memo.get(id(w), {})),
-                                           w.cache) for w in works},
-                                  {id(w): w.result for w in works})
-        if not self.options.dry_run:
-            self.roundtrip.flag(works, self.routes.signals)  # with --check-roundtrip
+        try:
+            outputs = self.routes.run({id(w): (*self.memory.remaining(w, memo.get(id(w), {})),
+                                               w.cache) for w in works},
+                                      {id(w): w.result for w in works})
+            if not self.options.dry_run:
+                self.roundtrip.flag(works, self.routes.signals)  # with --check-roundtrip
+        except (ModelUnavailableError, KeyboardInterrupt):
+            raise
+        except Exception as exc:  # a bug in a batch: its files fail
+            for work in works:
+                self._fail(work.result, fail_softly(exc), BUG_HINT)
+            return
         for work in works:
-            if self.options.dry_run:
-                work.result.status = Status.PLANNED
-                self._finish(work.result)
-                continue
-            texts = self.memory.assemble(work, memo.get(id(work), {}), outputs)
-            if isinstance(texts, int):  # never the source text in place of a translation
-                self._fail(work.result, f"the model returned no output for {texts} segments")
-                continue
-            record = file_flags(work, self.report, self.routes.signals, self.checking)
-            record["memory"] = self.memory.generation(work.cache)
-            record |= terms_record(self.protection, work)
-            data = self._write(work, work.fmt.write(work.seg, texts, self.options.target),
-                               record)
-            if data is not None:
-                self.memory.remember(work, texts, memo.get(id(work), {}), data)
+            done = len(self.report.files)
+            try:
+                self._finish_work(work, memo.get(id(work), {}), outputs)
+            except KeyboardInterrupt:
+                raise
+            except Exception as exc:  # a bug: this file fails, the run goes on
+                del self.report.files[done:]
+                self._fail(work.result, fail_softly(exc), BUG_HINT)
+
+    def _finish_work(self, work: Work, memo: Hits,
+                     outputs: Mapping[tuple[Route, str], str]) -> None:
+        """Assemble, write and record one file's translation (or plan it, in a dry run)."""
+        if self.options.dry_run:
+            work.result.status = Status.PLANNED
+            self._finish(work.result)
+            return
+        texts = self.memory.assemble(work, memo, outputs)
+        if isinstance(texts, int):  # never the source text in place of a translation
+            self._fail(work.result, f"the model returned no output for {texts} segments")
+            return
+        record = file_flags(work, self.report, self.routes.signals, self.checking)
+        record["memory"] = self.memory.generation(work.cache)
+        record |= terms_record(self.protection, work)
+        data = self._write(work, work.fmt.write(work.seg, texts, self.options.target), record)
+        if data is not None:
+            self.memory.remember(work, texts, memo, data)
 
     # -- results -------------------------------------------------------------------------
 

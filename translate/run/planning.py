@@ -16,12 +16,13 @@ from typing import Any
 
 from translate.cache.outputs import Decision, plan_output
 from translate.errors import InputError, ModelUnavailableError, TranslateError, UsageError
+from translate.files.names import output_path
+from translate.files.reading import sha256
 from translate.formats.base import format_for
 from translate.models.routing import Router
 from translate.models.translator import Translator
 from translate.run.inputs import Languages
-from translate.run.reading import decode_input, is_blank, read_languages
-from translate.text.documents import output_path, read_regular, sha256
+from translate.run.reading import InputBytes, is_blank, read_languages
 
 
 @dataclass
@@ -33,11 +34,13 @@ class Plan:
         detected: Each file's languages, by path, with the hash of the bytes they were
             detected in (the run reuses them only for the same bytes).
         missing: The models that are not on this machine, by registry key.
+        inputs: The inputs' bytes, read once for the whole run.
     """
 
     languages: set[str] = field(default_factory=set)
     detected: dict[Path, tuple[str, Languages]] = field(default_factory=dict)
     missing: dict[str, ModelUnavailableError] = field(default_factory=dict)
+    inputs: InputBytes = field(default_factory=InputBytes)
 
     def missing_report(self) -> list[dict[str, Any]]:
         """The missing models as report entries, each with the command that fetches it."""
@@ -58,7 +61,7 @@ def find_languages(plan: Plan, files: Iterable[Path], *, source: str, target: st
         return
     for path in files:
         try:
-            data = read_regular(path)
+            data = plan.inputs.read(path)
             digest = sha256(data)
             decision = plan_output(output_path(path, target), digest, force)
         except (OSError, InputError):
@@ -70,7 +73,7 @@ def find_languages(plan: Plan, files: Iterable[Path], *, source: str, target: st
             continue
         try:
             fmt = format_for(path)
-            doc = decode_input(fmt, data, str(path), encoding)
+            doc = plan.inputs.decode(path, fmt, data, encoding)
             if is_blank(doc):
                 continue
             languages = read_languages(fmt, data, str(path), doc, source, encoding)

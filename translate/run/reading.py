@@ -9,14 +9,80 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from translate.files.reading import read_regular
 from translate.formats.base import Format, Parsed, format_for, is_binary, is_plain_text
 from translate.formats.content import paragraph_texts, text_content
 from translate.run.inputs import Languages, detect_languages, plan_languages
-from translate.text.documents import Document, decode_bytes, read_regular
+from translate.text.documents import Document, decode_bytes
 
 BINARY = "binary"  # the ``encoding`` a binary document is recorded with
+# The most input bytes (and their decoded text) a run keeps between its stages, so that
+# planning, translation and the review page read and decode each input once; inputs
+# past it are read again by the stage that needs them (memory stays bounded).
+KEEP_BYTES = 256 * 1024 * 1024
 # A first reading, for detection only, splits no sentences (``inline.Splitter``).
 _FIRST_READING = ""
+
+
+class InputBytes:
+    """A run's inputs, each read and decoded once and kept for the stages after it.
+
+    Planning reads an input (to detect its languages), the pipeline translates it and,
+    with ``--review``, the review page shows it: all three use the same bytes and
+    text. What is kept is bounded by ``budget`` (``KEEP_BYTES``); past it an input is
+    read again where needed. ``reads`` counts the reads from disk, by path.
+
+    Args:
+        budget: The most bytes kept (an input's bytes plus its decoded text).
+        keep_after_use: Keep an input after the pipeline used it (a review page follows).
+    """
+
+    def __init__(self, budget: int = KEEP_BYTES, keep_after_use: bool = False) -> None:
+        self.budget = budget
+        self.keep_after_use = keep_after_use
+        self._kept: dict[Path, tuple[bytes, dict[tuple[str, str | None], Document]]] = {}
+        self._size = 0
+        self.reads: dict[Path, int] = {}
+
+    def read(self, path: Path) -> bytes:
+        """The bytes of ``path`` (read from disk the first time only, within the budget).
+
+        Raises:
+            InputError: not a regular file.
+            OSError: it cannot be read.
+        """
+        key = path.absolute()
+        kept = self._kept.get(key)
+        if kept is not None:
+            return kept[0]
+        data = read_regular(path)
+        self.reads[key] = self.reads.get(key, 0) + 1
+        if self._size + len(data) <= self.budget:
+            self._kept[key] = (data, {})
+            self._size += len(data)
+        return data
+
+    def decode(self, path: Path, fmt: Format, data: bytes, encoding: str | None) -> Document:
+        """``decode_input`` of ``path``'s bytes, decoded once per format and encoding."""
+        kept = self._kept.get(path.absolute())
+        if kept is None or kept[0] is not data:
+            return decode_input(fmt, data, str(path), encoding)
+        key = (type(fmt).__name__, encoding)
+        if key not in kept[1]:
+            doc = decode_input(fmt, data, str(path), encoding)
+            if self._size + len(doc.text) > self.budget:
+                return doc
+            kept[1][key] = doc
+            self._size += len(doc.text)
+        return kept[1][key]
+
+    def used(self, path: Path) -> None:
+        """The pipeline is done reading ``path``: forget it unless a later stage needs it."""
+        if self.keep_after_use:
+            return
+        kept = self._kept.pop(path.absolute(), None)
+        if kept is not None:
+            self._size -= len(kept[0]) + sum(len(d.text) for d in kept[1].values())
 
 
 def decode_input(fmt: Format, data: bytes, where: str, encoding: str | None) -> Document:

@@ -19,9 +19,10 @@ from translate.errors import TranslateError
 from translate.models.routing import Route, Router
 from translate.quality.checks import CODES
 from translate.run.cached import generate_cached
-from translate.run.checking import Checking, Runner
+from translate.run.checking import Checking
 from translate.run.planning import unavailable
 from translate.run.report import RunReport
+from translate.run.runner import Runner
 from translate.run.writing import Work
 
 Signals = dict[tuple[Route, str], Entry]

@@ -24,9 +24,9 @@ from pathlib import Path
 from typing import Any
 
 from translate.api import Session
-from translate.api.session import job_options
 from translate.cache.store import Cache, find_cache_root
 from translate.errors import TranslateError
+from translate.run.job_options import job_options
 from translate.run.pipeline import Pipeline
 
 log = logging.getLogger("translate.serve")

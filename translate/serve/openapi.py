@@ -5,8 +5,8 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from translate import __version__
 from translate.serve.config import ServeConfig
+from translate.version import __version__
 
 _ERROR = {"description": "Error", "content": {"application/json": {"schema": {
     "type": "object", "properties": {"error": {"type": "string"}}}}}}

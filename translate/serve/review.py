@@ -33,6 +33,7 @@ from translate.cache.memory import MemoryEntry
 from translate.cache.outputs import read_record
 from translate.cache.store import Cache
 from translate.errors import InputError, TranslateError
+from translate.files.names import output_path
 from translate.review.build import build_review
 from translate.review.correct import (
     CorrectionRefused,
@@ -42,7 +43,6 @@ from translate.review.correct import (
 )
 from translate.review.page import ReviewRow, render_review
 from translate.run.inputs import collect_inputs
-from translate.text.documents import output_path
 
 if TYPE_CHECKING:
     from translate.serve.app import State

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from translate.errors import InputError, UsageError
+from translate.files.names import OUTPUT_SUFFIXES
 from translate.formats.base import Format, formats, run_format
 from translate.models.apertium_routes import installed_modes
 from translate.models.engines import APERTIUM
@@ -26,7 +27,6 @@ from translate.run.planning import unavailable
 from translate.run.reading import decode_input, is_blank, read_parsed
 from translate.serve.batcher import ModelWorker
 from translate.text.detect import DEFAULT_LANGUAGES, detect, document_language, probability
-from translate.text.documents import OUTPUT_SUFFIXES
 
 NAMES = {
     "ar": "Arabic", "ca": "Catalan", "cs": "Czech", "da": "Danish", "de": "German",

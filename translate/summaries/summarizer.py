@@ -11,7 +11,6 @@ from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
-from translate import __version__
 from translate.cache.store import Cache
 from translate.errors import UsageError
 from translate.models.engines.base import BatchStats
@@ -19,10 +18,10 @@ from translate.models.engines.codecs import load_codec, position_limit
 from translate.models.registry import ModelSpec
 from translate.models.routing import Router
 from translate.models.translator import Translator
+from translate.options import Options, layer_values
 from translate.run.cached import LimitTracker, Runner, generate_cached
-from translate.run.checking import LocalRunner
-from translate.text.sentences import split_long
-from translate.text.summarize import (
+from translate.run.runner import LocalRunner
+from translate.summaries.summarize import (
     Lengths,
     Summary,
     SummaryOptions,
@@ -30,6 +29,20 @@ from translate.text.summarize import (
     map_reduce_many,
     summarize_extractive,
 )
+from translate.text.sentences import split_long
+from translate.version import __version__
+
+
+def summary_settings(options: Options) -> tuple[SummaryOptions, str | None, bool]:
+    """The fields of ``options`` that reach the ``summary`` layer.
+
+    Returns:
+        The summary's method and length, the summariser model (``None``: the
+        registry's) and whether cached summaries are ignored (``force``).
+    """
+    values = layer_values(options, "summary")
+    model, force = values.pop("summary_model"), values.pop("force")
+    return SummaryOptions(**values), model, force
 
 
 def summarizer_spec(router: Router, model: str | None) -> ModelSpec:
@@ -65,6 +78,13 @@ class Summarizer:
         self._input_limit: int | None = None
         self._fitted = False
         self.warnings: list[str] = []  # settings this model could not hold, for the report
+
+    @classmethod
+    def from_options(cls, router: Router, options: Options,
+                     runner: Runner | None = None) -> Summarizer:
+        """The summariser of ``options`` (its ``summary`` layer) over ``router``."""
+        summary, model, force = summary_settings(options)
+        return cls(router, summary, model, force=force, runner=runner)
 
     def signature(self) -> dict[str, Any]:
         """Everything that changes a summary."""

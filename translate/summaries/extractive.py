@@ -16,26 +16,22 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from translate import __version__
 from translate.cache.outputs import Decision, may_still_write, plan_output, settle, write_output
 from translate.cache.store import signature_id
 from translate.errors import TranslateError, UsageError
+from translate.files.names import summary_path
+from translate.files.reading import sha256
 from translate.models.signature import readable_signature
 from translate.run.inputs import Languages, collect_inputs, plan_languages
 from translate.run.pipeline import Pipeline
 from translate.run.planning import unavailable
 from translate.run.reading import text_of
 from translate.run.report import FileResult, RunReport, Status, relative
-from translate.text.documents import (
-    Document,
-    encode_text,
-    read_regular,
-    sha256,
-    summary_path,
-)
-from translate.text.extractive import pick_sentences
+from translate.summaries.summarize import SummaryOptions
+from translate.summaries.textrank import pick_sentences
+from translate.text.documents import Document, encode_text
 from translate.text.segment import segment
-from translate.text.summarize import SummaryOptions
+from translate.version import __version__
 
 
 @dataclass(frozen=True)
@@ -125,7 +121,7 @@ class ExtractiveSummaries:
         result = FileResult(relative(path), Status.FAILED)
         options = self.pipeline.options
         try:
-            data = read_regular(path)
+            data = self.pipeline.inputs.read(path)  # read once a run (planning read it)
             doc = text_of(path, data, encoding=options.encoding)  # of any format: its words
             if doc.is_blank:
                 result.status, result.reason = Status.SKIPPED, "empty or whitespace-only"

@@ -2,7 +2,7 @@
 
 ``X.txt`` -> ``X.en.txt`` (the translation pipeline, with its cache) ->
 ``X.en.summary.txt``. Chunk summaries are cached under a signature of the model and
-every summary setting, and each summary file has a manifest, so a re-run loads no model.
+every summary setting, and each summary file has a record, so a re-run loads no model.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from typing import Any
 from translate.cache.caches import CacheSet
 from translate.cache.outputs import (
     Decision,
+    LegacyManifests,
     OutputPlan,
     may_still_write,
     plan_output,
@@ -24,23 +25,19 @@ from translate.cache.outputs import (
 )
 from translate.cache.store import Cache, signature_id
 from translate.errors import TranslateError
+from translate.files.names import output_path, summary_path
+from translate.files.reading import sha256
 from translate.models.routing import Router
 from translate.models.signature import readable_signature
 from translate.run.cached import Runner
 from translate.run.pipeline import JobOptions, Pipeline
-from translate.run.reading import text_of
+from translate.run.reading import InputBytes, text_of
 from translate.run.report import FileResult, NoProgress, Progress, RunReport, Status, relative
-from translate.run.summarizer import Summarizer, summarizer_spec
-from translate.text.documents import (
-    Document,
-    encode_text,
-    output_path,
-    sha256,
-    summary_path,
-)
-from translate.text.summarize import (
+from translate.summaries.summarize import (
     Summary,
 )
+from translate.summaries.summarizer import Summarizer, summarizer_spec
+from translate.text.documents import Document, encode_text
 
 __all__ = ["Summarizer", "SummaryRun", "summarizer_spec"]
 
@@ -58,8 +55,10 @@ class SummaryRun:
     """Translate (when needed) and summarise files, writing ``X.en.summary.txt``."""
 
     def __init__(self, router: Router, job: JobOptions, summarizer: Summarizer,
-                 progress: Progress | None = None, runner: Runner | None = None) -> None:
+                 progress: Progress | None = None, runner: Runner | None = None,
+                 inputs: InputBytes | None = None) -> None:
         self.router = router
+        self.inputs = inputs
         self.job = job
         self.summarizer = summarizer
         self.progress = progress or NoProgress()
@@ -68,12 +67,15 @@ class SummaryRun:
         # (shown path, absolute input path, the English bytes or None: read when needed)
         self._english: deque[tuple[str, Path, bytes | None]] = deque()
         self._kept = 0
+        self._legacy = LegacyManifests(migrate=False)
 
     def run(self, paths: list[str]) -> tuple[RunReport, RunReport]:
         """Return the translation report and the summary report."""
         needs = [self.summarizer.translator] if self.summarizer.translator else []
-        translated = Pipeline(self.router, self.job, self.progress, self.runner,
-                              also_needs=needs, on_output=self._keep).run(paths)
+        pipeline = Pipeline(self.router, self.job, self.progress, self.runner,
+                            also_needs=needs, on_output=self._keep, inputs=self.inputs)
+        self._legacy = pipeline.legacy  # 0.1's manifests, read once for both outputs
+        translated = pipeline.run(paths)
         before = self.summarizer.stats()
         sig = self.summarizer.signature()
         caches = CacheSet(self.job.use_cache)
@@ -151,8 +153,7 @@ class SummaryRun:
             doc = text_of(path, english, self.job.target)  # words, not markup
             cache = caches.for_path(source)
             input_sha = sha256(doc.text.encode())
-            legacy = cache.manifest(out) if cache is not None else None
-            plan = plan_output(out, input_sha, self.job.force, legacy)
+            plan = plan_output(out, input_sha, self.job.force, self._legacy.get(out))
             decision = settle(plan, lambda record: {"signature": signature_id(sig)})
         except (TranslateError, OSError) as exc:
             result.reason = str(exc)

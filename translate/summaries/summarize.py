@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from translate.errors import UsageError
-from translate.text.extractive import count_words, lead, sentences, textrank
+from translate.summaries.textrank import count_words, lead, sentences, textrank
 from translate.text.sentences import TokenCounter, split_long
 
 METHODS = ("abstractive", "extractive", "textrank", "lead")
@@ -192,30 +192,6 @@ def chunk_lengths(count: int, summary_tokens: int | None, least_tokens: int) -> 
     return min(longest, math.ceil(least_tokens / count)), longest
 
 
-def map_reduce(text: str, summarize_all: Callable[[list[str]], list[str]],
-               count_tokens: TokenCounter, limit: int, max_levels: int = 8,
-               max_words: int = 120) -> Summary:
-    """Summarise chunks, then summaries of summaries, until one remains.
-
-    Terminates always: each reduce level must shrink the text (its total token count),
-    and there are at most ``max_levels`` of them. When a level's summaries are not
-    shorter than its input, or the levels run out, the summary is taken from the last
-    level's summaries by TextRank (``fallback="extractive"``) instead of an error.
-    Every level is generated at the summariser's own lengths (``map_reduce_many`` can
-    size them).
-
-    Args:
-        text: The document.
-        summarize_all: Summarises a list of chunks (one batched model pass).
-        count_tokens: The model's input token counter.
-        limit: The model's input limit in tokens.
-        max_levels: Safety bound on reduce levels.
-        max_words: Length of the extractive fallback, in words.
-    """
-    return map_reduce_many([text], lambda wanted, _: {0: summarize_all(wanted[0])},
-                           count_tokens, limit, max_levels, max_words)[0]
-
-
 @dataclass
 class _Reduction:
     """One document on its way through the levels: this level's inputs and outputs."""
@@ -234,12 +210,19 @@ def map_reduce_many(texts: Sequence[str], summarize_all: SummarizeAll,
                     count_tokens: TokenCounter, limit: int, max_levels: int = 8,
                     max_words: int = 120, summary_tokens: int | None = None,
                     least_tokens: int = 0) -> list[Summary]:
-    """``map_reduce`` of several documents, level by level, in one model pass per level.
+    """Summarise each document's chunks, then summaries of them, until one remains.
+
+    The documents go level by level, in one model pass per level.
+
+    Terminates always: each reduce level must shrink the text (its total token count),
+    and there are at most ``max_levels`` of them. When a level's summaries are not
+    shorter than its input, or the levels run out, the summary is taken from the last
+    level's summaries by TextRank (``fallback="extractive"``) instead of an error.
 
     Every document still reducing hands its chunks of the level to one
     ``summarize_all`` call, so chunks of many documents can share batches (and equal
-    chunks be summarised once). Each document's summary is the one ``map_reduce``
-    gives it alone when a chunk's summary depends on the chunk only.
+    chunks be summarised once). Each document's summary is the one it gets alone
+    when a chunk's summary depends on the chunk only.
 
     With ``summary_tokens`` (the summary's ``max_new_tokens``), a level of several
     chunks asks each for a share of the summary's length (``chunk_lengths``), and when
