@@ -18,6 +18,7 @@ LAYERS = [
     ("run", {"translate.run"}),
     ("summaries", {"translate.summaries"}),  # chunks, TextRank, the summariser, runs of them
     ("review", {"translate.review"}),
+    ("flow", {"translate.run.flow"}),  # the order of a run: drives summaries and review
     ("api", {"translate.api", "translate.jobs"}),
     ("serve", {"translate.serve"}),  # the HTTP server: over the library, beside the CLI
     ("cli", {"translate.cli", "translate.__main__"}),

@@ -14,24 +14,20 @@ from typing import Any, overload
 
 from translate.api.arguments import as_paths, as_texts, python_names
 from translate.errors import UsageError
-from translate.formats.zipped import element_limit
 from translate.models.engines import choose_engine
 from translate.models.pool import ModelPool
 from translate.models.registry import Registry, load_registry
 from translate.models.routing import Router
 from translate.models.translator import RunSettings
 from translate.options import ROUTER_LAYERS, SUMMARIZER_LAYERS, Options, layer_key
-from translate.review.build import write_reviews
-from translate.run.distributed import RayRunner
+from translate.run.flow import run_files
 from translate.run.inputs import plan_languages
 from translate.run.job_options import job_options
 from translate.run.learning import LearnReport, learn
 from translate.run.pipeline import Pipeline
-from translate.run.reading import InputBytes
 from translate.run.report import Progress, RunReport
 from translate.run.texts import translate_texts
 from translate.summaries.extractive import ExtractiveSummaries
-from translate.summaries.files import SummaryRun
 from translate.summaries.summarize import Summary, SummaryOptions
 from translate.summaries.summarizer import Summarizer, summary_settings
 from translate.text.documents import decode_bytes
@@ -44,21 +40,6 @@ Notify = Callable[[str], None]
 def summary_options(options: Options) -> SummaryOptions:
     """The summary method and length from ``options``."""
     return summary_settings(options)[0]
-
-
-def _runner(options: Options) -> RayRunner | None:
-    if options.cluster is None:
-        return None
-    runner = RayRunner(address=options.cluster, actors=options.actors)
-    runner.start()
-    return runner
-
-
-def _distributed(report: RunReport, runner: RayRunner | None) -> RunReport:
-    if runner is not None:
-        report.distributed = {"address": runner.address, "actors": runner.actors,
-                              "workers_seen": len(runner.workers)}
-    return report
 
 
 class Session:
@@ -258,44 +239,8 @@ class Session:
         """
         options = self._options(options)
         router = self.router(options)
-        before = len(router.loads)
-        with element_limit(options.max_elements):  # every document read by this run
-            learned = self.learn(paths, options=options) if options.learn else None
-            inputs = InputBytes(keep_after_use=options.review or (
-                options.summarize and summary_options(options).extractive))
-            reports = self._run(paths, options, progress, translate_first, inputs)
-            if learned is not None and reports[0] is not None:
-                reports[0].notices.extend(learned.lines())
-            for report in reports:
-                if report is not None:  # this run's loads, not the session's earlier ones
-                    report.models_loaded = report.models_loaded[before:]
-            if options.review and reports[0] is not None and not options.dry_run:
-                write_reviews(reports[0], options.target, options.force, inputs)
-        return reports
-
-    def _run(self, paths: str | Path | Sequence[str | Path], options: Options,
-             progress: Progress | None, translate_first: bool, inputs: InputBytes,
-             ) -> tuple[RunReport | None, RunReport | None]:
-        files = as_paths(paths)
-        router, runner = self.router(options), _runner(options)
-        jobs = job_options(options)
-        if not options.summarize or options.dry_run:
-            report = Pipeline(router, jobs, progress, runner, inputs=inputs).run(files)
-            return _distributed(report, runner), None
-        summary = summary_options(options)
-        if summary.extractive:
-            translated = (Pipeline(router, jobs, progress, runner, inputs=inputs).run(files)
-                          if translate_first else None)
-            summaries = ExtractiveSummaries(Pipeline(router, jobs, None, runner, inputs=inputs),
-                                            summary).run(files)
-            if translated is not None:
-                summaries.interrupted |= translated.interrupted
-                _distributed(translated, runner)
-            return translated, _distributed(summaries, runner)
-        summarizer = (self.summarizer(options) if runner is None
-                      else Summarizer.from_options(router, options, runner))
-        both = SummaryRun(router, jobs, summarizer, progress, runner, inputs).run(files)
-        return _distributed(both[0], runner), _distributed(both[1], runner)
+        return run_files(as_paths(paths), options, router, lambda: self.summarizer(options),
+                         progress, translate_first)
 
     # -- translation memory --------------------------------------------------------------
 
