@@ -239,6 +239,14 @@ def test_a_parsed_document_can_be_written_again_and_again() -> None:
             fmt.write(parsed, parsed.segments[1:], "en")
 
 
+def test_the_suffix_table_names_every_format_module() -> None:
+    """``SUFFIXES`` (what a run imports lazily) is what discovering the modules finds."""
+    from translate.formats.base import SUFFIXES
+
+    found = {suffix: type(fmt).__module__.rsplit(".", 1)[1] for suffix, fmt in formats().items()}
+    assert found == SUFFIXES
+
+
 def test_control_characters_from_a_model_never_break_xml_formats() -> None:
     for name, data in _corpus():
         if not name.endswith((".html", ".docx")):

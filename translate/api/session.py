@@ -10,7 +10,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, overload
+from typing import TYPE_CHECKING, Any, overload
 
 from translate.api.arguments import as_paths, as_texts, python_names
 from translate.errors import UsageError
@@ -27,10 +27,11 @@ from translate.run.learning import LearnReport, learn
 from translate.run.pipeline import Pipeline
 from translate.run.report import Progress, RunReport
 from translate.run.texts import translate_texts
-from translate.summaries.extractive import ExtractiveSummaries
-from translate.summaries.summarize import Summary, SummaryOptions
-from translate.summaries.summarizer import Summarizer, summary_settings
 from translate.text.documents import decode_bytes
+
+if TYPE_CHECKING:  # a translation needs no summaries: imported when one is asked for
+    from translate.summaries.summarize import Summary, SummaryOptions
+    from translate.summaries.summarizer import Summarizer
 
 __all__ = ["Session", "job_options", "summary_options"]
 
@@ -39,6 +40,8 @@ Notify = Callable[[str], None]
 
 def summary_options(options: Options) -> SummaryOptions:
     """The summary method and length from ``options``."""
+    from translate.summaries.summarizer import summary_settings
+
     return summary_settings(options)[0]
 
 
@@ -98,6 +101,8 @@ class Session:
     def summarizer(self, options: Options | None = None) -> Summarizer:
         """The summariser for ``options`` (kept, so its model stays loaded)."""
         options = options or self.options
+        from translate.summaries.summarizer import Summarizer
+
         key = layer_key(options, *SUMMARIZER_LAYERS)
         if key not in self._summarizers:
             self._summarizers[key] = Summarizer.from_options(self.router(options), options)
@@ -159,6 +164,9 @@ class Session:
         no model can translate them the summary stays in the source language, and a
         ``UserWarning`` says so.
         """
+        from translate.summaries.extractive import ExtractiveSummaries
+        from translate.summaries.summarize import Summary
+
         if not isinstance(text, str):
             raise TypeError(f"text must be a str, got {type(text).__name__}")
         options = self._options(options)

@@ -20,6 +20,14 @@ from translate.formats import restore
 _NOT_FORMATS = frozenset({"base", "content", "inline", "restore", "md_inline", "md_html",
                           "zipped", "package", "ooxml", "opc", "xmltree", "pdf_text",
                           "pdf_ocr", "sheet_names"})  # helpers
+# Each suffix's format module, so that a run imports only the formats it meets;
+# ``formats()`` finds them all, and ``tests/test_formats_core.py`` holds the two equal.
+SUFFIXES: dict[str, str] = {
+    ".txt": "text", ".text": "text", ".rst": "text", ".md": "markdown",
+    ".markdown": "markdown", ".html": "html", ".htm": "html", ".docx": "docx",
+    ".srt": "subtitles", ".vtt": "subtitles", ".pptx": "pptx", ".xlsx": "xlsx",
+    ".odt": "odf", ".ods": "odf", ".odp": "odf", ".epub": "epub", ".pdf": "pdf",
+}
 # Suffixes no format reads, each with what to do (none today; a folder's such files are
 # listed as skipped with that advice).
 UNSUPPORTED: dict[str, str] = {}
@@ -117,8 +125,14 @@ def format_for(path: Path) -> Format:
     problem = unsupported(path)
     if problem is not None:
         raise InputError(f"{path}: {problem[0]}", problem[1])
-    table = formats()
-    return table.get(path.suffix.lower(), table[".txt"])
+    return _format_of(SUFFIXES.get(path.suffix.lower(), "text"))
+
+
+@functools.cache
+def _format_of(module: str) -> Format:
+    """The ``FORMAT`` of ``translate.formats.<module>`` (imported on first use)."""
+    fmt: Format = importlib.import_module(f"translate.formats.{module}").FORMAT
+    return fmt
 
 
 def run_format(path: Path, settings: Mapping[str, Any] | None = None) -> Format:
@@ -159,7 +173,7 @@ def unsupported(path: Path) -> tuple[str, str] | None:
 
 def default_suffixes() -> frozenset[str]:
     """What a folder contributes without ``--glob``: every format, and unsupported ones."""
-    return frozenset(formats()) | frozenset(UNSUPPORTED)
+    return frozenset(SUFFIXES) | frozenset(UNSUPPORTED)
 
 
 def is_plain_text(fmt: Format) -> bool:

@@ -12,20 +12,20 @@ This module drives the summaries and the review pages, so it sits above them
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from translate.formats.zipped import element_limit
 from translate.models.routing import Router
 from translate.options import Options
-from translate.review.build import write_reviews
 from translate.run.distributed import RayRunner
 from translate.run.job_options import job_options
 from translate.run.learning import learn
 from translate.run.pipeline import Pipeline
 from translate.run.reading import InputBytes
 from translate.run.report import Progress, RunReport
-from translate.summaries.extractive import ExtractiveSummaries
-from translate.summaries.files import SummaryRun
-from translate.summaries.summarizer import Summarizer, summary_settings
+
+if TYPE_CHECKING:  # imported when a run summarises or reviews: a translation needs neither
+    from translate.summaries.summarizer import Summarizer
 
 __all__ = ["Reports", "run_files"]
 
@@ -55,7 +55,7 @@ def run_files(files: list[str], options: Options, router: Router,
         learned = (learn(files, options.target, options.glob, options.dry_run)
                    if options.learn else None)
         inputs = InputBytes(keep_after_use=options.review or (
-            options.summarize and summary_settings(options)[0].extractive))
+            options.summarize and options.method != "abstractive"))
         reports = _translate_and_summarise(files, options, router, summarizer, progress,
                                            translate_first, inputs)
         if learned is not None and reports[0] is not None:
@@ -64,6 +64,8 @@ def run_files(files: list[str], options: Options, router: Router,
             if report is not None:  # this run's loads, not the session's earlier ones
                 report.models_loaded = report.models_loaded[before:]
         if options.review and reports[0] is not None and not options.dry_run:
+            from translate.review.build import write_reviews
+
             write_reviews(reports[0], options.target, options.force, inputs)
     return reports
 
@@ -79,6 +81,10 @@ def _translate_and_summarise(files: list[str], options: Options, router: Router,
 
     if not options.summarize or options.dry_run:
         return _distributed(pipeline(progress).run(files), runner), None
+    from translate.summaries.extractive import ExtractiveSummaries
+    from translate.summaries.files import SummaryRun
+    from translate.summaries.summarizer import Summarizer, summary_settings
+
     summary = summary_settings(options)[0]
     if summary.extractive:
         translated = pipeline(progress).run(files) if translate_first else None
