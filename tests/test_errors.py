@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import pickle
 import shutil
@@ -142,6 +143,17 @@ def test_internal_error_is_one_line_without_document_text(tmp_path, registry_fil
     assert len(lines) == 2, out
     assert lines[0].startswith("error: internal error: ValueError in ")
     assert "--debug" in lines[1] and "TRANSLATE_DEBUG=1" in lines[1]
+
+
+def test_a_run_stopped_by_a_bug_still_writes_its_report(tmp_path, registry_file) -> None:
+    report = tmp_path / "report.json"
+    done = _faulty_run(tmp_path, registry_file, "--report", str(report))
+    assert done.returncode == 70, done.stderr
+    data = json.loads(report.read_text("utf-8"))
+    assert [f["status"] for f in data["files"]] == ["failed"]
+    assert data["files"][0]["reason"].startswith("not translated: the run stopped (internal "
+                                                 "error: ValueError in ")
+    assert "secret" not in report.read_text("utf-8")
 
 
 @pytest.mark.parametrize("how", ["flag", "env"])

@@ -28,11 +28,12 @@ def three_files(folder: Path) -> None:
                                            f"ieri. {SECRET if name == 'b' else ''}\n", "utf-8")
 
 
-def run_three(folder: Path, registry_file: Path, report: Path) -> Any:
-    result = CliRunner().invoke(app, [str(folder), "--models", str(registry_file), "--engine",
-                                      "fake", "--from", "it", "--report", str(report)],
-                                catch_exceptions=False)
-    return result
+def run_three(folder: Path, registry_file: Path, report: Path, *flags: str,
+              catch: bool = False) -> Any:
+    args = flags or ("--from", "it")
+    return CliRunner().invoke(app, [str(folder), "--models", str(registry_file), "--engine",
+                                    "fake", *args, "--report", str(report)],
+                              catch_exceptions=catch)
 
 
 def check_one_failed(folder: Path, report: Path, result: Any) -> dict[str, Any]:
@@ -50,8 +51,9 @@ def check_one_failed(folder: Path, report: Path, result: Any) -> dict[str, Any]:
     return data
 
 
+@pytest.mark.parametrize("flags", [("--from", "it"), ("--glob", "*.md")])  # 2nd: detected
 def test_a_bug_in_a_format_reader_fails_that_file_only(tmp_path, registry_file,
-                                                       monkeypatch) -> None:
+                                                       monkeypatch, flags) -> None:
     real_read = MarkdownFormat.read
 
     def buggy_read(self: MarkdownFormat, data: bytes, where: str, *args: Any,
@@ -63,7 +65,7 @@ def test_a_bug_in_a_format_reader_fails_that_file_only(tmp_path, registry_file,
     monkeypatch.setattr(MarkdownFormat, "read", buggy_read)
     folder, report = tmp_path / "docs", tmp_path / "report.json"
     three_files(folder)
-    data = check_one_failed(folder, report, run_three(folder, registry_file, report))
+    data = check_one_failed(folder, report, run_three(folder, registry_file, report, *flags))
     assert data["totals"]["failed"] == 1 and data["totals"]["translated"] == 2
 
 
@@ -95,14 +97,16 @@ def test_a_bug_outside_any_one_file_still_writes_the_whole_report(
     monkeypatch.setattr(pipeline_module.MemoryLayer, "answer", broken)
     folder, report = tmp_path / "docs", tmp_path / "report.json"
     three_files(folder)
-    result = run_three(folder, registry_file, report)
-    assert result.exit_code == 1, result.output
-    assert "Traceback" not in result.output and SECRET not in result.output
+    result = run_three(folder, registry_file, report, catch=True)
+    assert isinstance(result.exception, RuntimeError)  # the console turns it into exit 70
     data = json.loads(report.read_text("utf-8"))
     assert sorted(Path(f["path"]).name for f in data["files"]) == ["a.md", "b.md", "c.md"]
     assert {f["status"] for f in data["files"]} == {"failed"}
+    assert all(f["reason"].startswith("not translated: the run stopped (internal error: "
+                                      "RuntimeError") for f in data["files"])
     assert any(w.startswith("the run stopped: internal error: RuntimeError")
                for w in data["warnings"])
+    assert SECRET not in json.dumps(data)
 
 
 @pytest.mark.parametrize("debug", [False, True])

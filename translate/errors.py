@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import traceback
+from typing import Any
 
 
 class TranslateError(Exception):
@@ -98,6 +100,18 @@ _TEXT_FREE = (OSError, MemoryError, ImportError, RecursionError)
 
 
 DEBUG_ENV = "TRANSLATE_DEBUG"  # also set by the CLI's --debug
+_REPORT = "translate_report"  # the attribute an error that stopped a run carries its report in
+
+
+def attach_report(exc: BaseException, report: object) -> None:
+    """Let ``exc``, which stopped a run, carry the run's report (every input accounted for)."""
+    with contextlib.suppress(AttributeError, TypeError):
+        setattr(exc, _REPORT, report)
+
+
+def report_of(exc: BaseException) -> Any:
+    """The report an error that stopped a run carries (``None``: none)."""
+    return getattr(exc, _REPORT, None)
 
 
 def debugging() -> bool:

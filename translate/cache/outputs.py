@@ -394,6 +394,7 @@ class LegacyManifests:
             conn = sqlite3.connect(f"{db.as_uri()}?mode={mode}", uri=True, timeout=30)
         except sqlite3.Error:
             return {}
+        found: dict[str, dict[str, Any]] = {}
         try:
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             if version > SCHEMA_VERSION:  # a newer translate's cache: never touched
@@ -402,12 +403,13 @@ class LegacyManifests:
             found = {key: body for key, body in ((k, _json(b)) for k, b in rows)
                      if isinstance(body, dict)}
             if self.migrate and rows:
-                for key, body in found.items():
-                    _record_legacy(root / key, body)
+                # a row goes only once its output has a record, or has no output left
+                moved = [(key,) for key, _ in rows
+                         if key not in found or _record_legacy(root / key, found[key])]
                 with conn:
-                    conn.execute("DELETE FROM manifests")
+                    conn.executemany("DELETE FROM manifests WHERE output = ?", moved)
         except sqlite3.Error:
-            return {}
+            return found  # read but not moved (a read-only or busy cache): used all the same
         finally:
             conn.close()
         return found
@@ -420,10 +422,19 @@ def _json(text: object) -> object:
         return None
 
 
-def _record_legacy(output: Path, body: dict[str, Any]) -> None:
-    """Give ``output`` the record its 0.1 manifest ``body`` stood for, if it has none."""
+def _record_legacy(output: Path, body: dict[str, Any]) -> bool:
+    """Give ``output`` the record its 0.1 manifest ``body`` stood for, if it has none.
+
+    Returns:
+        Whether the manifest may go: ``output`` is gone, or has a record now.
+    """
+    if not os.path.lexists(output):
+        return True
     if output.is_symlink() or not output.is_file():
-        return
-    with contextlib.suppress(OSError, InputError):
+        return False
+    try:
         if read_record(output) is None:
             write_record(output, body)
+        return read_record(output) is not None
+    except (OSError, InputError):
+        return False

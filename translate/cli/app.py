@@ -56,7 +56,7 @@ from translate.cli.errors import (
     split_debug,
 )
 from translate.cli.progress import make_progress
-from translate.errors import UsageError
+from translate.errors import UsageError, report_of
 from translate.options import Options
 from translate.run import interrupts
 from translate.run.report import REPORT_TOOL
@@ -265,8 +265,14 @@ def _execute(paths: list[str], options: Options, report: Path | None, quiet: boo
         if "-" in paths:
             raise UsageError("'-' (stdin) cannot be mixed with files")
         check_report_path(report, paths, options)
-        translated, summaries = session.run(paths, progress=make_progress(quiet),
-                                            translate_first=translate_first)
+        try:
+            translated, summaries = session.run(paths, progress=make_progress(quiet),
+                                                translate_first=translate_first)
+        except Exception as exc:  # what stopped the run still leaves its report
+            stopped = report_of(exc)
+            if report is not None and stopped is not None:
+                write_report(report, stopped.as_dict(), [f.path for f in stopped.files])
+            raise
     reports = [r for r in (translated, summaries) if r is not None]
     kinds = ["files", "summaries"] if translated else ["summaries"]
     if summaries is None:

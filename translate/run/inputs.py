@@ -46,7 +46,7 @@ def collect_inputs(paths: Iterable[str | Path], glob: str | None,
     """
     found = Inputs()
     candidates: list[Path] = []
-    legacy = legacy or LegacyManifests()
+    legacy = legacy or LegacyManifests(migrate=False)  # only a run's pipeline moves them
     unlisted: list[tuple[Path, OSError]] = []
     for raw in paths:
         path = Path(raw)

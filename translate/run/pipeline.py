@@ -21,7 +21,8 @@ from translate.errors import (
     InputError,
     ModelUnavailableError,
     TranslateError,
-    UsageError,
+    attach_report,
+    describe_internal_error,
     fail_softly,
 )
 from translate.files.names import output_path, output_twin
@@ -58,7 +59,8 @@ __all__ = ["JobOptions", "Pipeline", "estimate_tokens"]
 
 # A file failed by a bug in translate: the run went on; the user can tell us.
 BUG_HINT = ("a bug in translate, not in your file; the other files went on; run this file "
-            "again with --debug to see the traceback, which may show its text")
+            "again with --debug (or TRANSLATE_DEBUG=1) to see the traceback, which may "
+            "show its text")
 
 
 class Pipeline:
@@ -82,7 +84,8 @@ class Pipeline:
         self.caches = CacheSet(self.options.use_cache, self.options.dry_run)
         self._tidied: set[Path] = set()
         self._planned = Plan(inputs=inputs or InputBytes())  # each input read once a run
-        self.legacy = LegacyManifests(migrate=not self.options.dry_run)  # 0.1's, read once
+        self.legacy = LegacyManifests(  # 0.1's manifests, read once; a run moves them
+            migrate=self.options.use_cache and not self.options.dry_run)
         self._also_needs = also_needs  # e.g. the summariser: checked before any work too
         self.report = RunReport()
         # a session's translators count across its runs: the report takes this run's share
@@ -129,12 +132,13 @@ class Pipeline:
             self._flush(pending)
         except KeyboardInterrupt:
             self._interrupted(pending, left)
-        except (ModelUnavailableError, UsageError):
-            raise  # before any file: one clear message, exit 2
-        except Exception as exc:  # a bug outside any one file: every input still reported
-            line = fail_softly(exc)
-            self.report.warnings.append(f"the run stopped: {line}; {BUG_HINT}")
-            self._interrupted(pending, left, Status.FAILED, f"not translated: {line}")
+        except Exception as exc:  # stops the run (a bug, a broken cache): report every input
+            why = exc.message if isinstance(exc, TranslateError) else describe_internal_error(exc)
+            self.report.warnings.append(f"the run stopped: {why}")
+            self._interrupted(pending, left, Status.FAILED,
+                              f"not translated: the run stopped ({why})")
+            attach_report(exc, self.report)  # the CLI writes it, then reports the error
+            raise
         finally:
             self._close()
         return self.report
@@ -213,15 +217,22 @@ class Pipeline:
         done = len(self.report.files)
         try:
             return self._prepare(path)  # the work holds what it needs of the input
-        except (ModelUnavailableError, KeyboardInterrupt):
-            raise  # the same for every file: stop the run with one clear message
+        except (TranslateError, KeyboardInterrupt):
+            raise  # the same for every file (a missing model): stop with one clear message
         except Exception as exc:  # a bug: this file fails, the run goes on
-            del self.report.files[done:]  # a result finished before the bug is replaced
-            self._fail(FileResult(relative(path), Status.FAILED), fail_softly(exc),
-                       BUG_HINT)
+            self._isolate(FileResult(relative(path), Status.FAILED), exc,
+                          finished=len(self.report.files) > done)
             return None
         finally:
             self._planned.inputs.used(path)
+
+    def _isolate(self, result: FileResult, exc: Exception, finished: bool) -> None:
+        """Fail ``result`` for a bug in its handling; if it was finished, only warn."""
+        line = fail_softly(exc)
+        if finished:  # its output and record stand: the bug came after them
+            self.report.warnings.append(f"{result.path}: after it was done: {line}")
+        else:
+            self._fail(result, line, BUG_HINT)
 
     def _prepare(self, path: Path) -> Work | None:
         result = FileResult(relative(path), Status.FAILED)
@@ -311,27 +322,20 @@ class Pipeline:
         if not works:
             return
         memo = self.memory.answer(works)  # exact human/imported matches: no model for them
-        try:
-            outputs = self.routes.run({id(w): (*self.memory.remaining(w, memo.get(id(w), {})),
-                                               w.cache) for w in works},
-                                      {id(w): w.result for w in works})
-            if not self.options.dry_run:
-                self.roundtrip.flag(works, self.routes.signals)  # with --check-roundtrip
-        except (ModelUnavailableError, KeyboardInterrupt):
-            raise
-        except Exception as exc:  # a bug in a batch: its files fail
-            for work in works:
-                self._fail(work.result, fail_softly(exc), BUG_HINT)
-            return
+        # the model's batches are shared by many files: what stops them stops the run
+        outputs = self.routes.run({id(w): (*self.memory.remaining(w, memo.get(id(w), {})),
+                                           w.cache) for w in works},
+                                  {id(w): w.result for w in works})
+        if not self.options.dry_run:
+            self.roundtrip.flag(works, self.routes.signals)  # with --check-roundtrip
         for work in works:
             done = len(self.report.files)
             try:
                 self._finish_work(work, memo.get(id(work), {}), outputs)
-            except KeyboardInterrupt:
+            except (TranslateError, KeyboardInterrupt):
                 raise
             except Exception as exc:  # a bug: this file fails, the run goes on
-                del self.report.files[done:]
-                self._fail(work.result, fail_softly(exc), BUG_HINT)
+                self._isolate(work.result, exc, finished=len(self.report.files) > done)
 
     def _finish_work(self, work: Work, memo: Hits,
                      outputs: Mapping[tuple[Route, str], str]) -> None:

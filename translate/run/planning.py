@@ -79,6 +79,8 @@ def find_languages(plan: Plan, files: Iterable[Path], *, source: str, target: st
             languages = read_languages(fmt, data, str(path), doc, source, encoding)
         except TranslateError:  # unreadable, or a format's package missing: the run says
             continue
+        except Exception:  # a bug in reading this one file: the run fails it, and goes on
+            continue
         plan.detected[path] = (digest, languages)
         plan.languages.update(languages.paragraphs.values())
 

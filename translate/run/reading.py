@@ -7,6 +7,7 @@ content (``formats.content``): the words of its segments, not tags, markup or zi
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from translate.files.reading import read_regular
@@ -70,10 +71,11 @@ class InputBytes:
         key = (type(fmt).__name__, encoding)
         if key not in kept[1]:
             doc = decode_input(fmt, data, str(path), encoding)
-            if self._size + len(doc.text) > self.budget:
+            size = sys.getsizeof(doc.text)  # a str holds 1 to 4 bytes a character
+            if self._size + size > self.budget:
                 return doc
             kept[1][key] = doc
-            self._size += len(doc.text)
+            self._size += size
         return kept[1][key]
 
     def used(self, path: Path) -> None:
@@ -82,7 +84,7 @@ class InputBytes:
             return
         kept = self._kept.pop(path.absolute(), None)
         if kept is not None:
-            self._size -= len(kept[0]) + sum(len(d.text) for d in kept[1].values())
+            self._size -= len(kept[0]) + sum(sys.getsizeof(d.text) for d in kept[1].values())
 
 
 def decode_input(fmt: Format, data: bytes, where: str, encoding: str | None) -> Document:
