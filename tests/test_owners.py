@@ -61,7 +61,9 @@ def test_settle_decides_from_the_record() -> None:
 
 
 def test_translations_and_summaries_share_the_up_to_date_decision() -> None:
-    from translate.run import extractive, summary, writing
+    from translate.run import writing
+    from translate.summaries import extractive
+    from translate.summaries import files as summary
 
     assert writing.settle is summary.settle is extractive.settle is settle
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from translate.files import reading as files_reading
 from translate.files.reading import read_regular
 from translate.formats.base import Format, Parsed, format_for, is_binary, is_plain_text
 from translate.formats.content import paragraph_texts, text_content
@@ -56,7 +57,7 @@ class InputBytes:
         kept = self._kept.get(key)
         if kept is not None:
             return kept[0]
-        data = read_regular(path)
+        data = files_reading.read_regular(path)  # inputs; ``text_of`` reads outputs
         self.reads[key] = self.reads.get(key, 0) + 1
         if self._size + len(data) <= self.budget:
             self._kept[key] = (data, {})
