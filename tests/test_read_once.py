@@ -92,11 +92,26 @@ def test_past_the_budget_an_input_is_read_again_not_kept(tmp_path) -> None:
 
 
 def test_review_page_of_a_run_and_of_translate_review_are_the_same_bytes(
-        tmp_path, registry_file) -> None:
+        tmp_path, registry_file, monkeypatch) -> None:
+    """The run's page uses the run's reading of each input; a later one reads it again."""
+    import translate.review.build as build
+
     inputs = make_inputs(tmp_path / "docs")
+    (tmp_path / "docs" / "d.md").write_text("# Mark Rutte a Mosca\n\nIl capo della NATO "
+                                           "ha parlato con Kim Jong Un.\n", "utf-8")
+    inputs.append(tmp_path / "docs" / "d.md")  # names kept: placeholders on the way
+    parsed: list[str] = []
+    real = build.read_parsed
+
+    def counted(fmt: Any, data: bytes, where: str, *args: Any, **kwargs: Any) -> Any:
+        parsed.append(Path(where).name)
+        return real(fmt, data, where, *args, **kwargs)
+
+    monkeypatch.setattr(build, "read_parsed", counted)
     result = translate(str(tmp_path / "docs"), "--models", str(registry_file), "--engine",
                        "fake", "--review")
     assert result.exit_code == 0, result.output
+    assert parsed == []  # no input parsed, nor its language detected, again
     pages = {p: Path(f"{p}.review.html") for p in inputs}
     during = {p: page.read_bytes() for p, page in pages.items()}
     assert all(b"<html" in page for page in during.values())
@@ -105,4 +120,5 @@ def test_review_page_of_a_run_and_of_translate_review_are_the_same_bytes(
         page.unlink()
     later = translate("review", *map(str, inputs), "--to", "en")
     assert later.exit_code == 0, later.output
+    assert sorted(parsed) == sorted(p.name for p in inputs)  # from disk, afterwards
     assert {p: page.read_bytes() for p, page in pages.items()} == during

@@ -71,8 +71,8 @@ def build_review(path: Path, target: str = "en",
     encoding = record.get("encoding")
     doc = inputs.decode(path, fmt, data, encoding)
     languages = record.get("languages") or ["auto"]
-    seg, planned = read_parsed(fmt, data, str(path), doc,
-                               languages[0] if len(languages) == 1 else "auto", encoding)
+    seg, planned = inputs.reading(path, fmt, doc) or read_parsed(  # the run's, if kept
+        fmt, data, str(path), doc, languages[0] if len(languages) == 1 else "auto", encoding)
     langs = [planned.paragraphs.get(p, planned.document) for p in seg.paragraphs]
     entries = apply_corrections(
         restored_entries(protection_from_record(record), seg.segments, langs, target,

@@ -201,6 +201,7 @@ class Pipeline:
         """Read ``data`` with its format; give each segment its paragraph's language."""
         parsed, languages = read_parsed(fmt, data, str(path), doc, self.options.source,
                                         self.options.encoding, known)
+        self._planned.inputs.keep_reading(path, fmt, doc, parsed, languages)  # for its page
         langs = [languages.paragraphs.get(p, languages.document) for p in parsed.paragraphs]
         routes = {lang: self.router.route(lang, self.options.target) for lang in set(langs)}
         return parsed, langs, [routes[lang] for lang in langs]

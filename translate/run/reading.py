@@ -12,7 +12,14 @@ from pathlib import Path
 
 from translate.files import reading as files_reading
 from translate.files.reading import read_regular
-from translate.formats.base import Format, Parsed, format_for, is_binary, is_plain_text
+from translate.formats.base import (
+    Format,
+    Parsed,
+    format_for,
+    is_binary,
+    is_plain_text,
+    reading_settings,
+)
 from translate.formats.content import paragraph_texts, text_content
 from translate.run.inputs import Languages, detect_languages, plan_languages
 from translate.text.documents import Document, decode_bytes
@@ -43,6 +50,8 @@ class InputBytes:
         self.budget = budget
         self.keep_after_use = keep_after_use
         self._kept: dict[Path, tuple[bytes, dict[tuple[str, str | None], Document]]] = {}
+        # how the pipeline read each input (its segments and languages), for the page
+        self._readings: dict[Path, tuple[tuple[str, ...], Parsed, Languages]] = {}
         self._size = 0
         self.reads: dict[Path, int] = {}
 
@@ -70,6 +79,11 @@ class InputBytes:
         if kept is None or kept[0] is not data:
             return decode_input(fmt, data, str(path), encoding)
         key = (type(fmt).__name__, encoding)
+        if key not in kept[1] and encoding is not None:  # the record's: as detected before
+            same = [d for (name, _), d in kept[1].items()
+                    if name == key[0] and d.encoding == encoding]
+            if same:
+                return same[0]
         if key not in kept[1]:
             doc = decode_input(fmt, data, str(path), encoding)
             size = sys.getsizeof(doc.text)  # a str holds 1 to 4 bytes a character
@@ -79,6 +93,24 @@ class InputBytes:
             self._size += size
         return kept[1][key]
 
+    def keep_reading(self, path: Path, fmt: Format, doc: Document, parsed: Parsed,
+                     languages: Languages) -> None:
+        """Keep how the pipeline read ``path``, when a review page follows (in the budget)."""
+        key = path.absolute()
+        if not self.keep_after_use or key not in self._kept:
+            return
+        size = sum(sys.getsizeof(s) for s in parsed.segments)
+        if self._size + size <= self.budget:
+            self._readings[key] = (_reading_key(fmt, doc), parsed, languages)
+            self._size += size
+
+    def reading(self, path: Path, fmt: Format, doc: Document) -> tuple[Parsed, Languages] | None:
+        """How the pipeline read ``path`` (``None``: not kept, or read otherwise)."""
+        kept = self._readings.get(path.absolute())
+        if kept is None or kept[0] != _reading_key(fmt, doc):
+            return None
+        return kept[1], kept[2]
+
     def used(self, path: Path) -> None:
         """The pipeline is done reading ``path``: forget it unless a later stage needs it."""
         if self.keep_after_use:
@@ -86,6 +118,11 @@ class InputBytes:
         kept = self._kept.pop(path.absolute(), None)
         if kept is not None:
             self._size -= len(kept[0]) + sum(sys.getsizeof(d.text) for d in kept[1].values())
+
+
+def _reading_key(fmt: Format, doc: Document) -> tuple[str, ...]:
+    """What a reading depends on: the format, its settings, the text's encoding."""
+    return (type(fmt).__name__, repr(sorted(reading_settings(fmt).items())), doc.encoding)
 
 
 def decode_input(fmt: Format, data: bytes, where: str, encoding: str | None) -> Document:
