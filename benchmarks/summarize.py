@@ -219,7 +219,7 @@ def project(model: Path, docs: list[str], tokens: int, work: Path, name: str,
     from translate.models.registry import load_registry
     from translate.models.routing import Router
     from translate.models.translator import RunSettings, Translator
-    from translate.run.pipeline import JobOptions
+    from translate.run.job_options import JobOptions
     from translate.summaries.summarize import SummaryOptions
 
     folder = work / f"docs-{name}"

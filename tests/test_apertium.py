@@ -28,8 +28,8 @@ from translate.models.hub import resolve_model
 from translate.models.registry import ModelSpec, Registry, parse_registry
 from translate.models.routing import Router
 from translate.models.translator import RunSettings, Translator
-from translate.summaries.files import Summarizer
 from translate.summaries.summarize import SummaryOptions
+from translate.summaries.summarizer import Summarizer
 from translate.text.segment import segment
 
 ARTICLE = Path(__file__).parent / "data" / "apertium_it.txt"

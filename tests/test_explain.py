@@ -17,8 +17,8 @@ from translate.models.registry import load_registry
 from translate.models.routing import Router
 from translate.models.signature import differences, parse_signature, readable_signature
 from translate.models.translator import RunSettings
-from translate.summaries.files import Summarizer
 from translate.summaries.summarize import SummaryOptions
+from translate.summaries.summarizer import Summarizer
 
 ITALIAN = "Prima frase breve. Seconda frase.\n\nTerzo paragrafo qui.\n"
 

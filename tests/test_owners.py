@@ -72,8 +72,8 @@ def _summarizer(registry_file: Path, router: object = None):  # type: ignore[no-
     from translate.models.registry import load_registry
     from translate.models.routing import Router
     from translate.models.translator import RunSettings
-    from translate.summaries.files import Summarizer
     from translate.summaries.summarize import SummaryOptions
+    from translate.summaries.summarizer import Summarizer
 
     router = router or Router(load_registry(registry_file), settings=RunSettings(engine="fake"))
     return Summarizer(router, SummaryOptions(max_words=8, min_words=2))  # type: ignore[arg-type]
@@ -143,7 +143,7 @@ class _MovesAway:
 
 def test_summaries_take_the_english_from_the_translation(
         tmp_path: Path, registry_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from translate.run.pipeline import JobOptions
+    from translate.run.job_options import JobOptions
     from translate.run.report import Status
     from translate.summaries import files as summary
 
@@ -183,7 +183,7 @@ def test_summaries_take_the_english_from_the_translation(
 def test_two_summary_runs_in_one_process_load_each_model_once(
         tmp_path: Path, registry_file: Path) -> None:
     from tests.fakes import LOG
-    from translate.run.pipeline import JobOptions
+    from translate.run.job_options import JobOptions
     from translate.run.report import Status
     from translate.summaries.files import SummaryRun
 

@@ -15,8 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from tests.fakes import LOG
-from translate.cache.outputs import read_record
-from translate.cache.outputs import is_recorded
+from translate.cache.outputs import is_recorded, read_record
 from translate.cache.store import CACHE_DIR, DB_NAME
 from translate.cli.app import app
 
@@ -240,7 +239,8 @@ def test_detect_lists_no_outputs(docs, registry_file) -> None:
 def test_a_missing_model_output_fails_the_file(docs, registry_file, tmp_path) -> None:
     from translate.api import Session
     from translate.options import Options
-    from translate.run.pipeline import JobOptions, Pipeline
+    from translate.run.job_options import JobOptions
+    from translate.run.pipeline import Pipeline
     from translate.run.runner import LocalRunner
 
     router = Session(Options(models=registry_file, engine="fake", source="it")).router()

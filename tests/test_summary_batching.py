@@ -19,8 +19,8 @@ from translate.models.registry import load_registry
 from translate.models.routing import Router
 from translate.models.translator import RunSettings, Translator
 from translate.run.runner import LocalRunner
-from translate.summaries.files import Summarizer
 from translate.summaries.summarize import SummaryOptions
+from translate.summaries.summarizer import Summarizer
 
 LINES = ENGLISH.splitlines()
 # Documents of two to five paragraphs: with a 48-token input limit, most take several

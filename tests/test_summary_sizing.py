@@ -21,7 +21,6 @@ from translate.models.registry import load_registry
 from translate.models.routing import Router
 from translate.models.translator import RunSettings, Translator
 from translate.run.runner import LocalRunner
-from translate.summaries.files import Summarizer
 from translate.summaries.summarize import (
     MIN_SHARE_TOKENS,
     Lengths,
@@ -30,6 +29,7 @@ from translate.summaries.summarize import (
     map_reduce_many,
     paragraphs,
 )
+from translate.summaries.summarizer import Summarizer
 
 
 def _words(texts: Sequence[str]) -> list[int]:

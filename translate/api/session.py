@@ -30,19 +30,12 @@ from translate.run.texts import translate_texts
 from translate.text.documents import decode_bytes
 
 if TYPE_CHECKING:  # a translation needs no summaries: imported when one is asked for
-    from translate.summaries.summarize import Summary, SummaryOptions
+    from translate.summaries.summarize import Summary
     from translate.summaries.summarizer import Summarizer
 
-__all__ = ["Session", "job_options", "summary_options"]
+__all__ = ["Session"]
 
 Notify = Callable[[str], None]
-
-
-def summary_options(options: Options) -> SummaryOptions:
-    """The summary method and length from ``options``."""
-    from translate.summaries.summarizer import summary_settings
-
-    return summary_settings(options)[0]
 
 
 class Session:
@@ -166,13 +159,14 @@ class Session:
         """
         from translate.summaries.extractive import ExtractiveSummaries
         from translate.summaries.summarize import Summary
+        from translate.summaries.summarizer import summary_settings
 
         if not isinstance(text, str):
             raise TypeError(f"text must be a str, got {type(text).__name__}")
         options = self._options(options)
         router = self.router(options)
         pipeline = Pipeline(router, job_options(options))
-        summary = summary_options(options)
+        summary = summary_settings(options)[0]
         if summary.extractive:
             languages = plan_languages(text, options.source)
             extract = ExtractiveSummaries(pipeline, summary)

@@ -24,8 +24,8 @@ from translate.models.routing import Router
 from translate.models.signature import differences, parse_signature, readable_signature
 from translate.run.protecting import Protection, terms_changes
 from translate.run.reading import text_of
-from translate.summaries.files import Summarizer
 from translate.summaries.summarize import SummaryOptions
+from translate.summaries.summarizer import Summarizer
 
 
 def explain(path: Path, router: Router, target: str, source: str = "auto",

@@ -61,7 +61,8 @@ def models_check(
 def _translate_fn(router: object, pair: str):  # type: ignore[no-untyped-def]
     """A function translating sentences of ``pair`` (``None``: its model is not here)."""
     from translate.models.routing import Router
-    from translate.run.pipeline import JobOptions, Pipeline
+    from translate.run.job_options import JobOptions
+    from translate.run.pipeline import Pipeline
     from translate.run.planning import unavailable
 
     assert isinstance(router, Router)

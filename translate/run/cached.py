@@ -12,7 +12,7 @@ from translate.models.translator import Translator
 from translate.run.checking import Checking, check_batch, checked, settle_entries
 from translate.run.runner import Runner
 
-__all__ = ["CachedOutputs", "LimitTracker", "Runner", "generate_cached"]
+__all__ = ["CachedOutputs", "LimitTracker", "generate_cached"]
 
 
 @dataclass

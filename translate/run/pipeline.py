@@ -37,7 +37,6 @@ from translate.formats.base import (
 )
 from translate.models.routing import Route, Router
 from translate.models.translator import Translator
-from translate.run.cached import Runner
 from translate.run.checking import Checking
 from translate.run.flags import file_flags, note_flags
 from translate.run.inputs import Languages, collect_inputs
@@ -49,13 +48,13 @@ from translate.run.protecting import protection_of, terms_id, terms_record
 from translate.run.reading import BINARY, InputBytes, is_blank, read_parsed
 from translate.run.report import FileResult, NoProgress, Progress, RunReport, Status, relative
 from translate.run.roundtrip import RoundTrip
-from translate.run.routes import RouteRunner, Segments, estimate_tokens, outputs_of
-from translate.run.runner import LocalRunner
+from translate.run.routes import RouteRunner, Segments, outputs_of
+from translate.run.runner import LocalRunner, Runner
 from translate.run.writing import OnOutput, Work, settle_translation, tidy, write_translation
 from translate.text.documents import Document, decode_bytes
 from translate.text.segment import Segmented
 
-__all__ = ["JobOptions", "Pipeline", "estimate_tokens"]
+__all__ = ["Pipeline"]
 
 # A file failed by a bug in translate: the run went on; the user can tell us.
 BUG_HINT = ("a bug in translate, not in your file; the other files went on; run this file "

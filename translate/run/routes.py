@@ -17,11 +17,12 @@ from translate.cache.store import Cache, Entry, signature_id
 from translate.formats.base import Parsed
 from translate.models.routing import Route, Router
 from translate.models.translator import Translator
-from translate.run.cached import CachedOutputs, Runner, generate_cached
+from translate.run.cached import CachedOutputs, generate_cached
 from translate.run.checking import Checking, combine
 from translate.run.planning import Plan, unavailable
 from translate.run.protecting import Protection
 from translate.run.report import FileResult, Progress, RunReport
+from translate.run.runner import Runner
 from translate.text.segment import Segmented
 
 # What one document asks of the routes: its segments, each one's route, its cache.

@@ -29,17 +29,18 @@ from translate.files.names import output_path, summary_path
 from translate.files.reading import sha256
 from translate.models.routing import Router
 from translate.models.signature import readable_signature
-from translate.run.cached import Runner
-from translate.run.pipeline import JobOptions, Pipeline
+from translate.run.job_options import JobOptions
+from translate.run.pipeline import Pipeline
 from translate.run.reading import InputBytes, text_of
 from translate.run.report import FileResult, NoProgress, Progress, RunReport, Status, relative
+from translate.run.runner import Runner
 from translate.summaries.summarize import (
     Summary,
 )
-from translate.summaries.summarizer import Summarizer, summarizer_spec
+from translate.summaries.summarizer import Summarizer
 from translate.text.documents import Document, encode_text
 
-__all__ = ["Summarizer", "SummaryRun", "summarizer_spec"]
+__all__ = ["SummaryRun"]
 
 # The English of the files a run translated is kept in memory for their summaries up
 # to this many bytes; past it, a file's English is read again (by its absolute path)

@@ -19,8 +19,8 @@ from translate.models.registry import ModelSpec
 from translate.models.routing import Router
 from translate.models.translator import Translator
 from translate.options import Options, layer_values
-from translate.run.cached import LimitTracker, Runner, generate_cached
-from translate.run.runner import LocalRunner
+from translate.run.cached import LimitTracker, generate_cached
+from translate.run.runner import LocalRunner, Runner
 from translate.summaries.summarize import (
     Lengths,
     Summary,
