@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 
 from tests.formats_corpus import build_docx  # noqa: E402
 from translate.formats import format_for  # noqa: E402
-from translate.run.reading import decode_input, read_parsed  # noqa: E402
+from translate.translation.reading import decode_input, read_parsed  # noqa: E402
 
 DATA = ROOT / "tests" / "data" / "formats"
 

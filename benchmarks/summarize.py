@@ -219,8 +219,8 @@ def project(model: Path, docs: list[str], tokens: int, work: Path, name: str,
     from translate.models.registry import load_registry
     from translate.models.routing import Router
     from translate.models.translator import RunSettings, Translator
-    from translate.run.job_options import JobOptions
     from translate.summaries.summarize import SummaryOptions
+    from translate.translation.job_options import JobOptions
 
     folder = work / f"docs-{name}"
     shutil.rmtree(folder, ignore_errors=True)

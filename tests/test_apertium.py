@@ -233,7 +233,7 @@ def test_without_apertium_the_errors_name_the_packages(monkeypatch: pytest.Monke
         choose_engine("apertium")
     assert "apt-get install apertium apertium-cat-ita apertium-eng-cat" in str(err.value.hint)
     # A Ray node without Apertium: the actor fails with the same clear message.
-    from translate.run.distributed import TranslateActor
+    from translate.translation.distributed import TranslateActor
 
     spec = ModelSpec("it-ca", "apertium:ita-cat", engine="apertium")
     with pytest.raises(UsageError, match="engine 'apertium' is not installed"):

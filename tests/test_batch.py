@@ -16,7 +16,7 @@ from tests.helpers import wait_for_entries
 from translate.cache.store import CACHE_DIR, DB_NAME
 from translate.cli.app import app
 from translate.cli.progress import LogProgress
-from translate.run.report import FileResult, Status
+from translate.translation.report import FileResult, Status
 
 ROOT = Path(__file__).resolve().parent.parent
 TOTALS = {"files", "translated", "up-to-date", "skipped", "failed", "planned", "segments",

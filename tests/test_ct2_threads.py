@@ -14,8 +14,8 @@ from translate.cache.store import Cache, signature_id
 from translate.models.engines.base import Generated, generate_ahead, iter_translations, spread
 from translate.models.registry import GenerationOptions, ModelSpec
 from translate.models.translator import RunSettings, Translator
-from translate.run.cached import generate_cached
 from translate.text.segment import segment
+from translate.translation.cached import generate_cached
 
 
 @pytest.mark.parametrize(("cpus", "layout"), [(1, (1, 1)), (2, (2, 1)), (4, (4, 1)),

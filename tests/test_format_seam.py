@@ -36,7 +36,7 @@ def test_plain_text_is_a_format() -> None:
 
 def test_a_run_reads_and_writes_through_the_format(tmp_path: Path, registry_file: Path,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("translate.run.pipeline.run_format", lambda path, settings=None: Bracketed())
+    monkeypatch.setattr("translate.translation.pipeline.run_format", lambda path, settings=None: Bracketed())
     (tmp_path / "a.txt").write_text("Una frase.\n", "utf-8")
     result = CliRunner().invoke(app, [str(tmp_path), "--models", str(registry_file),
                                       "--engine", "fake", "--from", "it"])

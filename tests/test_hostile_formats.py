@@ -16,7 +16,7 @@ from tests.office_corpus import build_scan_pdf
 from translate.cli.app import app
 from translate.errors import InputError
 from translate.formats.base import format_for
-from translate.run.flags import segment_lines
+from translate.translation.flags import segment_lines
 
 MARKDOWN_ESCAPES = "Entità &amp; &copy; &#8217; e escape \\*non enfasi\\* e \\_non\\_.\n"
 

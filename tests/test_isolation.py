@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-import translate.run.pipeline as pipeline_module
+import translate.translation.pipeline as pipeline_module
 from translate.cli.app import app
 from translate.formats.markdown import MarkdownFormat
 

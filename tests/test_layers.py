@@ -15,10 +15,10 @@ LAYERS = [
     ("quality", {"translate.quality"}),
     ("cache", {"translate.cache"}),
     ("models", {"translate.models"}),
-    ("run", {"translate.run"}),
+    ("translation", {"translate.translation"}),  # translating files: the pipeline
     ("summaries", {"translate.summaries"}),  # chunks, TextRank, the summariser, runs of them
     ("review", {"translate.review"}),
-    ("flow", {"translate.run.flow"}),  # the order of a run: drives summaries and review
+    ("run", {"translate.run"}),  # the order of a run: drives summaries and review
     ("api", {"translate.api", "translate.jobs"}),
     ("serve", {"translate.serve"}),  # the HTTP server: over the library, beside the CLI
     ("cli", {"translate.cli", "translate.__main__"}),
@@ -112,6 +112,6 @@ def test_no_import_cycles() -> None:
 
 
 def test_the_checker_sees_an_upward_import() -> None:
-    assert layer_of("translate.cli.app") > layer_of("translate.run.pipeline")
+    assert layer_of("translate.cli.app") > layer_of("translate.translation.pipeline")
     assert layer_of("translate.text.segment") < layer_of("translate.models.translator")
     assert "translate.cli.common" in imports()["translate.cli.app"]

@@ -303,7 +303,7 @@ def test_learn_accounts_for_every_path(tmp_path: Path) -> None:
 
 def test_alignment_of_a_long_output_finds_each_edit_and_each_merge() -> None:
     from translate.cache.memory import Written
-    from translate.run.learning import _corrections
+    from translate.translation.learning import _corrections
 
     count = 6000
     rows = tuple(("it", f"Frase {i}.", f"This is sentence number {i} of the text.", "model")

@@ -11,7 +11,6 @@ from translate.cli.app import app
 from translate.models.registry import load_registry
 from translate.models.routing import Router
 from translate.models.translator import RunSettings
-from translate.run.inputs import segment_languages
 from translate.text.detect import (
     DOCUMENT_MIN_CONFIDENCE,
     detect,
@@ -20,6 +19,7 @@ from translate.text.detect import (
     is_ambiguous,
     mask,
 )
+from translate.translation.inputs import segment_languages
 
 DETECTION = [
     ("it", "Il governo ha approvato la legge di bilancio dopo un lungo dibattito."),

@@ -24,9 +24,9 @@ from translate.options import (
     layer_fields,
     layer_key,
 )
-from translate.run.job_options import JobOptions, job_options
 from translate.summaries.summarize import SummaryOptions
 from translate.summaries.summarizer import summary_settings
+from translate.translation.job_options import JobOptions, job_options
 
 FIELDS = [f.name for f in dataclasses.fields(Options)]
 # Values a str field can take that differ from its default and are still valid.

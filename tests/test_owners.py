@@ -61,9 +61,9 @@ def test_settle_decides_from_the_record() -> None:
 
 
 def test_translations_and_summaries_share_the_up_to_date_decision() -> None:
-    from translate.run import writing
     from translate.summaries import extractive
     from translate.summaries import files as summary
+    from translate.translation import writing
 
     assert writing.settle is summary.settle is extractive.settle is settle
 
@@ -111,7 +111,7 @@ def test_ray_actors_load_through_their_process_pool(tiny_marian: Path) -> None:
     from tests.fakes import LOG
     from translate.models.registry import ModelSpec
     from translate.models.translator import RunSettings
-    from translate.run.distributed import ACTOR_POOL, TranslateActor
+    from translate.translation.distributed import ACTOR_POOL, TranslateActor
 
     spec, settings = ModelSpec("it-en", str(tiny_marian)), RunSettings(engine="fake")
     try:
@@ -143,9 +143,9 @@ class _MovesAway:
 
 def test_summaries_take_the_english_from_the_translation(
         tmp_path: Path, registry_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from translate.run.job_options import JobOptions
-    from translate.run.report import Status
     from translate.summaries import files as summary
+    from translate.translation.job_options import JobOptions
+    from translate.translation.report import Status
 
     folder = tmp_path / "work" / "it"
     folder.mkdir(parents=True)
@@ -154,7 +154,7 @@ def test_summaries_take_the_english_from_the_translation(
     (tmp_path / "elsewhere").mkdir()
     read: list[Path] = []
 
-    from translate.run import reading as reader
+    from translate.translation import reading as reader
 
     def reading(path: Path):  # type: ignore[no-untyped-def]
         read.append(path)
@@ -183,9 +183,9 @@ def test_summaries_take_the_english_from_the_translation(
 def test_two_summary_runs_in_one_process_load_each_model_once(
         tmp_path: Path, registry_file: Path) -> None:
     from tests.fakes import LOG
-    from translate.run.job_options import JobOptions
-    from translate.run.report import Status
     from translate.summaries.files import SummaryRun
+    from translate.translation.job_options import JobOptions
+    from translate.translation.report import Status
 
     (tmp_path / "a.txt").write_text("Prima frase breve qui. Seconda frase.\n")
     router = _summarizer(registry_file).router

@@ -83,9 +83,9 @@ def test_interrupted_ray_run_resumes_from_the_cache(tmp_path, registry_file, loc
     from translate.models.registry import load_registry
     from translate.models.routing import Router
     from translate.models.translator import RunSettings
-    from translate.run.distributed import RayRunner
-    from translate.run.job_options import JobOptions
-    from translate.run.pipeline import Pipeline
+    from translate.translation.distributed import RayRunner
+    from translate.translation.job_options import JobOptions
+    from translate.translation.pipeline import Pipeline
 
     class StopAfterFirstBatch(RayRunner):
         def __call__(self, translator, texts, overrides=None):  # type: ignore[no-untyped-def,override]

@@ -17,7 +17,7 @@ import pytest
 from typer.testing import CliRunner
 
 from translate.cli.app import app
-from translate.run.reading import InputBytes
+from translate.translation.reading import InputBytes
 
 TEXTS = {
     "a.txt": "La Corea del Nord e la Russia firmano un accordo.\n\nIl fatto è accaduto ieri.\n",

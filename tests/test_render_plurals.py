@@ -7,7 +7,7 @@ import re
 import pytest
 
 from translate.cli.render import render_report
-from translate.run.report import FileResult, RunReport, Status
+from translate.translation.report import FileResult, RunReport, Status
 
 
 def _one_of_each() -> RunReport:

@@ -11,9 +11,9 @@ import translate
 from tests.fakes import FakeEngine
 from translate import Options
 from translate.formats.base import format_for
-from translate.run import flags
-from translate.run.report import Status
 from translate.summaries import files as summary_module
+from translate.translation import flags
+from translate.translation.report import Status
 
 ENGLISH = ("The leader of North Korea met the Russian minister of natural resources. "
            "The government approved the budget law after a long debate in Parliament.")
@@ -56,7 +56,7 @@ def test_an_interrupted_summary_run_reports_every_file_as_interrupted(
 
 
 class _CountingRe:
-    """``re`` for ``translate.run.flags``, counting the characters its searches read."""
+    """``re`` for ``translate.translation.flags``, counting the characters its searches read."""
 
     def __init__(self) -> None:
         self.scanned = 0

@@ -239,9 +239,9 @@ def test_detect_lists_no_outputs(docs, registry_file) -> None:
 def test_a_missing_model_output_fails_the_file(docs, registry_file, tmp_path) -> None:
     from translate.api import Session
     from translate.options import Options
-    from translate.run.job_options import JobOptions
-    from translate.run.pipeline import Pipeline
-    from translate.run.runner import LocalRunner
+    from translate.translation.job_options import JobOptions
+    from translate.translation.pipeline import Pipeline
+    from translate.translation.runner import LocalRunner
 
     router = Session(Options(models=registry_file, engine="fake", source="it")).router()
 

@@ -22,11 +22,11 @@ from tests.model_factory import build_bart
 from translate.cli.app import app
 from translate.cli.render import render_report
 from translate.models.engines.base import BatchStats
-from translate.run.report import FileResult, RunReport, Status
 from translate.summaries.textrank import _centrality, sentences
 from translate.text import sentences as sentences_module
 from translate.text.segment import Wrapped, reassemble, rewrap, segment
 from translate.text.sentences import SPLITTER_WINDOW, sentence_spans, split_long, windows
+from translate.translation.report import FileResult, RunReport, Status
 
 SENTENCE = "Il governo ha approvato la legge n. 5 di bilancio dopo una lunga discussione. "
 

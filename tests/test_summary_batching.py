@@ -18,9 +18,9 @@ from translate.models.engines.base import Generated
 from translate.models.registry import load_registry
 from translate.models.routing import Router
 from translate.models.translator import RunSettings, Translator
-from translate.run.runner import LocalRunner
 from translate.summaries.summarize import SummaryOptions
 from translate.summaries.summarizer import Summarizer
+from translate.translation.runner import LocalRunner
 
 LINES = ENGLISH.splitlines()
 # Documents of two to five paragraphs: with a 48-token input limit, most take several

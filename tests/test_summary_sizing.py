@@ -20,7 +20,6 @@ from translate.models.engines.base import Generated
 from translate.models.registry import load_registry
 from translate.models.routing import Router
 from translate.models.translator import RunSettings, Translator
-from translate.run.runner import LocalRunner
 from translate.summaries.summarize import (
     MIN_SHARE_TOKENS,
     Lengths,
@@ -30,6 +29,7 @@ from translate.summaries.summarize import (
     paragraphs,
 )
 from translate.summaries.summarizer import Summarizer
+from translate.translation.runner import LocalRunner
 
 
 def _words(texts: Sequence[str]) -> list[int]:

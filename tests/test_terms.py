@@ -9,7 +9,6 @@ from typer.testing import CliRunner
 
 from translate.cli.app import app
 from translate.errors import UsageError
-from translate.run.protecting import Protection, restore_spans, starts_sentence
 from translate.text.terms import (
     Glossary,
     Matcher,
@@ -20,6 +19,7 @@ from translate.text.terms import (
     parse_glossary,
     plurals,
 )
+from translate.translation.protecting import Protection, restore_spans, starts_sentence
 
 
 def names(text: str, lang: str = "it") -> list[str]:

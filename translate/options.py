@@ -181,11 +181,11 @@ class Options:
     strict: bool = False
     review: bool = False
     check_roundtrip: bool = False
-    # translation memory (issue 24): translate.run.memory, translate.run.learning
+    # translation memory (issue 24): translate.translation.memory, translate.translation.learning
     memory: bool = True
     learn: bool = False
     max_elements: int | None = None
-    # terms and names (translate.run.protecting): added by issue 23
+    # terms and names (translate.translation.protecting): added by issue 23
     glossary: tuple[Path, ...] = ()
     keep: tuple[str, ...] = ()
     keep_names: bool = True

@@ -13,9 +13,9 @@ from typing import overload
 
 from translate.api.session import Session
 from translate.options import Options
-from translate.run.report import Progress, RunReport
 from translate.summaries.summarize import Summary
 from translate.text.detect import Detection, document_language
+from translate.translation.report import Progress, RunReport
 
 __all__ = ["Detection", "Options", "Report", "Session", "Summary", "close",
            "default_session", "detect_language", "summarize_files", "summarize_text",

@@ -21,13 +21,13 @@ from translate.models.routing import Router
 from translate.models.translator import RunSettings
 from translate.options import ROUTER_LAYERS, SUMMARIZER_LAYERS, Options, layer_key
 from translate.run.flow import run_files
-from translate.run.inputs import plan_languages
-from translate.run.job_options import job_options
-from translate.run.learning import LearnReport, learn
-from translate.run.pipeline import Pipeline
-from translate.run.report import Progress, RunReport
-from translate.run.texts import translate_texts
 from translate.text.documents import decode_bytes
+from translate.translation.inputs import plan_languages
+from translate.translation.job_options import job_options
+from translate.translation.learning import LearnReport, learn
+from translate.translation.pipeline import Pipeline
+from translate.translation.report import Progress, RunReport
+from translate.translation.texts import translate_texts
 
 if TYPE_CHECKING:  # a translation needs no summaries: imported when one is asked for
     from translate.summaries.summarize import Summary

@@ -52,7 +52,7 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
     1: ("ALTER TABLE signatures ADD COLUMN last_used REAL NOT NULL DEFAULT 0",),
     # 3: each segment's quality signals: model score, failed checks, whether it was
     # retried, and the id of the checks and retry settings it went through ('' for
-    # entries of version 2: checked again when next used, see translate.run.checking)
+    # entries of version 2: checked again when next used, see translate.translation.checking)
     2: ("ALTER TABLE segments ADD COLUMN score REAL",
         "ALTER TABLE segments ADD COLUMN flags TEXT NOT NULL DEFAULT ''",
         "ALTER TABLE segments ADD COLUMN retried INTEGER NOT NULL DEFAULT 0",

@@ -85,7 +85,7 @@ def cache_stats(
         from translate.api import Session
         from translate.cli.explain import explain as explain_lines
         from translate.options import Options
-        from translate.run.protecting import protection_of
+        from translate.translation.protecting import protection_of
 
         with user_errors():
             options = Options(
@@ -271,10 +271,10 @@ def detect_command(
     encoding: EncodingOpt = None,
 ) -> None:
     """Print the detected language of each file: path, language, confidence."""
-    from translate.run.inputs import collect_inputs
-    from translate.run.reading import text_of
     from translate.text.detect import detect_document
     from translate.text.encoding import check_encoding
+    from translate.translation.inputs import collect_inputs
+    from translate.translation.reading import text_of
 
     with user_errors():
         encoding = check_encoding(encoding) if encoding else None

@@ -58,8 +58,8 @@ from translate.cli.errors import (
 from translate.cli.progress import make_progress
 from translate.errors import UsageError, report_of
 from translate.options import Options
-from translate.run import interrupts
-from translate.run.report import REPORT_TOOL
+from translate.translation import interrupts
+from translate.translation.report import REPORT_TOOL
 from translate.version import __version__
 
 DEFAULT_COMMAND = "translate"

@@ -21,8 +21,8 @@ from translate.cli.errors import rename_flags
 from translate.cli.render import printable
 from translate.errors import TranslateError, UsageError
 from translate.options import Options, field_for
-from translate.run import interrupts
-from translate.run.report import REPORT_TOOL
+from translate.translation import interrupts
+from translate.translation.report import REPORT_TOOL
 
 if TYPE_CHECKING:
     from translate.jobs import JobSpec
@@ -99,7 +99,7 @@ def _taken_by_run(report: Path, paths: Sequence[str], options: Options) -> str |
     from translate.cache.store import CACHE_DIR
     from translate.files.names import output_path, summary_path
     from translate.review.page import review_path
-    from translate.run.inputs import collect_inputs
+    from translate.translation.inputs import collect_inputs
 
     real = Path(os.path.realpath(report))
     if RECORD_DIR in real.parts or CACHE_DIR in real.parts:

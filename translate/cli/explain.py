@@ -22,10 +22,10 @@ from translate.files.names import output_path, summary_path
 from translate.files.reading import sha256
 from translate.models.routing import Router
 from translate.models.signature import differences, parse_signature, readable_signature
-from translate.run.protecting import Protection, terms_changes
-from translate.run.reading import text_of
 from translate.summaries.summarize import SummaryOptions
 from translate.summaries.summarizer import Summarizer
+from translate.translation.protecting import Protection, terms_changes
+from translate.translation.reading import text_of
 
 
 def explain(path: Path, router: Router, target: str, source: str = "auto",

@@ -8,7 +8,7 @@ import time
 from typing import Any, TextIO
 
 from translate.cli.render import printable, shown
-from translate.run.report import FileResult, NoProgress, Progress, Status
+from translate.translation.report import FileResult, NoProgress, Progress, Status
 
 
 class LogProgress:

@@ -61,9 +61,9 @@ def models_check(
 def _translate_fn(router: object, pair: str):  # type: ignore[no-untyped-def]
     """A function translating sentences of ``pair`` (``None``: its model is not here)."""
     from translate.models.routing import Router
-    from translate.run.job_options import JobOptions
-    from translate.run.pipeline import Pipeline
-    from translate.run.planning import unavailable
+    from translate.translation.job_options import JobOptions
+    from translate.translation.pipeline import Pipeline
+    from translate.translation.planning import unavailable
 
     assert isinstance(router, Router)
     source, _, target = pair.partition("-")
@@ -93,7 +93,7 @@ def review_command(
     from translate.cache.outputs import is_recorded
     from translate.errors import TranslateError
     from translate.review.build import write_review
-    from translate.run.inputs import collect_inputs
+    from translate.translation.inputs import collect_inputs
 
     code = 0
     with user_errors():

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import typer
 
-from translate.run.memory import memory_counts
-from translate.run.report import RunReport, Status
+from translate.translation.memory import memory_counts
+from translate.translation.report import RunReport, Status
 
 
 def echo(text: str) -> None:

@@ -1,7 +1,7 @@
 """The one owner of loaded models: loading, and how many stay in memory (an LRU).
 
 Every model a process runs is loaded here: the translation legs (through ``Router``),
-the summariser (``run.summary``) and, on a Ray cluster, each actor's model (a pool of
+the summariser (``translation.summary``) and, on a Ray cluster, each actor's model (a pool of
 the actor's own process). A model is known by everything that changes what is loaded
 (its spec, the run settings, its task), so two ``Translator`` objects for the same
 model share one load: the second takes the engine from the first.

@@ -43,7 +43,7 @@ CODES: dict[str, str] = {
                     "language",
 }
 # Bump when a check changes what it flags: entries checked by an older version are
-# checked again (``translate.run.checking``).
+# checked again (``translate.translation.checking``).
 CHECKS_VERSION = "2"  # 2: term, names, untranslated
 
 

@@ -40,11 +40,11 @@ from translate.review.page import (
     render_review,
     review_path,
 )
-from translate.run.checking import combine
-from translate.run.protecting import protection_from_record, restored_entries
-from translate.run.reading import InputBytes, read_parsed, text_of
-from translate.run.report import RunReport, Status
 from translate.text.segment import segment
+from translate.translation.checking import combine
+from translate.translation.protecting import protection_from_record, restored_entries
+from translate.translation.reading import InputBytes, read_parsed, text_of
+from translate.translation.report import RunReport, Status
 
 
 def build_review(path: Path, target: str = "en",

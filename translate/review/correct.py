@@ -24,7 +24,7 @@ from translate.files.reading import read_regular, sha256
 from translate.formats.base import Format, Parsed, format_for
 from translate.formats.inline import TOKEN
 from translate.review.build import _cached_entries, apply_corrections
-from translate.run.reading import decode_input, read_parsed
+from translate.translation.reading import decode_input, read_parsed
 
 __all__ = ["CorrectionRefused", "Document", "Saved", "read_document", "save_correction"]
 

@@ -1,1 +1,1 @@
-"""Running jobs: the pipeline, summaries, planning, reports, Ray."""
+"""A run: its one order of stages, over translation, summaries and review pages (``flow``)."""

@@ -5,8 +5,8 @@ Every way of running files (the CLI, the Python API, job files, Ray) goes throug
 arguments into ``Options``. Each input is read once for the whole run (``InputBytes``:
 planning, translation, extractive summaries and the review page share its bytes).
 
-This module drives the summaries and the review pages, so it sits above them
-(``tests/test_layers.py`` gives it its own floor, the highest of the library's).
+It drives the translation, the summaries and the review pages, so ``run/`` is the floor
+above them (``tests/test_layers.py``).
 """
 
 from __future__ import annotations
@@ -17,12 +17,12 @@ from typing import TYPE_CHECKING
 from translate.formats.zipped import element_limit
 from translate.models.routing import Router
 from translate.options import Options
-from translate.run.distributed import RayRunner
-from translate.run.job_options import job_options
-from translate.run.learning import learn
-from translate.run.pipeline import Pipeline
-from translate.run.reading import InputBytes
-from translate.run.report import Progress, RunReport
+from translate.translation.distributed import RayRunner
+from translate.translation.job_options import job_options
+from translate.translation.learning import learn
+from translate.translation.pipeline import Pipeline
+from translate.translation.reading import InputBytes
+from translate.translation.report import Progress, RunReport
 
 if TYPE_CHECKING:  # imported when a run summarises or reviews: a translation needs neither
     from translate.summaries.summarizer import Summarizer

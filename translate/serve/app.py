@@ -14,7 +14,6 @@ import json
 import logging
 import os
 from collections.abc import AsyncIterator, Awaitable, Callable
-from concurrent.futures import Future
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -26,14 +25,10 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
-from translate.api import Session
 from translate.errors import ModelUnavailableError, TranslateError
 from translate.serve import openapi, review
-from translate.serve.batcher import ModelWorker
 from translate.serve.config import CONFIG_ENV, ServeConfig
 from translate.serve.service import (
-    Downloads,
-    Language,
     Translated,
     check_language,
     detect_text,
@@ -46,6 +41,7 @@ from translate.serve.service import (
     supported_suffixes,
     upload_suffix,
 )
+from translate.serve.state import State
 
 log = logging.getLogger("translate.serve")
 Handler = Callable[[Request], Awaitable[Response]]
@@ -58,30 +54,6 @@ class ApiError(Exception):
         super().__init__(message)
         self.status = status
         self.message = message
-
-
-class State:
-    """What the app's handlers share: settings, session, worker, languages, downloads."""
-
-    def __init__(self, config: ServeConfig) -> None:
-        self.config = config
-        self.session = Session(config.library_options(), hints="cli")
-        self.worker = ModelWorker(self.session, config.root,
-                                  config.limits.batch_wait_ms / 1000,
-                                  config.limits.batch_segments, lambda: self.active)
-        self.downloads = Downloads(config.limits.download_ttl_s)
-        self.languages: list[Language] = []
-        self.active = 0
-
-    async def on_model_thread(self, future: Future[Any]) -> Any:
-        """Await work handed to the model thread."""
-        return await asyncio.wrap_future(future)
-
-    def close(self) -> None:
-        """Stop the worker, unload the models, remove the downloads."""
-        self.worker.close()
-        self.session.close()
-        self.downloads.close()
 
 
 def error(status: int, message: str, headers: dict[str, str] | None = None) -> JSONResponse:

@@ -26,8 +26,8 @@ from typing import Any
 from translate.api import Session
 from translate.cache.store import Cache, find_cache_root
 from translate.errors import TranslateError
-from translate.run.job_options import job_options
-from translate.run.pipeline import Pipeline
+from translate.translation.job_options import job_options
+from translate.translation.pipeline import Pipeline
 
 log = logging.getLogger("translate.serve")
 # A batch waits for requests still being read at most this many times the usual wait.

@@ -42,10 +42,10 @@ from translate.review.correct import (
     save_correction,
 )
 from translate.review.page import ReviewRow, render_review
-from translate.run.inputs import collect_inputs
+from translate.translation.inputs import collect_inputs
 
 if TYPE_CHECKING:
-    from translate.serve.app import State
+    from translate.serve.state import State
 
 log = logging.getLogger("translate.serve")
 _HEADERS = {"Cache-Control": "no-store", "X-Frame-Options": "DENY",

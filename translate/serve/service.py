@@ -23,10 +23,10 @@ from translate.formats.base import Format, formats, run_format
 from translate.models.apertium_routes import installed_modes
 from translate.models.engines import APERTIUM
 from translate.models.hub import cached_convention_models
-from translate.run.planning import unavailable
-from translate.run.reading import decode_input, is_blank, read_parsed
 from translate.serve.batcher import ModelWorker
 from translate.text.detect import DEFAULT_LANGUAGES, detect, document_language, probability
+from translate.translation.planning import unavailable
+from translate.translation.reading import decode_input, is_blank, read_parsed
 
 NAMES = {
     "ar": "Arabic", "ca": "Catalan", "cs": "Czech", "da": "Danish", "de": "German",

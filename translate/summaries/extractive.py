@@ -22,15 +22,15 @@ from translate.errors import TranslateError, UsageError
 from translate.files.names import summary_path
 from translate.files.reading import sha256
 from translate.models.signature import readable_signature
-from translate.run.inputs import Languages, collect_inputs, plan_languages
-from translate.run.pipeline import Pipeline
-from translate.run.planning import unavailable
-from translate.run.reading import text_of
-from translate.run.report import FileResult, RunReport, Status, relative
 from translate.summaries.summarize import SummaryOptions
 from translate.summaries.textrank import pick_sentences
 from translate.text.documents import Document, encode_text
 from translate.text.segment import segment
+from translate.translation.inputs import Languages, collect_inputs, plan_languages
+from translate.translation.pipeline import Pipeline
+from translate.translation.planning import unavailable
+from translate.translation.reading import text_of
+from translate.translation.report import FileResult, RunReport, Status, relative
 from translate.version import __version__
 
 

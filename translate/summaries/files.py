@@ -29,16 +29,23 @@ from translate.files.names import output_path, summary_path
 from translate.files.reading import sha256
 from translate.models.routing import Router
 from translate.models.signature import readable_signature
-from translate.run.job_options import JobOptions
-from translate.run.pipeline import Pipeline
-from translate.run.reading import InputBytes, text_of
-from translate.run.report import FileResult, NoProgress, Progress, RunReport, Status, relative
-from translate.run.runner import Runner
 from translate.summaries.summarize import (
     Summary,
 )
 from translate.summaries.summarizer import Summarizer
 from translate.text.documents import Document, encode_text
+from translate.translation.job_options import JobOptions
+from translate.translation.pipeline import Pipeline
+from translate.translation.reading import InputBytes, text_of
+from translate.translation.report import (
+    FileResult,
+    NoProgress,
+    Progress,
+    RunReport,
+    Status,
+    relative,
+)
+from translate.translation.runner import Runner
 
 __all__ = ["SummaryRun"]
 

@@ -1,7 +1,7 @@
 """The summariser: chunks of many documents through one model, cached chunk by chunk.
 
 ``Summarizer`` makes summaries of English texts (abstractive through a model, or
-extractive); ``run.summary`` applies it to the files of a run.
+extractive); ``translation.summary`` applies it to the files of a run.
 """
 
 from __future__ import annotations
@@ -19,8 +19,6 @@ from translate.models.registry import ModelSpec
 from translate.models.routing import Router
 from translate.models.translator import Translator
 from translate.options import Options, layer_values
-from translate.run.cached import LimitTracker, generate_cached
-from translate.run.runner import LocalRunner, Runner
 from translate.summaries.summarize import (
     Lengths,
     Summary,
@@ -30,6 +28,8 @@ from translate.summaries.summarize import (
     summarize_extractive,
 )
 from translate.text.sentences import split_long
+from translate.translation.cached import LimitTracker, generate_cached
+from translate.translation.runner import LocalRunner, Runner
 from translate.version import __version__
 
 

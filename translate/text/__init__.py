@@ -1,1 +1,1 @@
-"""Text and files: reading, encodings, segmentation, languages, extractive summaries."""
+"""Pure text: decoded documents, encodings, segmentation, sentences, languages, entities, terms."""

@@ -21,8 +21,8 @@ from translate.formats.base import (
     reading_settings,
 )
 from translate.formats.content import paragraph_texts, text_content
-from translate.run.inputs import Languages, detect_languages, plan_languages
 from translate.text.documents import Document, decode_bytes
+from translate.translation.inputs import Languages, detect_languages, plan_languages
 
 BINARY = "binary"  # the ``encoding`` a binary document is recorded with
 # The most input bytes (and their decoded text) a run keeps between its stages, so that

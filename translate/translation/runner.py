@@ -1,6 +1,6 @@
-"""Running a model: in this process (``LocalRunner``) or on a cluster (``run.distributed``).
+"""Running a model: in this process (``LocalRunner``) or on a cluster (``translation.distributed``).
 
-Apart from ``run.checking``, the quality policy that judges what a model wrote.
+Apart from ``translation.checking``, the quality policy that judges what a model wrote.
 """
 
 from __future__ import annotations

@@ -21,10 +21,10 @@ from translate.cache.store import Cache
 from translate.errors import CacheError
 from translate.files.reading import sha256
 from translate.models.routing import Route
-from translate.run.report import FileResult
-from translate.run.routes import Segments
-from translate.run.writing import Work
 from translate.text.segment import Segmented
+from translate.translation.report import FileResult
+from translate.translation.routes import Segments
+from translate.translation.writing import Work
 
 __all__ = ["MemoryLayer", "memory_counts"]
 

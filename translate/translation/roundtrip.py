@@ -18,12 +18,12 @@ from translate.cache.store import Cache, Entry
 from translate.errors import TranslateError
 from translate.models.routing import Route, Router
 from translate.quality.checks import CODES
-from translate.run.cached import generate_cached
-from translate.run.checking import Checking
-from translate.run.planning import unavailable
-from translate.run.report import RunReport
-from translate.run.runner import Runner
-from translate.run.writing import Work
+from translate.translation.cached import generate_cached
+from translate.translation.checking import Checking
+from translate.translation.planning import unavailable
+from translate.translation.report import RunReport
+from translate.translation.runner import Runner
+from translate.translation.writing import Work
 
 Signals = dict[tuple[Route, str], Entry]
 

@@ -26,9 +26,9 @@ from translate.errors import InputError
 from translate.formats.base import Format, Parsed, Written, reading_settings
 from translate.models.routing import Route, Router
 from translate.models.signature import route_signatures
-from translate.run.notes import note_written
-from translate.run.report import FileResult, Status, relative
 from translate.text.documents import Document
+from translate.translation.notes import note_written
+from translate.translation.report import FileResult, Status, relative
 
 # Told of each output a run wrote or found up to date: its result, its input (an
 # absolute path) and the bytes written (``None``: up to date, not read by the run).

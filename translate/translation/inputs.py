@@ -12,9 +12,9 @@ from translate.errors import InputError
 from translate.files.reading import entry_problem, folder_problem, path_problem
 from translate.files.walking import iter_input_files
 from translate.formats.base import default_suffixes, unsupported
-from translate.run.report import FileResult, Status
 from translate.text.detect import DOCUMENT_MIN_CONFIDENCE, detect_paragraphs, document_language
 from translate.text.segment import Segmented, paragraph_texts, segment
+from translate.translation.report import FileResult, Status
 
 
 @dataclass

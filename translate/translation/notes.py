@@ -9,7 +9,7 @@ written with their inline formatting removed, all their text kept) go into the f
 from __future__ import annotations
 
 from translate.formats.base import Format, Parsed, Written, is_plain_text
-from translate.run.report import FileResult, Status
+from translate.translation.report import FileResult, Status
 
 NOT_TRANSLATED = "not_translated"
 DAMAGED = "placeholders_damaged"

@@ -45,8 +45,8 @@ class JobOptions:
     encoding: str | None = None
     retry: bool = True
     check_roundtrip: bool = False
-    memory: bool = True  # the translation memory (translate.run.memory)
-    # terms and names (translate.run.protecting)
+    memory: bool = True  # the translation memory (translate.translation.memory)
+    # terms and names (translate.translation.protecting)
     glossary: tuple[Path, ...] = ()
     keep: tuple[str, ...] = ()
     keep_names: bool = True

@@ -16,10 +16,10 @@ from translate.cache.store import Entry
 from translate.formats.base import Parsed
 from translate.formats.inline import TOKEN
 from translate.models.routing import Route
-from translate.run.checking import Checking
-from translate.run.report import FileResult, RunReport
-from translate.run.writing import Work
 from translate.text.segment import Segmented, Wrapped
+from translate.translation.checking import Checking
+from translate.translation.report import FileResult, RunReport
+from translate.translation.writing import Work
 
 _PROBE_WORDS = 3  # enough to place a segment, few enough to stay on its first line
 # How far past its first word's first place a segment's first words are looked for.

@@ -35,7 +35,7 @@ from translate.quality.checks import (
     check_segment,
 )
 from translate.quality.retry import check_and_retry
-from translate.run.runner import Runner
+from translate.translation.runner import Runner
 
 
 @dataclass(frozen=True)

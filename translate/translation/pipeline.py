@@ -37,22 +37,35 @@ from translate.formats.base import (
 )
 from translate.models.routing import Route, Router
 from translate.models.translator import Translator
-from translate.run.checking import Checking
-from translate.run.flags import file_flags, note_flags
-from translate.run.inputs import Languages, collect_inputs
-from translate.run.job_options import JobOptions
-from translate.run.memory import Hits, MemoryLayer
-from translate.run.notes import file_warnings, note_parsed
-from translate.run.planning import Plan, plan_run
-from translate.run.protecting import protection_of, terms_id, terms_record
-from translate.run.reading import BINARY, InputBytes, is_blank, read_parsed
-from translate.run.report import FileResult, NoProgress, Progress, RunReport, Status, relative
-from translate.run.roundtrip import RoundTrip
-from translate.run.routes import RouteRunner, Segments, outputs_of
-from translate.run.runner import LocalRunner, Runner
-from translate.run.writing import OnOutput, Work, settle_translation, tidy, write_translation
 from translate.text.documents import Document, decode_bytes
 from translate.text.segment import Segmented
+from translate.translation.checking import Checking
+from translate.translation.flags import file_flags, note_flags
+from translate.translation.inputs import Languages, collect_inputs
+from translate.translation.job_options import JobOptions
+from translate.translation.memory import Hits, MemoryLayer
+from translate.translation.notes import file_warnings, note_parsed
+from translate.translation.planning import Plan, plan_run
+from translate.translation.protecting import protection_of, terms_id, terms_record
+from translate.translation.reading import BINARY, InputBytes, is_blank, read_parsed
+from translate.translation.report import (
+    FileResult,
+    NoProgress,
+    Progress,
+    RunReport,
+    Status,
+    relative,
+)
+from translate.translation.roundtrip import RoundTrip
+from translate.translation.routes import RouteRunner, Segments, outputs_of
+from translate.translation.runner import LocalRunner, Runner
+from translate.translation.writing import (
+    OnOutput,
+    Work,
+    settle_translation,
+    tidy,
+    write_translation,
+)
 
 __all__ = ["Pipeline"]
 

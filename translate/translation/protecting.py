@@ -38,7 +38,7 @@ from translate.text.terms import (
     find_names,
 )
 
-# What goes through the routes, and what comes back (``translate.run.routes``).
+# What goes through the routes, and what comes back (``translate.translation.routes``).
 Docs = dict[int, tuple[Any, list[Route], Any]]
 Outputs = dict[tuple[Route, str], str]
 RunRoutes = Callable[[Docs, Any], Outputs]

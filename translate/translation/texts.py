@@ -15,8 +15,8 @@ from pathlib import Path
 
 from translate.errors import TranslateError, UsageError
 from translate.formats.base import Format, Parsed, run_format
-from translate.run.reading import decode_input, read_parsed
-from translate.run.routes import Docs, RouteRunner, outputs_of
+from translate.translation.reading import decode_input, read_parsed
+from translate.translation.routes import Docs, RouteRunner, outputs_of
 
 __all__ = ["TEXT_FORMATS", "text_format", "translate_texts"]
 

@@ -17,13 +17,13 @@ from translate.cache.store import Cache, Entry, signature_id
 from translate.formats.base import Parsed
 from translate.models.routing import Route, Router
 from translate.models.translator import Translator
-from translate.run.cached import CachedOutputs, generate_cached
-from translate.run.checking import Checking, combine
-from translate.run.planning import Plan, unavailable
-from translate.run.protecting import Protection
-from translate.run.report import FileResult, Progress, RunReport
-from translate.run.runner import Runner
 from translate.text.segment import Segmented
+from translate.translation.cached import CachedOutputs, generate_cached
+from translate.translation.checking import Checking, combine
+from translate.translation.planning import Plan, unavailable
+from translate.translation.protecting import Protection
+from translate.translation.report import FileResult, Progress, RunReport
+from translate.translation.runner import Runner
 
 # What one document asks of the routes: its segments, each one's route, its cache.
 Segments = Segmented | Parsed  # anything with the segments in order
@@ -44,7 +44,7 @@ class RouteRunner:
         force: Ignore cache hits.
         dry_run: Count only; run no model.
         checking: Checks and retry of new translations (``None``: none).
-        protection: Terms and names kept through the routes (``translate.run.protecting``).
+        protection: Terms and names kept through the routes (``translate.translation.protecting``).
 
     Attributes:
         in_flight: Segments of the route in progress that the model finished (and

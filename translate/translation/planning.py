@@ -21,8 +21,8 @@ from translate.files.reading import sha256
 from translate.formats.base import format_for
 from translate.models.routing import Router
 from translate.models.translator import Translator
-from translate.run.inputs import Languages
-from translate.run.reading import InputBytes, is_blank, read_languages
+from translate.translation.inputs import Languages
+from translate.translation.reading import InputBytes, is_blank, read_languages
 
 
 @dataclass

@@ -9,8 +9,8 @@ from typing import Any
 from translate.cache.store import Cache, Entry, signature_id
 from translate.models.engines.base import Generated
 from translate.models.translator import Translator
-from translate.run.checking import Checking, check_batch, checked, settle_entries
-from translate.run.runner import Runner
+from translate.translation.checking import Checking, check_batch, checked, settle_entries
+from translate.translation.runner import Runner
 
 __all__ = ["CachedOutputs", "LimitTracker", "generate_cached"]
 

@@ -31,11 +31,11 @@ from translate.files.names import output_path
 from translate.files.reading import read_regular, sha256
 from translate.formats.base import Format, run_format
 from translate.formats.inline import TOKEN
-from translate.run.inputs import Inputs, collect_inputs
-from translate.run.protecting import protection_from_record, restore_spans
-from translate.run.reading import decode_input, read_parsed
-from translate.run.report import relative
 from translate.text.documents import decode_bytes
+from translate.translation.inputs import Inputs, collect_inputs
+from translate.translation.protecting import protection_from_record, restore_spans
+from translate.translation.reading import decode_input, read_parsed
+from translate.translation.report import relative
 
 __all__ = ["LearnReport", "LearnedFile", "learn"]
 
