@@ -50,6 +50,7 @@ class CacheSet:
             except CacheError as exc:
                 self._caches[root] = exc
             else:
+                cache.read_only = cache.read_only or self.dry_run  # a dry run writes nothing
                 self._note(cache.warnings)
                 self._caches[root] = cache
         found = self._caches[root]

@@ -389,30 +389,48 @@ class LegacyManifests:
         db = root / CACHE_DIR / DB_NAME
         if not db.is_file() or db.is_symlink() or db.parent.is_symlink():
             return {}
-        mode = "rw" if self.migrate else "ro"
+        found = _read_manifests(db, SCHEMA_VERSION, self.migrate)
+        if found is None:  # a folder that cannot be written: read without any lock
+            found = _read_manifests(db, SCHEMA_VERSION, False, immutable=True) or {}
+        if self.migrate and found:
+            self._move(db, root, found)
+        return found
+
+    @staticmethod
+    def _move(db: Path, root: Path, found: dict[str, dict[str, Any]]) -> None:
+        """Write the records; delete each row once its output has one, or has no output."""
+        moved = [(key,) for key, body in found.items() if _record_legacy(root / key, body)]
         try:
-            conn = sqlite3.connect(f"{db.as_uri()}?mode={mode}", uri=True, timeout=30)
+            conn = sqlite3.connect(f"{db.as_uri()}?mode=rw", uri=True, timeout=30)
         except sqlite3.Error:
-            return {}
-        found: dict[str, dict[str, Any]] = {}
+            return
         try:
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
-            if version > SCHEMA_VERSION:  # a newer translate's cache: never touched
-                return {}
-            rows = conn.execute("SELECT output, body FROM manifests").fetchall()
-            found = {key: body for key, body in ((k, _json(b)) for k, b in rows)
-                     if isinstance(body, dict)}
-            if self.migrate and rows:
-                # a row goes only once its output has a record, or has no output left
-                moved = [(key,) for key, _ in rows
-                         if key not in found or _record_legacy(root / key, found[key])]
-                with conn:
-                    conn.executemany("DELETE FROM manifests WHERE output = ?", moved)
+            with conn:
+                conn.executemany("DELETE FROM manifests WHERE output = ?", moved)
         except sqlite3.Error:
-            return found  # read but not moved (a read-only or busy cache): used all the same
+            pass  # read but not moved (a read-only or busy cache): used all the same
         finally:
             conn.close()
-        return found
+
+
+def _read_manifests(db: Path, newest: int, writable: bool,
+                    immutable: bool = False) -> dict[str, dict[str, Any]] | None:
+    """Every manifest in ``db`` by output key (``None``: it cannot be opened so)."""
+    mode = "ro&immutable=1" if immutable else ("rw" if writable else "ro")
+    try:
+        conn = sqlite3.connect(f"{db.as_uri()}?mode={mode}", uri=True, timeout=30)
+    except sqlite3.Error:
+        return None
+    try:
+        if conn.execute("PRAGMA user_version").fetchone()[0] > newest:
+            return {}  # a newer translate's cache: never touched
+        rows = conn.execute("SELECT output, body FROM manifests").fetchall()
+    except sqlite3.Error:
+        return None
+    finally:
+        conn.close()
+    return {key: body for key, body in ((k, _json(b)) for k, b in rows)
+            if isinstance(body, dict)}
 
 
 def _json(text: object) -> object:

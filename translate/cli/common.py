@@ -79,9 +79,10 @@ def check_report_path(report: Path | None, paths: Sequence[str] = (),
         raise UsageError(f"--report {report}: is {taken}; not written there",
                          "choose a report path outside the run's outputs (or - for "
                          "standard output)")
-    if not os.path.lexists(report):
-        return
     hint = "choose a new file name for --report (or - for standard output)"
+    if not os.path.lexists(report):
+        _check_writable(report, hint)
+        return
     if report.is_symlink() or not report.is_file():
         raise UsageError(f"--report {report}: exists and is not a regular file", hint)
     try:
@@ -154,6 +155,26 @@ def check_jobs(specs: Sequence[JobSpec]) -> None:
                              exc.hint) from exc
 
 
+def _check_writable(report: Path, hint: str) -> None:
+    """Refuse, before any work, a new report path that cannot be written."""
+    folder = report.parent
+    while not os.path.lexists(folder) and folder != folder.parent:
+        folder = folder.parent  # the nearest folder that exists: the report's is made there
+    if not folder.is_dir():
+        raise UsageError(f"--report {report}: {folder} is not a folder", hint)
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise UsageError(f"--report {report}: cannot write in {folder} (permission denied)",
+                         hint)
+    try:
+        name_max = os.pathconf(folder, "PC_NAME_MAX")
+    except (OSError, ValueError):
+        name_max = 255
+    too_long = [p for p in report.parts if len(os.fsencode(p)) > name_max]
+    if too_long:
+        raise UsageError(f"--report: a name of more than {name_max} bytes: "
+                         f"{too_long[0][:40]}...", hint)
+
+
 def write_report(report: Path, data: dict[str, Any], inputs: list[str]) -> None:
     """Write the JSON report atomically (``-``: standard output).
 
@@ -171,8 +192,13 @@ def write_report(report: Path, data: dict[str, Any], inputs: list[str]) -> None:
                          "write the report outside the input folders")
     from translate.files.writing import write_atomic
 
-    report.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(report, text.encode("utf-8"))
+    try:
+        report.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(report, text.encode("utf-8"))
+    except OSError as exc:  # the outputs stand; only the report is missing
+        raise UsageError(f"--report {report}: cannot write it: {exc.strerror or exc}",
+                         "the outputs were written; choose a writable report path and "
+                         "run again (it is quick: nothing is translated twice)") from exc
 
 
 # Flags of the commands that set no Options field: what to run on, and how to show it.

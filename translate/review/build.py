@@ -22,7 +22,7 @@ from translate.cache.outputs import (
     write_output,
 )
 from translate.cache.store import CACHE_DIR, Cache, Entry, find_cache_root
-from translate.errors import InputError, TranslateError
+from translate.errors import InputError, TranslateError, fail_softly
 from translate.files.names import output_path, storable, summary_path
 from translate.files.reading import sha256
 from translate.formats.base import format_for, is_plain_text, run_format
@@ -40,6 +40,7 @@ from translate.review.page import (
     render_review,
     review_path,
 )
+from translate.text.documents import decode_bytes
 from translate.text.segment import segment
 from translate.translation.checking import combine
 from translate.translation.protecting import protection_from_record, restored_entries
@@ -241,7 +242,11 @@ def _summary(path: Path, target: str, translations: list[str]) -> ReviewSummary 
         return None
     method = parse_signature(record.get("signature_text", "")).get("method", "abstractive")
     exact = method in ("extractive", "textrank", "lead")
-    sentences = segment(summary.read_text(encoding="utf-8"), target).segments
+    try:  # written in the input's encoding (UTF-16 stays UTF-16), or edited by hand
+        text = decode_bytes(summary.read_bytes(), str(summary)).text
+    except (InputError, OSError):
+        return None  # the page shows no summary rather than a guess
+    sentences = segment(text, target).segments
     return ReviewSummary(link_summary(sentences, translations, exact), method, exact)
 
 
@@ -264,5 +269,8 @@ def write_reviews(report: RunReport, target: str, force: bool = False,
         except (InputError, OSError) as exc:
             reason = exc.message if isinstance(exc, InputError) else str(exc.strerror or exc)
             report.warnings.append(f"review page of {result.path} not written: {reason}")
+        except Exception as exc:  # a bug in one page: the others, and the report, go on
+            report.warnings.append(f"review page of {result.path} not written: "
+                                   f"{fail_softly(exc)}")
     pages = "1 review page" if written == 1 else f"{written} review pages"
     report.notices.append(f"{pages} written (X.review.html beside each input)")
