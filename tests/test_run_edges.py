@@ -112,3 +112,19 @@ def test_manifests_of_a_cache_that_cannot_be_opened_for_writing_are_still_read(
     result = translate(str(docs), *fake(registry_file), "--no-cache")
     assert result.exit_code == 0, result.output
     assert not (docs / "a.en.en.txt").exists()
+
+
+def test_a_moved_manifest_never_replaces_a_record_written_meanwhile(tmp_path) -> None:
+    from translate.cache.outputs import read_record, record_path, write_record
+
+    output = tmp_path / "a.en.txt"
+    output.write_text("Done.\n", "utf-8")
+    write_record(output, {"input_sha256": "new"})  # another run's, newer
+    write_record(output, {"input_sha256": "old"}, replace=False)  # the 0.1 manifest's
+    record = read_record(output)
+    assert record is not None and record["input_sha256"] == "new"
+    assert sorted(p.name for p in record_path(output).parent.iterdir()) == [
+        record_path(output).name]  # nothing staged is left behind
+    (record_path(output)).unlink()
+    write_record(output, {"input_sha256": "old"}, replace=False)
+    assert read_record(output)["input_sha256"] == "old"  # type: ignore[index]

@@ -107,8 +107,14 @@ def read_record(output: Path) -> dict[str, Any] | None:
     return body if isinstance(body, dict) and body.get("output") == output.name else None
 
 
-def write_record(output: Path, body: Mapping[str, Any]) -> None:
+def write_record(output: Path, body: Mapping[str, Any], replace: bool = True) -> None:
     """Record that the tool wrote ``output`` (atomically).
+
+    Args:
+        output: The output.
+        body: What the record says of it.
+        replace: Replace a record already there; ``False``: keep it (a record another
+            run wrote meanwhile is newer than what this one knows).
 
     Raises:
         OSError: the record cannot be written.
@@ -117,8 +123,20 @@ def write_record(output: Path, body: Mapping[str, Any]) -> None:
     folder = _safe_record_dir(output.parent)
     folder.mkdir(exist_ok=True)
     data = {**body, "output": output.name, "recorded": time.time()}
-    write_atomic(record_path(output), (json.dumps(data, indent=1, sort_keys=True) + "\n"
-                                       ).encode("utf-8"))
+    text = (json.dumps(data, indent=1, sort_keys=True) + "\n").encode("utf-8")
+    final = record_path(output)
+    if replace:
+        write_atomic(final, text)
+        return
+    staged = final.with_name(final.name + ".new")  # whole before it gets its name
+    write_atomic(staged, text)
+    try:
+        os.link(staged, final)  # never over a record that appeared meanwhile
+    except FileExistsError:
+        pass
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(staged)
 
 
 def is_recorded(path: Path) -> bool:
@@ -452,7 +470,7 @@ def _record_legacy(output: Path, body: dict[str, Any]) -> bool:
         return False
     try:
         if read_record(output) is None:
-            write_record(output, body)
+            write_record(output, body, replace=False)
         return read_record(output) is not None
     except (OSError, InputError):
         return False
