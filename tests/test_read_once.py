@@ -122,3 +122,22 @@ def test_review_page_of_a_run_and_of_translate_review_are_the_same_bytes(
     assert later.exit_code == 0, later.output
     assert sorted(parsed) == sorted(p.name for p in inputs)  # from disk, afterwards
     assert {p: page.read_bytes() for p, page in pages.items()} == during
+
+
+def test_review_pages_open_each_cache_once_for_them_all(tmp_path, registry_file,
+                                                        monkeypatch) -> None:
+    from translate.cache.store import Cache
+
+    make_inputs(tmp_path / "docs")
+    opened: list[Path] = []
+    real_open = Cache.open.__func__  # type: ignore[attr-defined]
+
+    def counted(cls: type[Cache], root: Path) -> Cache:
+        opened.append(root)
+        return real_open(cls, root)  # type: ignore[no-any-return]
+
+    monkeypatch.setattr(Cache, "open", classmethod(counted))
+    result = translate(str(tmp_path / "docs"), "--models", str(registry_file), "--engine",
+                       "fake", "--review")
+    assert result.exit_code == 0, result.output
+    assert len(opened) == 2, opened  # the translation's, then the pages' (3 pages)

@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from translate.cache.caches import CacheSet
 from translate.cache.outputs import (
     Decision,
     file_sha256,
@@ -21,7 +22,7 @@ from translate.cache.outputs import (
     read_record,
     write_output,
 )
-from translate.cache.store import CACHE_DIR, Cache, Entry, find_cache_root
+from translate.cache.store import Cache, Entry
 from translate.errors import InputError, TranslateError, fail_softly
 from translate.files.names import output_path, storable, summary_path
 from translate.files.reading import sha256
@@ -48,18 +49,27 @@ from translate.translation.reading import InputBytes, read_parsed, text_of
 from translate.translation.report import RunReport, Status
 
 
-def build_review(path: Path, target: str = "en",
-                 inputs: InputBytes | None = None) -> ReviewPage:
+def build_review(path: Path, target: str = "en", inputs: InputBytes | None = None,
+                 caches: CacheSet | None = None) -> ReviewPage:
     """The review page of input ``path``, from its output's record and the cache.
 
     Args:
         path: The input.
         target: The target language.
         inputs: The run's inputs, when a run writes the page (each read once a run).
+        caches: The caches of the pages being written (each opened once for them all);
+            ``None``: this page's own, closed when it is built.
 
     Raises:
         InputError: ``path`` has no translation that translate wrote.
+        CacheError: the tree's cache cannot be used.
     """
+    if caches is None:
+        own = CacheSet(dry_run=True)  # opens only a cache that exists; writes nothing
+        try:
+            return build_review(path, target, inputs, own)
+        finally:
+            own.close()
     output = output_path(path, target)
     record = read_record(output)
     if record is None or record.get("kind", "translation") != "translation":
@@ -75,14 +85,15 @@ def build_review(path: Path, target: str = "en",
     seg, planned = inputs.reading(path, fmt, doc) or read_parsed(  # the run's, if kept
         fmt, data, str(path), doc, languages[0] if len(languages) == 1 else "auto", encoding)
     langs = [planned.paragraphs.get(p, planned.document) for p in seg.paragraphs]
+    cache = caches.for_path(path)
     entries = apply_corrections(
         restored_entries(protection_from_record(record), seg.segments, langs, target,
-                         lambda texts: _cached_entries(path, record, texts, langs, target)),
+                         lambda texts: _cached_entries(cache, record, texts, langs, target)),
         record, seg.segments)
     translations = [e.output if e is not None else None for e in entries]
     recorded = _recorded_flags(record) if record.get("input_sha256") == sha256(data) else {}
     # inline markup travels as <x1>...</x1> placeholders: a reader wants the words
-    memo = memory_view(path, output, record, seg.segments, langs, target)
+    memo = memory_view(cache, output, record, seg.segments, langs, target)
     for i, text in enumerate(memo.texts):  # from memory: no cache entry, no model signals
         if text is not None:
             entries[i] = Entry(text)
@@ -112,16 +123,18 @@ def _edited_text(output: Path) -> str:
 
 
 def write_review(path: Path, target: str = "en", force: bool = False,
-                 inputs: InputBytes | None = None) -> tuple[Path, ReviewPage]:
+                 inputs: InputBytes | None = None,
+                 caches: CacheSet | None = None) -> tuple[Path, ReviewPage]:
     """Write the review page of ``path`` beside it; return where, and the page.
 
-    ``inputs``: the run's inputs, when a run writes the page.
+    ``inputs``: the run's inputs, when a run writes the page; ``caches``: the caches of
+    all the pages being written (``build_review``).
 
     Raises:
         InputError: no translation to review, or a file of that name that the tool did
             not write (or that was edited) is in the way.
     """
-    page = build_review(path, target, inputs)
+    page = build_review(path, target, inputs, caches)
     html = storable(render_review(page)).encode("utf-8")  # a name that is not UTF-8
     where = review_path(path)
     plan = plan_output(where, sha256(html), force)
@@ -137,30 +150,28 @@ def _words(segment: str) -> str:
     return plain(segment) if TOKEN.search(segment) else segment
 
 
-def _cached_entries(path: Path, record: dict[str, Any], segments: tuple[str, ...],
+def _cached_entries(cache: Cache | None, record: dict[str, Any], segments: tuple[str, ...],
                     langs: list[str], target: str) -> list[Entry | None]:
     """Each segment's translation and signals from the cache (``None``: not there).
 
     A segment in the target language already is its own translation (no signals).
     """
-    root = find_cache_root(path)
-    if not (root / CACHE_DIR).is_dir():
+    if cache is None:
         return [None] * len(segments)
     signatures: dict[str, str] = record.get("signatures", {})
     out: dict[tuple[str, str], Entry | None] = {}
-    with Cache.open(root) as cache:
-        for lang in set(langs):
-            texts = {s for s, lg in zip(segments, langs, strict=True) if lg == lang}
-            legs = _legs(lang, target, signatures) if lang != target else []
-            current: dict[str, list[Entry]] = {t: [Entry(t)] for t in texts}
-            for key in legs:
-                found = cache.get_entries(signatures[key], {c[-1].output for c in current.values()})
-                current = {src: [*got, found[got[-1].output]] for src, got in current.items()
-                           if got[-1].output in found}
-            if lang != target and not legs:
-                current = {}
-            out.update({(lang, src): combine(current[src][1:]) if src in current and legs
-                        else current.get(src, [None])[-1] for src in texts})
+    for lang in set(langs):
+        texts = {s for s, lg in zip(segments, langs, strict=True) if lg == lang}
+        legs = _legs(lang, target, signatures) if lang != target else []
+        current: dict[str, list[Entry]] = {t: [Entry(t)] for t in texts}
+        for key in legs:
+            found = cache.get_entries(signatures[key], {c[-1].output for c in current.values()})
+            current = {src: [*got, found[got[-1].output]] for src, got in current.items()
+                       if got[-1].output in found}
+        if lang != target and not legs:
+            current = {}
+        out.update({(lang, src): combine(current[src][1:]) if src in current and legs
+                    else current.get(src, [None])[-1] for src in texts})
     return [out.get((lg, s)) for s, lg in zip(segments, langs, strict=True)]
 
 
@@ -260,11 +271,24 @@ def write_reviews(report: RunReport, target: str, force: bool = False,
     report: the translations stand.
     """
     written = 0
+    caches = CacheSet(dry_run=True)  # each tree's cache opened once for all the pages
+    try:
+        written = _write_pages(report, target, force, inputs, caches)
+    finally:
+        caches.close()
+    pages = "1 review page" if written == 1 else f"{written} review pages"
+    report.notices.append(f"{pages} written (X.review.html beside each input)")
+
+
+def _write_pages(report: RunReport, target: str, force: bool, inputs: InputBytes | None,
+                 caches: CacheSet) -> int:
+    """Write the pages of ``report``'s files; return how many were written."""
+    written = 0
     for result in report.files:
         if result.status not in (Status.TRANSLATED, Status.UP_TO_DATE) or result.path == "-":
             continue
         try:
-            write_review(Path(result.path), target, force, inputs)
+            write_review(Path(result.path), target, force, inputs, caches)
             written += 1
         except (InputError, OSError) as exc:
             reason = exc.message if isinstance(exc, InputError) else str(exc.strerror or exc)
@@ -272,5 +296,4 @@ def write_reviews(report: RunReport, target: str, force: bool = False,
         except Exception as exc:  # a bug in one page: the others, and the report, go on
             report.warnings.append(f"review page of {result.path} not written: "
                                    f"{fail_softly(exc)}")
-    pages = "1 review page" if written == 1 else f"{written} review pages"
-    report.notices.append(f"{pages} written (X.review.html beside each input)")
+    return written

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from translate.cache.caches import CacheSet
 from translate.cache.outputs import Decision, file_sha256, plan_output, read_record, write_output
 from translate.errors import InputError
 from translate.files.names import output_path
@@ -94,8 +95,12 @@ def read_document(path: Path, target: str = "en") -> Document:
     parsed, planned = read_parsed(fmt, data, str(path), doc,
                                   languages[0] if len(languages) == 1 else "auto", encoding)
     langs = [planned.paragraphs.get(p, planned.document) for p in parsed.paragraphs]
-    entries = apply_corrections(_cached_entries(path, record, parsed.segments, langs, target),
-                                record, parsed.segments)
+    caches = CacheSet(dry_run=True)  # reads the tree's cache; creates and writes nothing
+    try:
+        cached = _cached_entries(caches.for_path(path), record, parsed.segments, langs, target)
+    finally:
+        caches.close()
+    entries = apply_corrections(cached, record, parsed.segments)
     return Document(path, output, fmt, parsed, [e.output if e else None for e in entries],
                     record, sha256(data), langs)
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from translate.cache.memory import ANSWERING, FUZZY_THRESHOLD
-from translate.cache.store import CACHE_DIR, Cache, find_cache_root
+from translate.cache.store import Cache
 from translate.errors import CacheError
 
 __all__ = ["FUZZY_THRESHOLD", "MemoryView", "memory_view"]
@@ -31,29 +31,30 @@ class MemoryView:
     suggestions: list[tuple[Suggestion, ...]] = field(default_factory=list)
 
 
-def memory_view(path: Path, output: Path, record: dict[str, Any], segments: tuple[str, ...],
-                langs: list[str], target: str) -> MemoryView:
-    """The memory's part of ``path``'s review page (empty lists: no memory there)."""
+def memory_view(cache: Cache | None, output: Path, record: dict[str, Any],
+                segments: tuple[str, ...], langs: list[str], target: str) -> MemoryView:
+    """The memory's part of the review page of ``output``'s input (empty: no memory).
+
+    ``cache``: the tree's cache, which holds its memory (``None``: none there).
+    """
     count = len(segments)
     view = MemoryView([""] * count, [None] * count, [()] * count)
-    root = find_cache_root(path)
-    if not (root / CACHE_DIR).is_dir():
+    if cache is None:
         return view
     try:
-        with Cache.open(root) as cache:
-            written = cache.memory.written(cache.output_key(output))
-            if (written is not None and written.output_sha256 == record.get("output_sha256")
-                    and len(written.segments) == count):
-                for i, (_, _, out, origin) in enumerate(written.segments):
-                    if origin in ANSWERING:
-                        view.origins[i], view.texts[i] = origin, out
-            for lang in set(langs) - {target}:
-                texts = [s for s, lg in zip(segments, langs, strict=True) if lg == lang]
-                near = cache.memory.fuzzy(lang, target, texts)
-                for i, (seg, lg) in enumerate(zip(segments, langs, strict=True)):
-                    if lg == lang and seg in near and not view.origins[i]:
-                        view.suggestions[i] = tuple((score, e.target, e.origin)
-                                                    for score, e in near[seg])
+        written = cache.memory.written(cache.output_key(output))
+        if (written is not None and written.output_sha256 == record.get("output_sha256")
+                and len(written.segments) == count):
+            for i, (_, _, out, origin) in enumerate(written.segments):
+                if origin in ANSWERING:
+                    view.origins[i], view.texts[i] = origin, out
+        for lang in set(langs) - {target}:
+            texts = [s for s, lg in zip(segments, langs, strict=True) if lg == lang]
+            near = cache.memory.fuzzy(lang, target, texts)
+            for i, (seg, lg) in enumerate(zip(segments, langs, strict=True)):
+                if lg == lang and seg in near and not view.origins[i]:
+                    view.suggestions[i] = tuple((score, e.target, e.origin)
+                                                for score, e in near[seg])
     except CacheError:
         return view  # the page shows what the cache had; the memory is left out
     return view
