@@ -128,3 +128,22 @@ def test_a_moved_manifest_never_replaces_a_record_written_meanwhile(tmp_path) ->
     (record_path(output)).unlink()
     write_record(output, {"input_sha256": "old"}, replace=False)
     assert read_record(output)["input_sha256"] == "old"  # type: ignore[index]
+
+
+def test_a_correction_saves_into_a_document_whose_names_were_kept(tmp_path) -> None:
+    """The correction loader is the review page's: protected names restored, not missing."""
+    from tests.system_tools import require_program
+    from translate.review.correct import read_document, save_correction
+
+    require_program("apertium", "apertium apertium-cat-ita apertium-eng-cat")
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text("Il leader Kim Jong Un ha incontrato Mark Rutte a Mosca.\n\n"
+                                "La NATO ha risposto ieri.\n", "utf-8")
+    result = translate(str(docs), "--engine", "apertium", "--from", "it")
+    assert result.exit_code == 0, result.output
+    paragraphs = (docs / "a.en.txt").read_text("utf-8").strip().split("\n\n")
+    assert read_document(docs / "a.txt").translations == paragraphs  # "Kim Jong Un" kept
+    save_correction(docs / "a.txt", 2, "NATO answered yesterday.")
+    assert (docs / "a.en.txt").read_text("utf-8").split("\n\n") == [
+        paragraphs[0], "NATO answered yesterday.\n"]

@@ -11,6 +11,7 @@ hand since it was written is shown as it is, and the page says so.
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,7 @@ from translate.cache.store import Cache, Entry
 from translate.errors import InputError, TranslateError, fail_softly
 from translate.files.names import output_path, storable, summary_path
 from translate.files.reading import sha256
-from translate.formats.base import format_for, is_plain_text, run_format
+from translate.formats.base import Format, Parsed, format_for, is_plain_text, run_format
 from translate.formats.content import plain
 from translate.formats.inline import TOKEN
 from translate.models.signature import parse_signature
@@ -44,6 +45,7 @@ from translate.review.page import (
 from translate.text.documents import decode_bytes
 from translate.text.segment import segment
 from translate.translation.checking import combine
+from translate.translation.inputs import Languages
 from translate.translation.protecting import protection_from_record, restored_entries
 from translate.translation.reading import InputBytes, read_parsed, text_of
 from translate.translation.report import RunReport, Status
@@ -70,26 +72,14 @@ def build_review(path: Path, target: str = "en", inputs: InputBytes | None = Non
             return build_review(path, target, inputs, own)
         finally:
             own.close()
-    output = output_path(path, target)
-    record = read_record(output)
-    if record is None or record.get("kind", "translation") != "translation":
-        raise InputError(f"{path}: no translation written by translate ({output.name})",
+    loaded = load_translation(path, target, inputs, caches)
+    if loaded is None:
+        raise InputError(f"{path}: no translation written by translate "
+                         f"({output_path(path, target).name})",
                          "translate it first, then ask for the review page")
-    inputs = inputs or InputBytes()
-    data = inputs.read(path)
-    # the rows are the segments the run translated, read as it read them
-    fmt = run_format(path, record.get("reading") or {})
-    encoding = record.get("encoding")
-    doc = inputs.decode(path, fmt, data, encoding)
-    languages = record.get("languages") or ["auto"]
-    seg, planned = inputs.reading(path, fmt, doc) or read_parsed(  # the run's, if kept
-        fmt, data, str(path), doc, languages[0] if len(languages) == 1 else "auto", encoding)
-    langs = [planned.paragraphs.get(p, planned.document) for p in seg.paragraphs]
-    cache = caches.for_path(path)
-    entries = apply_corrections(
-        restored_entries(protection_from_record(record), seg.segments, langs, target,
-                         lambda texts: _cached_entries(cache, record, texts, langs, target)),
-        record, seg.segments)
+    output, record, data, seg, langs = (loaded.output, loaded.record, loaded.data,
+                                        loaded.parsed, loaded.langs)
+    cache, entries, planned = loaded.cache, list(loaded.entries), loaded.languages
     translations = [e.output if e is not None else None for e in entries]
     recorded = _recorded_flags(record) if record.get("input_sha256") == sha256(data) else {}
     # inline markup travels as <x1>...</x1> placeholders: a reader wants the words
@@ -110,6 +100,68 @@ def build_review(path: Path, target: str = "en", inputs: InputBytes | None = Non
     texts = [r.translation for r in rows]
     return ReviewPage(_header(path, output, record, planned.document, target), rows,
                       _summary(path, target, texts), edited, notes)
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """An input's translation as its record and the cache hold it.
+
+    The one loader of what was translated, for review pages (made in a run or after it)
+    and for saved corrections.
+
+    Attributes:
+        output: The translation.
+        record: Its record.
+        data: The input's bytes now.
+        fmt: The input's format, with the reading settings the run used.
+        parsed: Its segments, read as the run read them.
+        languages: The languages of the document and its paragraphs.
+        langs: Each segment's source language.
+        entries: Each segment's translation and signals (``None``: not in the cache),
+            protected spans restored, saved corrections applied.
+        cache: The tree's cache (``None``: none there).
+    """
+
+    output: Path
+    record: dict[str, Any]
+    data: bytes
+    fmt: Format
+    parsed: Parsed
+    languages: Languages
+    langs: list[str]
+    entries: tuple[Entry | None, ...]
+    cache: Cache | None
+
+
+def load_translation(path: Path, target: str, inputs: InputBytes | None,
+                     caches: CacheSet) -> Loaded | None:
+    """What was translated of input ``path`` (``None``: no translation the tool wrote).
+
+    Raises:
+        CacheError: the tree's cache cannot be used.
+        InputError: the input cannot be read or parsed.
+        OSError: it cannot be read.
+    """
+    output = output_path(path, target)
+    record = read_record(output)
+    if record is None or record.get("kind", "translation") != "translation":
+        return None
+    inputs = inputs or InputBytes()
+    data = inputs.read(path)
+    # the rows are the segments the run translated, read as it read them
+    fmt = run_format(path, record.get("reading") or {})
+    encoding = record.get("encoding")
+    doc = inputs.decode(path, fmt, data, encoding)
+    languages = record.get("languages") or ["auto"]
+    seg, planned = inputs.reading(path, fmt, doc) or read_parsed(  # the run's, if kept
+        fmt, data, str(path), doc, languages[0] if len(languages) == 1 else "auto", encoding)
+    langs = [planned.paragraphs.get(p, planned.document) for p in seg.paragraphs]
+    cache = caches.for_path(path)
+    entries = apply_corrections(
+        restored_entries(protection_from_record(record), seg.segments, langs, target,
+                         lambda texts: _cached_entries(cache, record, texts, langs, target)),
+        record, seg.segments)
+    return Loaded(output, record, data, fmt, seg, planned, langs, tuple(entries), cache)
 
 
 def _edited_text(output: Path) -> str:

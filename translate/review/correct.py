@@ -18,14 +18,13 @@ from pathlib import Path
 from typing import Any
 
 from translate.cache.caches import CacheSet
-from translate.cache.outputs import Decision, file_sha256, plan_output, read_record, write_output
+from translate.cache.outputs import Decision, file_sha256, plan_output, write_output
 from translate.errors import InputError
 from translate.files.names import output_path
-from translate.files.reading import read_regular, sha256
-from translate.formats.base import Format, Parsed, format_for
+from translate.files.reading import sha256
+from translate.formats.base import Format, Parsed
 from translate.formats.inline import TOKEN
-from translate.review.build import _cached_entries, apply_corrections
-from translate.translation.reading import decode_input, read_parsed
+from translate.review.build import load_translation
 
 __all__ = ["CorrectionRefused", "Document", "Saved", "read_document", "save_correction"]
 
@@ -82,27 +81,17 @@ def read_document(path: Path, target: str = "en") -> Document:
     Raises:
         InputError: ``path`` has no translation that translate wrote.
     """
-    output = output_path(path, target)
-    record = read_record(output)
-    if record is None or record.get("kind", "translation") != "translation":
-        raise InputError(f"{path.name}: no translation written by translate ({output.name})",
-                         "translate it first")
-    data = read_regular(path)
-    fmt = format_for(path)
-    encoding = record.get("encoding")
-    doc = decode_input(fmt, data, str(path), encoding)
-    languages = record.get("languages") or ["auto"]
-    parsed, planned = read_parsed(fmt, data, str(path), doc,
-                                  languages[0] if len(languages) == 1 else "auto", encoding)
-    langs = [planned.paragraphs.get(p, planned.document) for p in parsed.paragraphs]
     caches = CacheSet(dry_run=True)  # reads the tree's cache; creates and writes nothing
     try:
-        cached = _cached_entries(caches.for_path(path), record, parsed.segments, langs, target)
+        loaded = load_translation(path, target, None, caches)  # as its review page does
     finally:
         caches.close()
-    entries = apply_corrections(cached, record, parsed.segments)
-    return Document(path, output, fmt, parsed, [e.output if e else None for e in entries],
-                    record, sha256(data), langs)
+    if loaded is None:
+        raise InputError(f"{path.name}: no translation written by translate "
+                         f"({output_path(path, target).name})", "translate it first")
+    return Document(path, loaded.output, loaded.fmt, loaded.parsed,
+                    [e.output if e else None for e in loaded.entries], loaded.record,
+                    sha256(loaded.data), loaded.langs)
 
 
 def _check_owned(document: Document) -> None:
