@@ -201,7 +201,21 @@ def _bomb() -> bytes:
     return _zip(entries)
 
 
+def _deflate64() -> bytes:
+    """A deck whose slide says it is compressed with Deflate64 (method 9, no reader here)."""
+    data = bytearray(_zip(_entries(build_pptx())))
+    name = b"ppt/slides/slide1.xml"
+    for signature, method_at, name_at in ((b"PK\x03\x04", 8, 30), (b"PK\x01\x02", 10, 46)):
+        start = 0
+        while (start := data.find(signature, start)) >= 0:
+            if data[start + name_at:start + name_at + len(name)] == name:
+                data[start + method_at:start + method_at + 2] = (9).to_bytes(2, "little")
+            start += 4
+    return bytes(data)
+
+
 @pytest.mark.parametrize(("fmt", "make", "words"), [
+    (PPTX, _deflate64, "ppt/slides/slide1.xml uses a compression this tool cannot read"),
     (PPTX, lambda: b"plain text, not a zip", "not a .pptx (not a zip"),
     (PPTX, lambda: build_pptx()[:5000], "not a .pptx (not a zip"),
     (PPTX, _macro_pptx, "a macro-enabled file (.pptm) named .pptx"),
