@@ -407,9 +407,9 @@ class LegacyManifests:
         db = root / CACHE_DIR / DB_NAME
         if not db.is_file() or db.is_symlink() or db.parent.is_symlink():
             return {}
-        found = _read_manifests(db, SCHEMA_VERSION, self.migrate)
+        found = _read_manifests(db, SCHEMA_VERSION)
         if found is None:  # a folder that cannot be written: read without any lock
-            found = _read_manifests(db, SCHEMA_VERSION, False, immutable=True) or {}
+            found = _read_manifests(db, SCHEMA_VERSION, immutable=True) or {}
         if self.migrate and found:
             self._move(db, root, found)
         return found
@@ -418,6 +418,8 @@ class LegacyManifests:
     def _move(db: Path, root: Path, found: dict[str, dict[str, Any]]) -> None:
         """Write the records; delete each row once its output has one, or has no output."""
         moved = [(key,) for key, body in found.items() if _record_legacy(root / key, body)]
+        if not moved:
+            return
         try:
             conn = sqlite3.connect(f"{db.as_uri()}?mode=rw", uri=True, timeout=30)
         except sqlite3.Error:
@@ -431,10 +433,10 @@ class LegacyManifests:
             conn.close()
 
 
-def _read_manifests(db: Path, newest: int, writable: bool,
+def _read_manifests(db: Path, newest: int,
                     immutable: bool = False) -> dict[str, dict[str, Any]] | None:
     """Every manifest in ``db`` by output key (``None``: it cannot be opened so)."""
-    mode = "ro&immutable=1" if immutable else ("rw" if writable else "ro")
+    mode = "ro&immutable=1" if immutable else "ro"
     try:
         conn = sqlite3.connect(f"{db.as_uri()}?mode={mode}", uri=True, timeout=30)
     except sqlite3.Error:
